@@ -1,0 +1,449 @@
+//! Orchestration: load → set up → run → report → exit status. The only place that maps
+//! outcomes to exit codes.
+
+use std::collections::HashSet;
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::time::Instant;
+
+use minijinja::Value;
+
+use crate::cli::{Args, Command, MockArgs, RunArgs, ValidateArgs};
+use crate::collection::{
+    Collection, Environment, VarDef, load_collection, load_environment, resolve_environment_path,
+};
+use crate::diagnostic::{Diagnostic, Sources};
+use crate::http::build_client;
+use crate::mock::MockServer;
+use crate::output::Styles;
+use crate::report::TerminalReporter;
+use crate::runner::{RunOptions, RunResult, Runner, Selection, Status, check_requests};
+use crate::secrets::Masker;
+use crate::settings::{LoadSettings, RunSettings, color_enabled};
+use crate::template::{Engine, Scope};
+
+/// The process exit status (DESIGN §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ExitStatus {
+    /// Everything ran and passed.
+    Ok = 0,
+    /// An assertion failed.
+    Failed = 1,
+    /// Invalid input; nothing was sent.
+    Invalid = 2,
+    /// A runtime error: connection, TLS, timeout, credentials.
+    Runtime = 3,
+}
+
+/// Runs a parsed command line.
+pub async fn run(args: Args) -> ExitStatus {
+    match args.command {
+        Command::Run(a) => run_command(a).await,
+        Command::Validate(a) => validate_command(a).await,
+        Command::Mock(a) => mock_command(a).await,
+    }
+}
+
+/// Prints diagnostics to stderr.
+fn report_diagnostics(diags: &[Diagnostic], sources: &Sources, masker: &Masker) {
+    let color = color_enabled(
+        crate::cli::ColorChoice::Auto,
+        std::io::stderr().is_terminal(),
+    );
+    let mut text = String::new();
+    for d in diags {
+        text.push_str(&d.render(sources, color));
+        text.push('\n');
+    }
+    if diags.len() > 1 {
+        text.push_str(&format!("{} errors\n", diags.len()));
+    }
+    eprint!("{}", masker.mask(&text));
+}
+
+/// Collections and environment loaded from files.
+struct Workspace {
+    collections: Vec<Collection>,
+    env: Environment,
+    sources: Sources,
+}
+
+fn load(settings: &LoadSettings) -> Result<Workspace, (Vec<Diagnostic>, Sources)> {
+    let sources = Sources::default();
+    let mut diags = Vec::new();
+    let mut collections = Vec::new();
+    for path in &settings.collections {
+        match load_collection(path, &sources) {
+            Ok(c) => collections.push(c),
+            Err(e) => diags.extend(e.diagnostics),
+        }
+    }
+    let env = match &settings.env {
+        None => Environment::default(),
+        Some(name) => match resolve_environment_path(name, &settings.collections) {
+            Ok(path) => match load_environment(&path, &sources) {
+                Ok(env) => env,
+                Err(e) => {
+                    diags.extend(e.diagnostics);
+                    Environment::default()
+                }
+            },
+            Err(d) => {
+                diags.push(d);
+                Environment::default()
+            }
+        },
+    };
+    if diags.is_empty() {
+        Ok(Workspace {
+            collections,
+            env,
+            sources,
+        })
+    } else {
+        Err((diags, sources))
+    }
+}
+
+/// Variables of one collection: collection < environment < earlier captures < `--var`.
+fn scope_for(
+    collection: &Collection,
+    ws: &Workspace,
+    settings: &LoadSettings,
+    process_env: &std::collections::BTreeMap<String, String>,
+    mock_url: Option<&str>,
+    engine: &Engine,
+) -> Result<Scope, Vec<Diagnostic>> {
+    let mut scope = Scope::new(process_env.clone());
+    for (k, v) in &settings.vars {
+        scope.pin(k, Value::from(v.as_str()));
+    }
+    if let Some(url) = mock_url {
+        if !settings.vars.iter().any(|(k, _)| k == "mock_url") {
+            scope.pin("mock_url", Value::from(url));
+        }
+    } else if settings.mock {
+        // `validate --mock`: the port is not known yet, any URL shape will do.
+        scope.pin("mock_url", Value::from("http://127.0.0.1:0"));
+    }
+    let mut diags = resolve_vars(&collection.variables, &mut scope, engine);
+    diags.extend(resolve_vars(&ws.env.variables, &mut scope, engine));
+    if diags.is_empty() {
+        Ok(scope)
+    } else {
+        Err(diags)
+    }
+}
+
+/// Renders variable definitions into the scope. Values may refer to each other in any
+/// order; what still fails after every other value is set is reported.
+fn resolve_vars(defs: &[VarDef], scope: &mut Scope, engine: &Engine) -> Vec<Diagnostic> {
+    let mut pending: Vec<&VarDef> = defs.iter().collect();
+    loop {
+        let mut failed = Vec::new();
+        let mut errors = Vec::new();
+        let before = pending.len();
+        for def in pending {
+            let t = crate::collection::JsonTemplate {
+                value: def.value.clone(),
+                span: def.span.clone(),
+            };
+            match engine.render_json(&t, scope.context()) {
+                Ok(v) => scope.set_json(&def.name, &v),
+                Err(e) => {
+                    failed.push(def);
+                    errors.push((def, e));
+                }
+            }
+        }
+        if failed.is_empty() {
+            return Vec::new();
+        }
+        if failed.len() == before {
+            return errors
+                .into_iter()
+                .map(|(def, e)| {
+                    let mut d = Diagnostic::new(format!("variable `{}`: {}", def.name, e.message), def.span.clone());
+                    if let Some(name) = e.undefined.as_deref().and_then(|n| n.strip_prefix("env.")) {
+                        d = d.with_help(format!("set the environment variable {name}, or add it to the .env file"));
+                    } else if e.undefined.as_deref() == Some("mock_url") {
+                        d = d.with_help("`mock_url` is set by `--mock`: run with --mock, or use another environment");
+                    }
+                    d
+                })
+                .collect();
+        }
+        pending = failed;
+    }
+}
+
+/// Every variable name captured anywhere in the run.
+fn captured_names(collections: &[Collection]) -> HashSet<String> {
+    collections
+        .iter()
+        .flat_map(|c| c.requests.iter())
+        .flat_map(|r| r.captures.iter().map(|c| c.name.clone()))
+        .collect()
+}
+
+/// Adds the values of secret variables (and `--var`s of those names) to the masker.
+fn register_secrets(names: &HashSet<String>, scope: &Scope, masker: &Masker) {
+    for name in names {
+        if let Some(v) = scope.get(name) {
+            match v.as_str() {
+                Some(s) => masker.add(s),
+                None => masker.add(&v.to_string()),
+            }
+        }
+    }
+}
+
+fn secret_names(ws: &Workspace) -> HashSet<String> {
+    ws.collections
+        .iter()
+        .flat_map(|c| c.secrets.iter().cloned())
+        .chain(ws.env.secrets.iter().cloned())
+        .collect()
+}
+
+/// Loads, scopes and checks every collection: the part `run`, `validate` and `mock` share.
+struct Prepared {
+    ws: Workspace,
+    scopes: Vec<Scope>,
+    selections: Vec<Vec<usize>>,
+    engine: Engine,
+}
+
+fn prepare(
+    settings: &LoadSettings,
+    selection: &Selection,
+    mock_url: Option<&str>,
+    masker: &Masker,
+) -> Result<Prepared, (Vec<Diagnostic>, Sources)> {
+    let ws = load(settings)?;
+    let process_env = match settings.process_env() {
+        Ok(e) => e,
+        Err(d) => return Err((vec![d], ws.sources)),
+    };
+    let mut engine = Engine::new();
+    let captured = captured_names(&ws.collections);
+    let secrets = secret_names(&ws);
+    let mut diags = Vec::new();
+    let mut scopes = Vec::new();
+    let mut selections = Vec::new();
+    for c in &ws.collections {
+        let selected = selection.select(c);
+        match scope_for(c, &ws, settings, &process_env, mock_url, &engine) {
+            Ok(scope) => {
+                register_secrets(&secrets, &scope, masker);
+                diags.extend(check_requests(c, &selected, &scope, &captured, &mut engine));
+                scopes.push(scope);
+            }
+            Err(d) => diags.extend(d),
+        }
+        selections.push(selected);
+    }
+    if diags.is_empty() && selections.iter().all(Vec::is_empty) {
+        let mut d = Diagnostic::new("no request matches the selection", None);
+        if !selection.only.is_empty() {
+            d = d.with_note(format!("--only {}", selection.only.join(", ")));
+        }
+        if !selection.tags.is_empty() {
+            d = d.with_note(format!("--tag {}", selection.tags.join(", ")));
+        }
+        diags.push(d);
+    }
+    if diags.is_empty() {
+        Ok(Prepared {
+            ws,
+            scopes,
+            selections,
+            engine,
+        })
+    } else {
+        Err((diags, ws.sources))
+    }
+}
+
+async fn run_command(args: RunArgs) -> ExitStatus {
+    let masker = Arc::new(Masker::new());
+    let settings = match RunSettings::resolve(args) {
+        Ok(s) => s,
+        Err(d) => {
+            report_diagnostics(&[d], &Sources::default(), &masker);
+            return ExitStatus::Invalid;
+        }
+    };
+    let mock = if settings.load.mock {
+        match MockServer::bind(0).await {
+            Ok(m) => Some(m),
+            Err(e) => {
+                eprintln!("error: cannot start the mock server: {e}");
+                return ExitStatus::Runtime;
+            }
+        }
+    } else {
+        None
+    };
+    let mock_url = mock.as_ref().map(MockServer::url);
+    let prepared = match prepare(
+        &settings.load,
+        &settings.selection,
+        mock_url.as_deref(),
+        &masker,
+    ) {
+        Ok(p) => p,
+        Err((diags, sources)) => {
+            report_diagnostics(&diags, &sources, &masker);
+            return ExitStatus::Invalid;
+        }
+    };
+    let client = match build_client(&settings.client) {
+        Ok(c) => c,
+        Err(e) => {
+            report_diagnostics(&[Diagnostic::new(e, None)], &prepared.ws.sources, &masker);
+            return ExitStatus::Invalid;
+        }
+    };
+    let Prepared {
+        ws,
+        scopes,
+        selections,
+        engine,
+    } = prepared;
+    let _mock_task = mock.map(|m| {
+        let served: Vec<(Collection, Arc<Scope>)> = ws
+            .collections
+            .iter()
+            .cloned()
+            .zip(scopes.iter().cloned().map(Arc::new))
+            .collect();
+        m.serve(&served, None).0
+    });
+    let styles = Styles::new(settings.output.color);
+    let reporter = TerminalReporter::new(
+        styles,
+        settings.output.verbose,
+        settings.output.progress,
+        Arc::clone(&masker),
+    );
+    let options = RunOptions {
+        timeout: settings.timeout,
+        bail: settings.bail,
+        secrets: secret_names(&ws),
+    };
+    let runner = Runner {
+        client: &client,
+        engine: &engine,
+        masker: &masker,
+        listener: &reporter,
+        options: &options,
+    };
+    let start = Instant::now();
+    let mut result = RunResult::default();
+    let mut carried: Vec<(String, serde_json::Value)> = Vec::new();
+    let mut bailed = false;
+    for ((collection, mut scope), selected) in ws.collections.iter().zip(scopes).zip(&selections) {
+        for (k, v) in &carried {
+            scope.set_json(k, v);
+        }
+        let (res, bail) = runner
+            .run_collection(collection, selected, &mut scope)
+            .await;
+        carried.extend(res.requests.iter().flat_map(|r| r.captures.iter().cloned()));
+        result.collections.push(res);
+        if bail {
+            bailed = true;
+            break;
+        }
+    }
+    result.duration = start.elapsed();
+    reporter.summary(&result, bailed);
+    exit_status(&result)
+}
+
+/// 3 wins over 1: a runtime error anywhere, else a failure anywhere, else 0.
+fn exit_status(result: &RunResult) -> ExitStatus {
+    let statuses: Vec<Status> = result.requests().map(|r| r.status()).collect();
+    if statuses.contains(&Status::Errored) {
+        ExitStatus::Runtime
+    } else if statuses.contains(&Status::Failed) {
+        ExitStatus::Failed
+    } else {
+        ExitStatus::Ok
+    }
+}
+
+async fn validate_command(args: ValidateArgs) -> ExitStatus {
+    let masker = Masker::new();
+    let color = color_enabled(args.color, std::io::stdout().is_terminal());
+    let settings = match LoadSettings::resolve(args.collections, args.load, args.mock) {
+        Ok(s) => s,
+        Err(d) => {
+            report_diagnostics(&[d], &Sources::default(), &masker);
+            return ExitStatus::Invalid;
+        }
+    };
+    match prepare(&settings, &Selection::default(), None, &masker) {
+        Ok(p) => {
+            let styles = Styles::new(color);
+            for (c, sel) in p.ws.collections.iter().zip(&p.selections) {
+                println!("{} {} ({} requests)", styles.green("ok"), c.file, sel.len());
+            }
+            ExitStatus::Ok
+        }
+        Err((diags, sources)) => {
+            report_diagnostics(&diags, &sources, &masker);
+            ExitStatus::Invalid
+        }
+    }
+}
+
+async fn mock_command(args: MockArgs) -> ExitStatus {
+    let masker = Masker::new();
+    let color = color_enabled(args.color, std::io::stdout().is_terminal());
+    let settings = match LoadSettings::resolve(args.collections, args.load, true) {
+        Ok(s) => s,
+        Err(d) => {
+            report_diagnostics(&[d], &Sources::default(), &masker);
+            return ExitStatus::Invalid;
+        }
+    };
+    let server = match MockServer::bind(args.port).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot listen on 127.0.0.1:{}: {e}", args.port);
+            return ExitStatus::Runtime;
+        }
+    };
+    let url = server.url();
+    let prepared = match prepare(&settings, &Selection::default(), Some(&url), &masker) {
+        Ok(p) => p,
+        Err((diags, sources)) => {
+            report_diagnostics(&diags, &sources, &masker);
+            return ExitStatus::Invalid;
+        }
+    };
+    let served: Vec<(Collection, Arc<Scope>)> = prepared
+        .ws
+        .collections
+        .iter()
+        .cloned()
+        .zip(prepared.scopes.into_iter().map(Arc::new))
+        .collect();
+    let styles = Styles::new(color);
+    let log_masker = Arc::new(masker);
+    let log: crate::mock::RequestLog = Arc::new(move |line| println!("{}", log_masker.mask(&line)));
+    let (task, routes) = server.serve(&served, Some(log));
+    println!("{} {url}", styles.bold("Mock server listening on"));
+    for r in routes {
+        println!("  {r}");
+    }
+    println!("{}", styles.dim("Press Ctrl-C to stop."));
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = task => {}
+    }
+    ExitStatus::Ok
+}

@@ -1,0 +1,250 @@
+//! Assertions and captures: pure functions of a definition and a response. Never panics,
+//! never does IO, never prints.
+
+mod diff;
+mod predicate;
+
+use std::cell::OnceCell;
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+
+use crate::collection::{AssertDef, CaptureDef, CaptureSource, JsonPathDef, Subject};
+use crate::diagnostic::Span;
+
+pub use diff::compact;
+pub use predicate::{Check, Resolve, json_eq};
+
+/// The outcome of one predicate of one assertion.
+#[derive(Debug, Clone)]
+pub struct AssertOutcome {
+    /// Where the assertion is written.
+    pub span: Option<Span>,
+    /// What was tested: `status`, `header content-type`, `$.items`, `body`, `duration`.
+    pub subject: String,
+    /// The result.
+    pub check: Check,
+}
+
+impl AssertOutcome {
+    /// One line: `status: expected 200, got 404`.
+    pub fn message(&self) -> String {
+        format!(
+            "{}: expected {}, got {}",
+            self.subject, self.check.expected, self.check.actual
+        )
+    }
+}
+
+/// The parts of the final response that assertions read. The body is parsed as JSON at
+/// most once.
+pub struct ResponseView<'a> {
+    /// Status code.
+    pub status: u16,
+    /// Headers.
+    pub headers: &'a HeaderMap,
+    /// Body bytes.
+    pub body: &'a [u8],
+    /// Total time, redirects included.
+    pub duration: Duration,
+    json: OnceCell<Result<Value, String>>,
+}
+
+impl<'a> ResponseView<'a> {
+    /// A view of a response.
+    pub fn new(status: u16, headers: &'a HeaderMap, body: &'a [u8], duration: Duration) -> Self {
+        ResponseView {
+            status,
+            headers,
+            body,
+            duration,
+            json: OnceCell::new(),
+        }
+    }
+
+    /// The body as JSON, or why it is not JSON.
+    pub fn json(&self) -> Result<&Value, &str> {
+        self.json
+            .get_or_init(|| {
+                if self.body.is_empty() {
+                    return Err("the body is empty".to_string());
+                }
+                serde_json::from_slice(self.body).map_err(|e| format!("the body is not JSON ({e})"))
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    fn header(&self, name: &str) -> Option<Value> {
+        let values: Vec<String> = self
+            .headers
+            .get_all(name)
+            .iter()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .collect();
+        (!values.is_empty()).then(|| Value::String(values.join(", ")))
+    }
+
+    fn body_text(&self) -> Value {
+        Value::String(String::from_utf8_lossy(self.body).into_owned())
+    }
+
+    fn query(&self, path: &JsonPathDef) -> Result<Option<Value>, String> {
+        let doc = self.json().map_err(str::to_string)?;
+        let nodes = jsonpath_rust::query::js_path_process(&path.query, doc)
+            .map_err(|e| format!("JSONPath {} failed: {e}", path.src))?;
+        Ok(match nodes.len() {
+            0 => None,
+            1 => Some(nodes[0].val.clone()),
+            _ => Some(Value::Array(
+                nodes.into_iter().map(|n| n.val.clone()).collect(),
+            )),
+        })
+    }
+}
+
+/// Evaluates every predicate of `def`; one outcome each.
+pub fn eval(def: &AssertDef, view: &ResponseView<'_>, resolve: Resolve<'_>) -> Vec<AssertOutcome> {
+    let subject = def.subject.describe();
+    let actual: Result<Option<Value>, String> = match &def.subject {
+        Subject::Status => Ok(Some(Value::from(view.status))),
+        Subject::Header(name) => Ok(view.header(name)),
+        Subject::Json(path) => view.query(path),
+        Subject::Body => Ok(Some(view.body_text())),
+        Subject::Duration => Ok(Some(Value::from(view.duration.as_millis() as u64))),
+    };
+    let root = match &def.subject {
+        Subject::Json(p) => p.src.clone(),
+        _ => "$".to_string(),
+    };
+    def.predicates
+        .iter()
+        .map(|p| {
+            let check = match &actual {
+                Ok(v) => predicate::check(p, v.as_ref(), &root, resolve),
+                Err(why) => Check {
+                    passed: false,
+                    expected: "a JSON body".into(),
+                    actual: why.clone(),
+                    differences: Vec::new(),
+                    diff: None,
+                },
+            };
+            AssertOutcome {
+                span: def.span.clone(),
+                subject: subject.clone(),
+                check,
+            }
+        })
+        .collect()
+}
+
+/// The value a capture takes from the response, or why there is none.
+pub fn capture(def: &CaptureDef, view: &ResponseView<'_>) -> Result<Value, String> {
+    match &def.source {
+        CaptureSource::Json(path) => view
+            .query(path)?
+            .ok_or_else(|| format!("{} matched nothing", path.src)),
+        CaptureSource::Header(name) => view
+            .header(name)
+            .ok_or_else(|| format!("no header {name} in the response")),
+        CaptureSource::Regex(re) => {
+            let text = String::from_utf8_lossy(view.body);
+            let caps = re
+                .captures(&text)
+                .ok_or_else(|| format!("/{}/ found nothing in the body", re.as_str()))?;
+            let m = caps.get(1).or_else(|| caps.get(0));
+            Ok(Value::String(
+                m.map(|m| m.as_str().to_string()).unwrap_or_default(),
+            ))
+        }
+        CaptureSource::Status => Ok(Value::from(view.status)),
+        CaptureSource::Body => Ok(view.body_text()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collection::Predicate;
+    use serde_json::json;
+    use std::sync::Arc;
+
+    fn path(s: &str) -> JsonPathDef {
+        JsonPathDef {
+            src: s.into(),
+            query: Arc::new(jsonpath_rust::parser::parse_json_path(s).unwrap()),
+        }
+    }
+
+    fn id(v: &Value) -> Result<Value, String> {
+        Ok(v.clone())
+    }
+
+    #[test]
+    fn jsonpath_one_many_none() {
+        let headers = HeaderMap::new();
+        let body = br#"{"items":[{"id":1,"s":"OK"},{"id":2,"s":"FAILED"}]}"#;
+        let view = ResponseView::new(200, &headers, body, Duration::from_millis(5));
+        let def = |p: &str, pred| AssertDef {
+            span: None,
+            subject: Subject::Json(path(p)),
+            predicates: vec![pred],
+        };
+        let out = eval(
+            &def("$.items[1].s", Predicate::Equals(json!("OK"))),
+            &view,
+            &id,
+        );
+        assert_eq!(
+            out[0].message(),
+            "$.items[1].s: expected \"OK\", got \"FAILED\""
+        );
+        let out = eval(
+            &def("$.items[*].id", Predicate::Equals(json!([1, 2]))),
+            &view,
+            &id,
+        );
+        assert!(out[0].check.passed);
+        let out = eval(&def("$.nope", Predicate::Exists(false)), &view, &id);
+        assert!(out[0].check.passed);
+    }
+
+    #[test]
+    fn non_json_body_fails_json_assertions() {
+        let headers = HeaderMap::new();
+        let view = ResponseView::new(200, &headers, b"<html>", Duration::ZERO);
+        let def = AssertDef {
+            span: None,
+            subject: Subject::Json(path("$.a")),
+            predicates: vec![Predicate::Exists(true)],
+        };
+        let out = eval(&def, &view, &id);
+        assert!(!out[0].check.passed);
+        assert!(
+            out[0].check.actual.starts_with("the body is not JSON"),
+            "{}",
+            out[0].check.actual
+        );
+    }
+
+    #[test]
+    fn captures_by_regex_and_header() {
+        let mut headers = HeaderMap::new();
+        headers.insert("etag", "\"v1\"".parse().unwrap());
+        let view = ResponseView::new(200, &headers, b"sid=abc123; x", Duration::ZERO);
+        let re = CaptureDef {
+            name: "s".into(),
+            span: None,
+            source: CaptureSource::Regex(regex::Regex::new(r"sid=(\w+)").unwrap()),
+        };
+        assert_eq!(capture(&re, &view), Ok(json!("abc123")));
+        let h = CaptureDef {
+            name: "e".into(),
+            span: None,
+            source: CaptureSource::Header("etag".into()),
+        };
+        assert_eq!(capture(&h, &view), Ok(json!("\"v1\"")));
+    }
+}

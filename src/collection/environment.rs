@@ -1,0 +1,168 @@
+//! Environment files (`environments/<name>.yaml`) and how `-e NAME` finds them.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::VarDef;
+use super::build::Builder;
+use super::load::{LoadError, parse_yaml, read_file};
+use super::raw::RawEnvironment;
+use crate::diagnostic::{Diagnostic, Sources, did_you_mean};
+
+/// A loaded environment file.
+#[derive(Debug, Clone, Default)]
+pub struct Environment {
+    /// The name (`name:` or the file stem).
+    pub name: String,
+    /// The file, when one was loaded.
+    pub file: Option<Arc<str>>,
+    /// `variables:`; values may be templates.
+    pub variables: Vec<VarDef>,
+    /// Names of variables to mask.
+    pub secrets: Vec<String>,
+}
+
+/// Finds the file for `-e NAME|PATH`: a path to a file as given; otherwise
+/// `environments/NAME.yaml` (or `.yml`) in the working directory, then beside the
+/// folder of each collection, then inside it.
+pub fn resolve_environment_path(
+    name_or_path: &str,
+    collections: &[PathBuf],
+) -> Result<PathBuf, Diagnostic> {
+    let given = Path::new(name_or_path);
+    if given.is_file() {
+        return Ok(given.to_path_buf());
+    }
+    let looks_like_path = name_or_path.contains(['/', '\\'])
+        || name_or_path.ends_with(".yaml")
+        || name_or_path.ends_with(".yml");
+    if looks_like_path {
+        return Err(Diagnostic::new(
+            format!("cannot read environment file {name_or_path}: no such file"),
+            None,
+        ));
+    }
+    let mut dirs: Vec<PathBuf> = vec![PathBuf::from("environments")];
+    for c in collections {
+        let dir = c.parent().unwrap_or(Path::new(""));
+        let beside = dir.join("..").join("environments");
+        let inside = dir.join("environments");
+        for d in [beside, inside] {
+            if !dirs.contains(&d) {
+                dirs.push(d);
+            }
+        }
+    }
+    for dir in &dirs {
+        for ext in ["yaml", "yml"] {
+            let candidate = dir.join(format!("{name_or_path}.{ext}"));
+            if candidate.is_file() {
+                return Ok(clean(&candidate));
+            }
+        }
+    }
+    let mut known = Vec::new();
+    for dir in &dirs {
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if matches!(
+                    path.extension().and_then(|e| e.to_str()),
+                    Some("yaml" | "yml")
+                ) && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
+                    && !known.contains(&stem.to_string())
+                {
+                    known.push(stem.to_string());
+                }
+            }
+        }
+    }
+    known.sort();
+    let looked: Vec<String> = dirs
+        .iter()
+        .map(|d| {
+            clean(&d.join(format!("{name_or_path}.yaml")))
+                .display()
+                .to_string()
+        })
+        .collect();
+    let help = did_you_mean(name_or_path, known.iter().map(String::as_str)).or_else(|| {
+        (!known.is_empty()).then(|| format!("environments found: {}", known.join(", ")))
+    });
+    Err(
+        Diagnostic::new(format!("environment `{name_or_path}` not found"), None)
+            .with_help_opt(help)
+            .with_note(format!("looked for {}", looked.join(", "))),
+    )
+}
+
+/// `a/b/../c` → `a/c`, for messages and stable file names.
+fn clean(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for comp in path.components() {
+        match comp {
+            std::path::Component::ParentDir
+                if out
+                    .components()
+                    .next_back()
+                    .is_some_and(|c| matches!(c, std::path::Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
+/// Reads and validates an environment file.
+pub fn load_environment(path: &Path, sources: &Sources) -> Result<Environment, LoadError> {
+    let file: Arc<str> = Arc::from(path.display().to_string());
+    let text = read_file(path, "environment")?;
+    sources.add(&file, &text);
+    let raw: RawEnvironment = parse_yaml(&text, &file, "environment")?;
+    let mut builder = Builder {
+        file: Arc::clone(&file),
+        dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        source: &text,
+        diags: Vec::new(),
+    };
+    let variables = builder.variables(raw.variables);
+    let secrets: Vec<String> = raw
+        .secrets
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| s.value)
+        .collect();
+    if !builder.diags.is_empty() {
+        return Err(LoadError {
+            diagnostics: builder.diags,
+        });
+    }
+    Ok(Environment {
+        name: raw.name.unwrap_or_else(|| {
+            path.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        }),
+        file: Some(file),
+        variables,
+        secrets,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleans_parent_components() {
+        assert_eq!(
+            clean(Path::new("collections/../environments/local.yaml")),
+            PathBuf::from("environments/local.yaml")
+        );
+    }
+}

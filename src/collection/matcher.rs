@@ -1,0 +1,357 @@
+//! `expect:` matchers: a bare value means "equals"; a map of matcher keys means
+//! "all of these hold".
+
+use std::path::Path;
+use std::sync::Arc;
+
+use regex::Regex;
+use serde_json::Value;
+
+use crate::diagnostic::did_you_mean;
+
+/// Every matcher key, as written in files.
+pub const MATCHER_KEYS: &[&str] = &[
+    "equals",
+    "not_equals",
+    "contains",
+    "not_contains",
+    "matches",
+    "exists",
+    "type",
+    "length",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "in",
+    "schema",
+];
+
+/// One test applied to an actual value. Expected values may hold templates, rendered
+/// when the assertion runs.
+#[derive(Debug, Clone)]
+pub enum Predicate {
+    /// Deep equality (numbers compare by value).
+    Equals(Value),
+    /// Not deeply equal.
+    NotEquals(Value),
+    /// Substring, array element, or object subset.
+    Contains(Value),
+    /// The negation of `contains`.
+    NotContains(Value),
+    /// A regex search over the string form.
+    Matches(Regex),
+    /// Whether the value exists.
+    Exists(bool),
+    /// The JSON type.
+    Type(JsonType),
+    /// Length of a string (characters), array or object, tested by the inner predicates.
+    Length(Vec<Predicate>),
+    /// Greater than.
+    Gt(Value),
+    /// Greater than or equal.
+    Gte(Value),
+    /// Less than.
+    Lt(Value),
+    /// Less than or equal.
+    Lte(Value),
+    /// Equal to one of the values.
+    In(Vec<Value>),
+    /// Valid against a JSON Schema file.
+    Schema {
+        /// The file, as written.
+        path: String,
+        /// The compiled schema.
+        validator: Arc<jsonschema::Validator>,
+    },
+}
+
+/// The types `type:` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonType {
+    /// A string.
+    String,
+    /// Any number.
+    Number,
+    /// A number without a fractional part.
+    Integer,
+    /// true or false.
+    Boolean,
+    /// A list.
+    Array,
+    /// A map.
+    Object,
+    /// null.
+    Null,
+}
+
+impl JsonType {
+    const NAMES: &[&str] = &[
+        "string", "number", "integer", "boolean", "array", "object", "null",
+    ];
+
+    fn parse(s: &str) -> Option<JsonType> {
+        Some(match s {
+            "string" => JsonType::String,
+            "number" => JsonType::Number,
+            "integer" => JsonType::Integer,
+            "boolean" | "bool" => JsonType::Boolean,
+            "array" | "list" => JsonType::Array,
+            "object" | "map" => JsonType::Object,
+            "null" => JsonType::Null,
+            _ => return None,
+        })
+    }
+
+    /// The type's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            JsonType::String => "string",
+            JsonType::Number => "number",
+            JsonType::Integer => "integer",
+            JsonType::Boolean => "boolean",
+            JsonType::Array => "array",
+            JsonType::Object => "object",
+            JsonType::Null => "null",
+        }
+    }
+
+    /// Whether `v` is of this type.
+    pub fn holds(self, v: &Value) -> bool {
+        match self {
+            JsonType::String => v.is_string(),
+            JsonType::Number => v.is_number(),
+            JsonType::Integer => {
+                v.is_i64() || v.is_u64() || v.as_f64().is_some_and(|f| f.fract() == 0.0)
+            }
+            JsonType::Boolean => v.is_boolean(),
+            JsonType::Array => v.is_array(),
+            JsonType::Object => v.is_object(),
+            JsonType::Null => v.is_null(),
+        }
+    }
+}
+
+/// Why a matcher could not be read: a message and an optional hint.
+#[derive(Debug)]
+pub struct MatcherError {
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl MatcherError {
+    fn new(message: impl Into<String>) -> MatcherError {
+        MatcherError {
+            message: message.into(),
+            help: None,
+        }
+    }
+}
+
+/// Reads a matcher value. `list_means_in` makes a bare list mean `in:` (for `status`).
+/// `dir` is where `schema:` paths start.
+pub fn parse_matcher(
+    value: &Value,
+    list_means_in: bool,
+    dir: &Path,
+) -> Result<Vec<Predicate>, MatcherError> {
+    match value {
+        Value::Object(map) if map.keys().any(|k| MATCHER_KEYS.contains(&k.as_str())) => {
+            let mut out = Vec::new();
+            for (key, v) in map {
+                out.push(parse_one(key, v, dir)?);
+            }
+            Ok(out)
+        }
+        Value::Object(map) if map.len() == 1 => {
+            let key = map.keys().next().map(String::as_str).unwrap_or_default();
+            match did_you_mean(key, MATCHER_KEYS.iter().copied()) {
+                Some(help) => Err(MatcherError {
+                    message: format!("unknown matcher `{key}`"),
+                    help: Some(format!(
+                        "{help} (to compare with an object, write `equals: {{...}}`)"
+                    )),
+                }),
+                None => Ok(vec![Predicate::Equals(value.clone())]),
+            }
+        }
+        Value::Array(items) if list_means_in => Ok(vec![Predicate::In(items.clone())]),
+        _ => Ok(vec![Predicate::Equals(value.clone())]),
+    }
+}
+
+fn parse_one(key: &str, v: &Value, dir: &Path) -> Result<Predicate, MatcherError> {
+    let number = |v: &Value| -> Result<Value, MatcherError> {
+        match v {
+            Value::Number(_) => Ok(v.clone()),
+            Value::String(s) if crate::collection::has_template_syntax(s) => Ok(v.clone()),
+            _ => Err(MatcherError::new(format!(
+                "`{key}` needs a number, found {}",
+                short(v)
+            ))),
+        }
+    };
+    Ok(match key {
+        "equals" => Predicate::Equals(v.clone()),
+        "not_equals" => Predicate::NotEquals(v.clone()),
+        "contains" => Predicate::Contains(v.clone()),
+        "not_contains" => Predicate::NotContains(v.clone()),
+        "matches" => {
+            let Value::String(pattern) = v else {
+                return Err(MatcherError::new(format!(
+                    "`matches` needs a regular expression string, found {}",
+                    short(v)
+                )));
+            };
+            Predicate::Matches(Regex::new(pattern).map_err(|e| {
+                MatcherError::new(format!("invalid regular expression: {}", one_line(&e)))
+            })?)
+        }
+        "exists" => match v {
+            Value::Bool(b) => Predicate::Exists(*b),
+            _ => {
+                return Err(MatcherError::new(format!(
+                    "`exists` needs true or false, found {}",
+                    short(v)
+                )));
+            }
+        },
+        "type" => {
+            let name = v.as_str().unwrap_or_default();
+            match JsonType::parse(name) {
+                Some(t) => Predicate::Type(t),
+                None => {
+                    return Err(MatcherError {
+                        message: format!("unknown type {}", short(v)),
+                        help: did_you_mean(name, JsonType::NAMES.iter().copied())
+                            .or_else(|| Some(format!("one of: {}", JsonType::NAMES.join(", ")))),
+                    });
+                }
+            }
+        }
+        "length" => match v {
+            Value::Number(_) => Predicate::Length(vec![Predicate::Equals(v.clone())]),
+            Value::Object(_) => Predicate::Length(parse_matcher(v, false, dir)?),
+            _ => {
+                return Err(MatcherError::new(format!(
+                    "`length` needs a number or a matcher such as {{ gt: 0 }}, found {}",
+                    short(v)
+                )));
+            }
+        },
+        "gt" => Predicate::Gt(number(v)?),
+        "gte" => Predicate::Gte(number(v)?),
+        "lt" => Predicate::Lt(number(v)?),
+        "lte" => Predicate::Lte(number(v)?),
+        "in" => match v {
+            Value::Array(items) => Predicate::In(items.clone()),
+            _ => {
+                return Err(MatcherError::new(format!(
+                    "`in` needs a list, found {}",
+                    short(v)
+                )));
+            }
+        },
+        "schema" => {
+            let Value::String(path) = v else {
+                return Err(MatcherError::new(format!(
+                    "`schema` needs the path of a JSON Schema file, found {}",
+                    short(v)
+                )));
+            };
+            let full = dir.join(path);
+            let text = std::fs::read_to_string(&full).map_err(|e| {
+                MatcherError::new(format!("cannot read schema file {}: {e}", full.display()))
+            })?;
+            let schema: Value = serde_json::from_str(&text).map_err(|e| {
+                MatcherError::new(format!(
+                    "schema file {} is not valid JSON: {e}",
+                    full.display()
+                ))
+            })?;
+            let validator = jsonschema::validator_for(&schema).map_err(|e| {
+                MatcherError::new(format!(
+                    "schema file {} is not a valid JSON Schema: {e}",
+                    full.display()
+                ))
+            })?;
+            Predicate::Schema {
+                path: path.clone(),
+                validator: Arc::new(validator),
+            }
+        }
+        other => {
+            return Err(MatcherError {
+                message: format!("unknown matcher `{other}`"),
+                help: did_you_mean(other, MATCHER_KEYS.iter().copied())
+                    .or_else(|| Some(format!("matchers: {}", MATCHER_KEYS.join(", ")))),
+            });
+        }
+    })
+}
+
+/// A value shown briefly in a message.
+pub fn short(v: &Value) -> String {
+    let text = v.to_string();
+    if text.chars().count() > 60 {
+        format!("{}...", text.chars().take(57).collect::<String>())
+    } else {
+        text
+    }
+}
+
+fn one_line(e: &impl std::fmt::Display) -> String {
+    e.to_string()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn parse(v: Value) -> Result<Vec<Predicate>, MatcherError> {
+        parse_matcher(&v, false, Path::new("."))
+    }
+
+    #[test]
+    fn bare_values_mean_equals() {
+        assert!(matches!(&parse(json!(3)).unwrap()[..], [Predicate::Equals(v)] if v == &json!(3)));
+        assert!(
+            matches!(&parse(json!({"a": 1, "b": 2})).unwrap()[..], [Predicate::Equals(v)] if v == &json!({"a": 1, "b": 2}))
+        );
+    }
+
+    #[test]
+    fn matcher_maps_and_errors() {
+        let preds = parse(json!({"type": "array", "length": {"gt": 0}})).unwrap();
+        assert!(
+            matches!(&preds[..], [Predicate::Type(JsonType::Array), Predicate::Length(inner)] if matches!(&inner[..], [Predicate::Gt(_)]))
+        );
+        let e = parse(json!({"type": "array", "lenght": 1})).unwrap_err();
+        assert_eq!(e.message, "unknown matcher `lenght`");
+        assert_eq!(e.help.as_deref(), Some("did you mean `length`?"));
+        let e = parse(json!({"contans": "x"})).unwrap_err();
+        assert_eq!(e.message, "unknown matcher `contans`");
+        let e = parse(json!({"matches": "(unclosed"})).unwrap_err();
+        assert!(
+            e.message.starts_with("invalid regular expression"),
+            "{}",
+            e.message
+        );
+        let e = parse(json!({"type": "strng"})).unwrap_err();
+        assert_eq!(e.help.as_deref(), Some("did you mean `string`?"));
+    }
+
+    #[test]
+    fn status_lists_mean_in() {
+        let preds = parse_matcher(&json!([200, 201]), true, Path::new(".")).unwrap();
+        assert!(matches!(&preds[..], [Predicate::In(v)] if v.len() == 2));
+    }
+}

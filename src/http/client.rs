@@ -1,0 +1,75 @@
+//! The one `reqwest::Client` of a run: redirects off, TLS options, proxy, cookies.
+
+use std::path::PathBuf;
+
+use reqwest::redirect::Policy;
+use reqwest::{Certificate, Client, Identity, Proxy};
+
+/// TLS and proxy settings of the client.
+#[derive(Debug, Clone, Default)]
+pub struct ClientOptions {
+    /// Accept any certificate (`--insecure`).
+    pub insecure: bool,
+    /// Extra trusted CA certificates, PEM (`--cacert`).
+    pub cacert: Option<PathBuf>,
+    /// Client certificate, PEM (`--cert`).
+    pub cert: Option<PathBuf>,
+    /// Client key, PEM (`--key`); may also be inside the `--cert` file.
+    pub key: Option<PathBuf>,
+    /// Proxy for every request (`--proxy`).
+    pub proxy: Option<String>,
+}
+
+/// Builds the client. Redirects are handled by [`super::execute`], never by reqwest.
+pub fn build_client(opts: &ClientOptions) -> Result<Client, String> {
+    let mut builder = Client::builder()
+        .redirect(Policy::none())
+        .cookie_store(true)
+        .tcp_nodelay(true)
+        .user_agent(concat!("runner/", env!("CARGO_PKG_VERSION")));
+    if opts.insecure {
+        builder = builder.tls_danger_accept_invalid_certs(true);
+    }
+    if let Some(path) = &opts.cacert {
+        let pem = std::fs::read(path)
+            .map_err(|e| format!("cannot read --cacert file {}: {e}", path.display()))?;
+        let certs = Certificate::from_pem_bundle(&pem).map_err(|e| {
+            format!(
+                "--cacert file {} holds no PEM certificate: {e}",
+                path.display()
+            )
+        })?;
+        if certs.is_empty() {
+            return Err(format!(
+                "--cacert file {} holds no PEM certificate",
+                path.display()
+            ));
+        }
+        builder = builder.tls_certs_merge(certs);
+    }
+    match (&opts.cert, &opts.key) {
+        (Some(cert), key) => {
+            let mut pem = std::fs::read(cert)
+                .map_err(|e| format!("cannot read --cert file {}: {e}", cert.display()))?;
+            if let Some(key) = key {
+                pem.push(b'\n');
+                pem.extend(
+                    std::fs::read(key)
+                        .map_err(|e| format!("cannot read --key file {}: {e}", key.display()))?,
+                );
+            }
+            let identity = Identity::from_pem(&pem)
+                .map_err(|e| format!("--cert/--key do not hold a PEM certificate and key: {e}"))?;
+            builder = builder.identity(identity);
+        }
+        (None, Some(_)) => return Err("--key needs --cert".into()),
+        (None, None) => {}
+    }
+    if let Some(proxy) = &opts.proxy {
+        let proxy = Proxy::all(proxy).map_err(|e| format!("invalid --proxy `{proxy}`: {e}"))?;
+        builder = builder.proxy(proxy);
+    }
+    builder
+        .build()
+        .map_err(|e| format!("cannot set up the HTTP client: {e}"))
+}

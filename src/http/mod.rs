@@ -1,0 +1,172 @@
+//! HTTP: one shared client, our own redirect loop, and the record of what happened.
+//!
+//! Input is a fully rendered [`PreparedRequest`]; nothing here knows about collections,
+//! templates or assertions.
+
+mod client;
+mod exchange;
+mod redirect;
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode, Version};
+use url::Url;
+
+pub use client::{ClientOptions, build_client};
+pub use exchange::execute;
+pub use redirect::{HostPattern, Trust};
+
+/// A request ready to send: every template rendered, every file read.
+#[derive(Debug, Clone)]
+pub struct PreparedRequest {
+    /// Method.
+    pub method: Method,
+    /// Absolute http(s) URL, query included.
+    pub url: Url,
+    /// Headers to send.
+    pub headers: HeaderMap,
+    /// Body.
+    pub body: PreparedBody,
+    /// Time allowed for each hop, from connecting to the end of the body.
+    pub timeout: Duration,
+    /// How redirects are followed.
+    pub redirects: RedirectPolicy,
+}
+
+/// A request body. Bytes are kept so that 307/308 redirects can send them again.
+#[derive(Debug, Clone, Default)]
+pub enum PreparedBody {
+    /// No body.
+    #[default]
+    Empty,
+    /// These bytes (the content type is among the headers).
+    Bytes(Bytes),
+    /// A multipart/form-data body; the boundary is chosen when sending.
+    Multipart(Vec<Part>),
+}
+
+/// One multipart field.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// Field name.
+    pub name: String,
+    /// Field content.
+    pub value: PartValue,
+}
+
+/// What a multipart field holds.
+#[derive(Debug, Clone)]
+pub enum PartValue {
+    /// Text.
+    Text(String),
+    /// A file's bytes.
+    File {
+        /// File name sent to the server.
+        filename: String,
+        /// Content type.
+        content_type: String,
+        /// Content.
+        bytes: Bytes,
+    },
+}
+
+/// Redirect handling of one request.
+#[derive(Debug, Clone)]
+pub struct RedirectPolicy {
+    /// Follow 3xx responses with a Location header.
+    pub follow: bool,
+    /// At most this many hops.
+    pub max: u32,
+    /// Where Authorization may go on a cross-origin hop.
+    pub trust: Trust,
+}
+
+/// One request/response pair; a redirected request has one per hop.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    /// What was sent.
+    pub request: SentRequest,
+    /// What came back.
+    pub response: ReceivedResponse,
+    /// How long it took.
+    pub timings: Timings,
+    /// For a hop after a redirect: what happened to the credentials on the way.
+    pub redirect_note: Option<String>,
+}
+
+/// A request as sent.
+#[derive(Debug, Clone)]
+pub struct SentRequest {
+    /// Method.
+    pub method: Method,
+    /// URL.
+    pub url: Url,
+    /// Headers as sent (content type and length included).
+    pub headers: HeaderMap,
+    /// The body, when it was bytes.
+    pub body: Option<Bytes>,
+    /// A description of a multipart body.
+    pub body_summary: Option<String>,
+}
+
+/// A response as received.
+#[derive(Debug, Clone)]
+pub struct ReceivedResponse {
+    /// Status code.
+    pub status: StatusCode,
+    /// HTTP version.
+    pub version: Version,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// The body, decompressed.
+    pub body: Bytes,
+}
+
+/// Times of one exchange.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    /// Until the response headers arrived.
+    pub headers: Duration,
+    /// Until the body was read.
+    pub total: Duration,
+}
+
+/// Why a request could not complete.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HttpError {
+    /// No answer within the timeout.
+    #[error("timed out after {}", humantime::format_duration(*.0))]
+    Timeout(Duration),
+    /// The connection could not be made.
+    #[error("connection failed: {0}")]
+    Connect(String),
+    /// TLS failed (certificate, handshake).
+    #[error("TLS error: {0}")]
+    Tls(String),
+    /// More redirects than allowed.
+    #[error("too many redirects (more than {0}); raise `max_redirects` or check for a loop")]
+    TooManyRedirects(u32),
+    /// The Location of a redirect could not be used.
+    #[error("bad redirect Location `{location}`: {reason}")]
+    BadLocation {
+        /// The header's value.
+        location: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// Authorization would go from https to http.
+    #[error(
+        "refusing to forward the Authorization header from {from} to {to}: the redirect leaves https for http"
+    )]
+    InsecureRedirect {
+        /// The https URL.
+        from: String,
+        /// The http URL.
+        to: String,
+    },
+    /// Anything else the HTTP stack reported.
+    #[error("{0}")]
+    Other(String),
+}

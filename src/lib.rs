@@ -1,0 +1,18 @@
+//! runner: run YAML collections of HTTP requests — templates, OAuth2, redirects that keep
+//! the bearer token where trusted, assertions, captures and reports.
+
+pub mod app;
+pub mod assert;
+pub mod cli;
+pub mod collection;
+pub mod diagnostic;
+pub mod http;
+pub mod mock;
+pub mod output;
+pub mod report;
+pub mod runner;
+pub mod secrets;
+pub mod settings;
+pub mod template;
+
+pub use app::{ExitStatus, run};

@@ -1,0 +1,6 @@
+//! Reporters: they read run results and never re-run anything.
+
+pub mod terminal;
+mod verbose;
+
+pub use terminal::TerminalReporter;

@@ -1,0 +1,264 @@
+//! The terminal reporter: a line per request, failure details, `-v` exchanges, a summary.
+//! Every string printed goes through the masker.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::verbose::write_exchange;
+use crate::collection::{Collection, RequestDef};
+use crate::output::Styles;
+use crate::runner::{Listener, RequestResult, RunResult, Status};
+use crate::secrets::Masker;
+
+/// How many slowest requests the summary names.
+const SLOWEST: usize = 3;
+
+/// Prints progress and results to stdout (exchanges of `-v` to stderr).
+pub struct TerminalReporter {
+    styles: Styles,
+    verbose: bool,
+    masker: Arc<Masker>,
+    bar: Option<ProgressBar>,
+    out: Mutex<Box<dyn Write + Send>>,
+}
+
+impl TerminalReporter {
+    /// A reporter writing to stdout; `progress` draws a bar on stderr.
+    pub fn new(
+        styles: Styles,
+        verbose: bool,
+        progress: bool,
+        masker: Arc<Masker>,
+    ) -> TerminalReporter {
+        let bar = progress.then(|| {
+            let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+            if let Ok(style) = ProgressStyle::with_template("{spinner} [{pos}/{len}] {wide_msg}") {
+                bar.set_style(style);
+            }
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
+        TerminalReporter {
+            styles,
+            verbose,
+            masker,
+            bar,
+            out: Mutex::new(Box::new(std::io::stdout())),
+        }
+    }
+
+    fn print(&self, text: &str) {
+        let masked = self.masker.mask(text);
+        let write = || {
+            if let Ok(mut out) = self.out.lock() {
+                let _ = out.write_all(masked.as_bytes());
+                let _ = out.flush();
+            }
+        };
+        match &self.bar {
+            Some(bar) => bar.suspend(write),
+            None => write(),
+        }
+    }
+
+    fn eprint(&self, text: &str) {
+        let masked = self.masker.mask(text);
+        let write = || {
+            let mut err = std::io::stderr().lock();
+            let _ = err.write_all(masked.as_bytes());
+        };
+        match &self.bar {
+            Some(bar) => bar.suspend(write),
+            None => write(),
+        }
+    }
+
+    /// Prints the summary of the run.
+    pub fn summary(&self, run: &RunResult, bailed: bool) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+        let s = &self.styles;
+        let (mut passed, mut failed, mut errored, mut skipped) = (0, 0, 0, 0);
+        let (mut a_passed, mut a_failed) = (0, 0);
+        for r in run.requests() {
+            match r.status() {
+                Status::Passed => passed += 1,
+                Status::Failed => failed += 1,
+                Status::Errored => errored += 1,
+                Status::Skipped => skipped += 1,
+            }
+            for a in &r.asserts {
+                if a.check.passed {
+                    a_passed += 1;
+                } else {
+                    a_failed += 1;
+                }
+            }
+        }
+        let total = passed + failed + errored + skipped;
+        let mut text = String::from("\n");
+        let _ = writeln!(
+            text,
+            "{} {}, {}, {}, {} ({total} total)",
+            s.bold("Requests:  "),
+            paint_count(s, passed, "passed", Styles::green),
+            paint_count(s, failed, "failed", Styles::red),
+            paint_count(
+                s,
+                errored,
+                if errored == 1 { "error" } else { "errors" },
+                Styles::red
+            ),
+            paint_count(s, skipped, "skipped", Styles::yellow),
+        );
+        let _ = writeln!(
+            text,
+            "{} {}, {} ({} total)",
+            s.bold("Assertions:"),
+            paint_count(s, a_passed, "passed", Styles::green),
+            paint_count(s, a_failed, "failed", Styles::red),
+            a_passed + a_failed
+        );
+        let mut slow: Vec<&RequestResult> =
+            run.requests().filter(|r| !r.exchanges.is_empty()).collect();
+        slow.sort_by_key(|r| std::cmp::Reverse(r.duration));
+        let slowest: Vec<String> = slow
+            .iter()
+            .take(SLOWEST)
+            .map(|r| format!("{} {}", r.path, ms(r.duration)))
+            .collect();
+        let _ = write!(text, "{} {} total", s.bold("Time:      "), ms(run.duration));
+        if !slowest.is_empty() {
+            let _ = write!(text, "; slowest: {}", slowest.join(", "));
+        }
+        text.push('\n');
+        if bailed {
+            let _ = writeln!(
+                text,
+                "{}",
+                s.yellow("Stopped at the first failure (--bail).")
+            );
+        }
+        self.print(&text);
+    }
+
+    fn request_line(&self, r: &RequestResult) -> String {
+        let s = &self.styles;
+        let mut line = String::new();
+        let (label, detail) = match r.status() {
+            Status::Passed => (s.green("PASS "), String::new()),
+            Status::Failed => (s.red("FAIL "), String::new()),
+            Status::Errored => (s.red("ERROR"), String::new()),
+            Status::Skipped => (
+                s.yellow("SKIP "),
+                format!("  {}", s.dim(r.skipped.as_deref().unwrap_or_default())),
+            ),
+        };
+        let _ = write!(line, "  {label} {}", r.path);
+        if let Some(status) = r.final_status() {
+            let hops = r.exchanges.len();
+            let redirects = if hops > 1 {
+                format!(", {} redirect{}", hops - 1, if hops > 2 { "s" } else { "" })
+            } else {
+                String::new()
+            };
+            let attempts = if r.attempts > 1 {
+                format!(", {} attempts", r.attempts)
+            } else {
+                String::new()
+            };
+            let _ = write!(
+                line,
+                "  {}",
+                s.dim(&format!(
+                    "{} {status} ({}{redirects}{attempts})",
+                    r.method,
+                    ms(r.duration)
+                ))
+            );
+        }
+        line.push_str(&detail);
+        line.push('\n');
+        for a in r.asserts.iter().filter(|a| !a.check.passed) {
+            let _ = writeln!(line, "        {} {}", s.red("✗"), a.message());
+            if let Some(span) = &a.span {
+                let _ = writeln!(line, "          {}", s.dim(&format!("at {span}")));
+            }
+            for d in &a.check.differences {
+                let _ = writeln!(line, "          {d}");
+            }
+            if let Some(diff) = &a.check.diff {
+                for l in diff.lines() {
+                    let painted = if l.starts_with('+') && !l.starts_with("+++") {
+                        s.green(l)
+                    } else if l.starts_with('-') && !l.starts_with("---") {
+                        s.red(l)
+                    } else {
+                        l.to_string()
+                    };
+                    let _ = writeln!(line, "          {painted}");
+                }
+            }
+        }
+        for e in &r.errors {
+            let _ = writeln!(line, "        {} {}", s.red("✗"), e.message());
+            if let Some(span) = &e.span {
+                let _ = writeln!(line, "          {}", s.dim(&format!("at {span}")));
+            }
+        }
+        line
+    }
+}
+
+fn paint_count(s: &Styles, n: usize, word: &str, paint: fn(&Styles, &str) -> String) -> String {
+    let text = format!("{n} {word}");
+    if n > 0 { paint(s, &text) } else { text }
+}
+
+/// Milliseconds, or seconds past ten of them.
+pub fn ms(d: Duration) -> String {
+    if d.as_secs() >= 10 {
+        format!("{:.1} s", d.as_secs_f64())
+    } else {
+        format!("{} ms", d.as_millis())
+    }
+}
+
+impl Listener for TerminalReporter {
+    fn collection_started(&self, c: &Collection, count: usize) {
+        if let Some(bar) = &self.bar {
+            bar.inc_length(count as u64);
+        }
+        self.print(&format!(
+            "{} {}\n",
+            self.styles.bold(&c.name),
+            self.styles.dim(&format!("({})", c.file))
+        ));
+    }
+
+    fn request_started(&self, r: &RequestDef) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(r.path());
+        }
+    }
+
+    fn request_finished(&self, r: &RequestResult) {
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+        if self.verbose && !r.exchanges.is_empty() {
+            let mut text = String::new();
+            for (i, e) in r.exchanges.iter().enumerate() {
+                write_exchange(&mut text, e, i, &self.styles);
+            }
+            text.push('\n');
+            self.eprint(&text);
+        }
+        self.print(&self.request_line(r));
+    }
+}

@@ -1,0 +1,177 @@
+//! Checks before anything is sent: every template compiles and every variable it reads
+//! is defined (captured names count as defined), and literal body files exist.
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+
+use crate::collection::{
+    BodyDef, Collection, JsonTemplate, PartKind, Predicate, RequestDef, Template,
+    has_template_syntax,
+};
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::template::{Engine, Scope, json_leaves};
+
+/// Names templates may use that are not variables.
+const GLOBALS: &[&str] = &[
+    "uuid",
+    "now",
+    "timestamp",
+    "timestamp_ms",
+    "random_int",
+    "range",
+    "dict",
+    "namespace",
+    "debug",
+    "loop",
+];
+
+/// Every template a request renders, assertion expectations included.
+pub fn request_templates(req: &RequestDef) -> Vec<Template> {
+    let mut out: Vec<Template> = req.templates().into_iter().cloned().collect();
+    if let Some(BodyDef::Json(t)) = &req.body {
+        out.extend(json_leaves(t));
+    }
+    for a in &req.asserts {
+        for v in expected_values(&a.predicates) {
+            if contains_template(v) {
+                out.extend(json_leaves(&JsonTemplate {
+                    value: v.clone(),
+                    span: a.span.clone(),
+                }));
+            }
+        }
+    }
+    out
+}
+
+fn expected_values(preds: &[Predicate]) -> Vec<&Value> {
+    let mut out = Vec::new();
+    for p in preds {
+        match p {
+            Predicate::Equals(v)
+            | Predicate::NotEquals(v)
+            | Predicate::Contains(v)
+            | Predicate::NotContains(v)
+            | Predicate::Gt(v)
+            | Predicate::Gte(v)
+            | Predicate::Lt(v)
+            | Predicate::Lte(v) => out.push(v),
+            Predicate::In(vs) => out.extend(vs),
+            Predicate::Length(inner) => out.extend(expected_values(inner)),
+            Predicate::Matches(_)
+            | Predicate::Exists(_)
+            | Predicate::Type(_)
+            | Predicate::Schema { .. } => {}
+        }
+    }
+    out
+}
+
+/// Whether a JSON value has a string (or key) with template syntax.
+pub fn contains_template(v: &Value) -> bool {
+    match v {
+        Value::String(s) => has_template_syntax(s),
+        Value::Array(items) => items.iter().any(contains_template),
+        Value::Object(map) => map
+            .iter()
+            .any(|(k, v)| has_template_syntax(k) || contains_template(v)),
+        _ => false,
+    }
+}
+
+/// Compiles the templates of the selected requests into `engine` and reports every
+/// problem. `captured` holds the names any request of the run captures.
+pub fn check_requests(
+    collection: &Collection,
+    selected: &[usize],
+    scope: &Scope,
+    captured: &HashSet<String>,
+    engine: &mut Engine,
+) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for &i in selected {
+        let req = &collection.requests[i];
+        for t in request_templates(req) {
+            if let Err(e) = engine.compile(&t) {
+                diags.push(Diagnostic::new(
+                    format!("{} in request `{}`", e.message, req.path()),
+                    e.span,
+                ));
+                continue;
+            }
+            let names = engine.variables(&t);
+            let mut undefined: Vec<&String> = names
+                .iter()
+                .filter(|n| {
+                    !scope.contains(n) && !captured.contains(*n) && !GLOBALS.contains(&n.as_str())
+                })
+                .collect();
+            undefined.sort();
+            for name in &undefined {
+                let help = if name.as_str() == "mock_url" {
+                    Some("`mock_url` is set by `--mock`: run with --mock, or use another environment".to_string())
+                } else {
+                    did_you_mean(name, scope.names().chain(captured.iter().map(String::as_str)))
+                        .or_else(|| Some(format!("define it in the environment or the collection's `variables:`, or pass --var {name}=...")))
+                };
+                diags.push(
+                    Diagnostic::new(
+                        format!("undefined variable `{name}` in request `{}`", req.path()),
+                        t.span.clone(),
+                    )
+                    .with_help_opt(help),
+                );
+            }
+            let uses_capture = names
+                .iter()
+                .any(|n| captured.contains(n) && !scope.contains(n));
+            if undefined.is_empty()
+                && !uses_capture
+                && let Err(e) = engine.render(&t, scope.context())
+            {
+                let mut d = Diagnostic::new(
+                    format!("{} in request `{}`", e.message, req.path()),
+                    e.span.clone(),
+                );
+                if let Some(name) = e.undefined.as_deref().and_then(|n| n.strip_prefix("env.")) {
+                    d = d.with_help(format!(
+                        "set the environment variable {name}, or add it to the .env file"
+                    ));
+                }
+                diags.push(d);
+            }
+        }
+        for path in literal_files(req) {
+            let full = collection.dir.join(&path.src);
+            if !full.is_file() {
+                diags.push(Diagnostic::new(
+                    format!(
+                        "body file {} of request `{}` does not exist",
+                        full.display(),
+                        req.path()
+                    ),
+                    path.span.clone(),
+                ));
+            }
+        }
+    }
+    diags
+}
+
+fn literal_files(req: &RequestDef) -> Vec<&Template> {
+    let mut out = Vec::new();
+    match &req.body {
+        Some(BodyDef::File { path, .. }) => out.push(path),
+        Some(BodyDef::Multipart(parts)) => {
+            for p in parts {
+                if let PartKind::File { path, .. } = &p.kind {
+                    out.push(path);
+                }
+            }
+        }
+        _ => {}
+    }
+    out.retain(|t| t.is_literal());
+    out
+}

@@ -1,0 +1,250 @@
+//! Running collections: render, send, assert, capture, in order. The runner never prints;
+//! it reports progress through a [`Listener`] and returns every result as data.
+
+mod check;
+mod prepare;
+pub mod result;
+mod select;
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use reqwest::Client;
+use serde_json::Value;
+
+use crate::assert::{self, ResponseView};
+use crate::collection::{Collection, JsonTemplate, RequestDef, RetryOn};
+use crate::http::{self, Exchange, HttpError};
+use crate::secrets::Masker;
+use crate::template::{Engine, Scope, truthy};
+
+pub use check::{check_requests, contains_template};
+pub use prepare::Renderer;
+pub use result::{CollectionResult, RequestResult, RunError, RunErrorKind, RunResult, Status};
+pub use select::{Selection, glob_match};
+
+/// Receives progress events. Every method has an empty default.
+pub trait Listener: Sync {
+    /// A collection starts; `count` requests are selected.
+    fn collection_started(&self, _collection: &Collection, _count: usize) {}
+    /// A request is about to be sent.
+    fn request_started(&self, _request: &RequestDef) {}
+    /// A request finished (passed, failed, errored or skipped).
+    fn request_finished(&self, _result: &RequestResult) {}
+}
+
+/// Settings of a run that the runner itself needs.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Per-request timeout unless the request sets one.
+    pub timeout: Duration,
+    /// Stop at the first request that does not pass.
+    pub bail: bool,
+    /// Variable names whose captured values are masked.
+    pub secrets: HashSet<String>,
+}
+
+/// Runs requests with one client, one engine and one masker.
+pub struct Runner<'a> {
+    /// The shared HTTP client.
+    pub client: &'a Client,
+    /// Compiled templates.
+    pub engine: &'a Engine,
+    /// Learns secrets as they appear.
+    pub masker: &'a Masker,
+    /// Progress.
+    pub listener: &'a dyn Listener,
+    /// Options.
+    pub options: &'a RunOptions,
+}
+
+impl Runner<'_> {
+    /// Runs the `selected` requests of `collection`, updating `scope` with captures.
+    /// Returns the results and whether the run must stop (`--bail`).
+    pub async fn run_collection(
+        &self,
+        collection: &Collection,
+        selected: &[usize],
+        scope: &mut Scope,
+    ) -> (CollectionResult, bool) {
+        let start = Instant::now();
+        self.listener.collection_started(collection, selected.len());
+        let mut out = CollectionResult {
+            name: collection.name.clone(),
+            file: collection.file.to_string(),
+            requests: Vec::with_capacity(selected.len()),
+            duration: Duration::ZERO,
+        };
+        let mut bail = false;
+        for &i in selected {
+            let req = &collection.requests[i];
+            self.listener.request_started(req);
+            let result = self.run_request(collection, req, scope).await;
+            self.listener.request_finished(&result);
+            let failed = matches!(result.status(), Status::Failed | Status::Errored);
+            out.requests.push(result);
+            if failed && self.options.bail {
+                bail = true;
+                break;
+            }
+        }
+        out.duration = start.elapsed();
+        (out, bail)
+    }
+
+    async fn run_request(
+        &self,
+        collection: &Collection,
+        req: &RequestDef,
+        scope: &mut Scope,
+    ) -> RequestResult {
+        let mut result = RequestResult {
+            name: req.name.clone(),
+            path: req.path(),
+            span: req.span.clone(),
+            method: req.method.clone(),
+            ..RequestResult::default()
+        };
+        if req.skip {
+            result.skipped = Some("skip: true".into());
+            return result;
+        }
+        if let Some(cond) = &req.skip_if {
+            match self.engine.render(cond, scope.context()) {
+                Ok(v) if truthy(&v) => {
+                    result.skipped = Some(format!("skip_if: {}", cond.src));
+                    return result;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    result.errors.push(RunError {
+                        span: e.span.clone(),
+                        kind: RunErrorKind::Template(e),
+                        assert: true,
+                    });
+                    return result;
+                }
+            }
+        }
+        if let Some(d) = req.delay {
+            tokio::time::sleep(d).await;
+        }
+        let renderer = Renderer {
+            engine: self.engine,
+            scope,
+            masker: self.masker,
+            dir: &collection.dir,
+        };
+        let prepared = match renderer.prepare(req, self.options.timeout).await {
+            Ok(p) => p,
+            Err(e) => {
+                result.errors.push(e);
+                return result;
+            }
+        };
+        result.url = Some(prepared.url.to_string());
+        let retries = req.retry.as_ref().map(|r| r.count).unwrap_or(0);
+        loop {
+            result.attempts += 1;
+            result.asserts.clear();
+            result.errors.clear();
+            let (exchanges, error) = http::execute(self.client, prepared.clone()).await;
+            result.duration = exchanges.iter().map(|e| e.timings.total).sum();
+            result.exchanges = exchanges;
+            if let Some(e) = &error {
+                result.errors.push(RunError {
+                    span: req.span.clone(),
+                    kind: RunErrorKind::Http(e.clone()),
+                    assert: false,
+                });
+            } else if let Some(last) = result.exchanges.last() {
+                result.asserts = self.assertions(req, last, result.duration, scope);
+            }
+            let again = result.attempts <= retries
+                && req
+                    .retry
+                    .as_ref()
+                    .is_some_and(|r| should_retry(&r.on, &result, error.as_ref()));
+            if !again {
+                break;
+            }
+            if let Some(r) = &req.retry {
+                tokio::time::sleep(r.delay).await;
+            }
+        }
+        if let Some(last) = result.exchanges.last().filter(|_| result.errors.is_empty()) {
+            let view = ResponseView::new(
+                last.response.status.as_u16(),
+                &last.response.headers,
+                &last.response.body,
+                result.duration,
+            );
+            for cap in &req.captures {
+                match assert::capture(cap, &view) {
+                    Ok(value) => result.captures.push((cap.name.clone(), value)),
+                    Err(reason) => result.errors.push(RunError {
+                        span: cap.span.clone(),
+                        kind: RunErrorKind::Capture {
+                            name: cap.name.clone(),
+                            reason,
+                        },
+                        assert: true,
+                    }),
+                }
+            }
+        }
+        for (name, value) in &result.captures {
+            if self.options.secrets.contains(name) {
+                match value {
+                    Value::String(s) => self.masker.add(s),
+                    other => self.masker.add(&other.to_string()),
+                }
+            }
+            scope.set_json(name, value);
+        }
+        result
+    }
+
+    fn assertions(
+        &self,
+        req: &RequestDef,
+        last: &Exchange,
+        duration: Duration,
+        scope: &Scope,
+    ) -> Vec<assert::AssertOutcome> {
+        let view = ResponseView::new(
+            last.response.status.as_u16(),
+            &last.response.headers,
+            &last.response.body,
+            duration,
+        );
+        let mut out = Vec::new();
+        for def in &req.asserts {
+            let resolve = |v: &Value| -> Result<Value, String> {
+                if !contains_template(v) {
+                    return Ok(v.clone());
+                }
+                let t = JsonTemplate {
+                    value: v.clone(),
+                    span: def.span.clone(),
+                };
+                self.engine
+                    .render_json(&t, scope.context())
+                    .map_err(|e| e.message)
+            };
+            out.extend(assert::eval(def, &view, &resolve));
+        }
+        out
+    }
+}
+
+fn should_retry(on: &[RetryOn], result: &RequestResult, error: Option<&HttpError>) -> bool {
+    let status = result.final_status();
+    on.iter().any(|cond| match cond {
+        RetryOn::Status(code) => status == Some(*code),
+        RetryOn::Class(class) => status.is_some_and(|s| s / 100 == *class),
+        RetryOn::Timeout => matches!(error, Some(HttpError::Timeout(_))),
+        RetryOn::Connection => matches!(error, Some(HttpError::Connect(_))),
+        RetryOn::Assertion => result.asserts.iter().any(|a| !a.check.passed),
+    })
+}

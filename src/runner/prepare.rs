@@ -1,0 +1,285 @@
+//! Rendering a [`RequestDef`] into a [`PreparedRequest`].
+
+use std::path::Path;
+use std::time::Duration;
+
+use base64::Engine as _;
+use bytes::Bytes;
+use reqwest::Method;
+use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
+use url::Url;
+
+use super::result::{RunError, RunErrorKind};
+use crate::collection::{AuthDef, BodyDef, PartKind, RequestDef, Template, TrustDef};
+use crate::http::{
+    HostPattern, Part, PartValue, PreparedBody, PreparedRequest, RedirectPolicy, Trust,
+};
+use crate::secrets::Masker;
+use crate::template::{Engine, Scope};
+
+/// What rendering needs.
+pub struct Renderer<'a> {
+    /// Compiled templates.
+    pub engine: &'a Engine,
+    /// Current variables.
+    pub scope: &'a Scope,
+    /// Learns every credential used.
+    pub masker: &'a Masker,
+    /// Where relative file paths start.
+    pub dir: &'a Path,
+}
+
+impl Renderer<'_> {
+    fn render(&self, t: &Template) -> Result<String, RunError> {
+        self.engine
+            .render(t, self.scope.context())
+            .map_err(|e| RunError {
+                span: e.span.clone(),
+                kind: RunErrorKind::Template(e),
+                assert: true,
+            })
+    }
+
+    fn request_error(&self, message: String, t: Option<&Template>) -> RunError {
+        RunError {
+            span: t.and_then(|t| t.span.clone()),
+            kind: RunErrorKind::Request(message),
+            assert: true,
+        }
+    }
+
+    /// Renders the request. `default_timeout` applies when the request sets none.
+    pub async fn prepare(
+        &self,
+        req: &RequestDef,
+        default_timeout: Duration,
+    ) -> Result<PreparedRequest, RunError> {
+        let method = Method::from_bytes(req.method.as_bytes())
+            .map_err(|_| self.request_error(format!("invalid method `{}`", req.method), None))?;
+        let url_text = self.render(&req.url)?;
+        let mut url = Url::parse(url_text.trim()).map_err(|e| {
+            let hint = if !url_text.contains("://") {
+                " (it needs a scheme such as https://)"
+            } else {
+                ""
+            };
+            self.request_error(
+                format!("invalid URL `{url_text}`: {e}{hint}"),
+                Some(&req.url),
+            )
+        })?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(self.request_error(
+                format!("unsupported URL scheme `{}` in `{url_text}`", url.scheme()),
+                Some(&req.url),
+            ));
+        }
+        if !req.query.is_empty() {
+            let mut pairs = Vec::with_capacity(req.query.len());
+            for (k, v) in &req.query {
+                pairs.push((k, self.render(v)?));
+            }
+            let mut q = url.query_pairs_mut();
+            for (k, v) in pairs {
+                q.append_pair(k, &v);
+            }
+        }
+        let mut headers = HeaderMap::with_capacity(req.headers.len() + 2);
+        for (name, value) in &req.headers {
+            let rendered = self.render(value)?;
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                self.request_error(format!("invalid header name `{name}`"), Some(value))
+            })?;
+            let hv = HeaderValue::from_str(rendered.trim()).map_err(|_| {
+                self.request_error(format!("invalid value for header `{name}`"), Some(value))
+            })?;
+            if name == header::AUTHORIZATION || name == header::PROXY_AUTHORIZATION {
+                self.mask_authorization(rendered.trim());
+            }
+            headers.insert(name, hv);
+        }
+        if !headers.contains_key(header::AUTHORIZATION)
+            && let Some(value) = self.authorization(&req.auth)?
+        {
+            headers.insert(header::AUTHORIZATION, value);
+        }
+        let body = self.body(req, &mut headers).await?;
+        let trust = match &req.trust {
+            TrustDef::Never => Trust::Never,
+            TrustDef::Always => Trust::Always,
+            TrustDef::Hosts(patterns) => {
+                let mut out = Vec::with_capacity(patterns.len());
+                for p in patterns {
+                    let text = self.render(p)?;
+                    out.push(
+                        HostPattern::parse(&text).map_err(|e| self.request_error(e, Some(p)))?,
+                    );
+                }
+                Trust::Hosts(out)
+            }
+        };
+        Ok(PreparedRequest {
+            method,
+            url,
+            headers,
+            body,
+            timeout: req.timeout.unwrap_or(default_timeout),
+            redirects: RedirectPolicy {
+                follow: req.follow_redirects,
+                max: req.max_redirects,
+                trust,
+            },
+        })
+    }
+
+    fn mask_authorization(&self, value: &str) {
+        self.masker.add(value);
+        if let Some((_, credential)) = value.split_once(' ') {
+            self.masker.add(credential.trim());
+        }
+    }
+
+    fn authorization(&self, auth: &AuthDef) -> Result<Option<HeaderValue>, RunError> {
+        let value = match auth {
+            AuthDef::None => return Ok(None),
+            AuthDef::Bearer(t) => {
+                let token = self.render(t)?;
+                self.masker.add(token.trim());
+                format!("Bearer {}", token.trim())
+            }
+            AuthDef::Basic { username, password } => {
+                let user = self.render(username)?;
+                let pass = self.render(password)?;
+                self.masker.add_basic(&user, &pass);
+                let encoded =
+                    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
+                self.masker.add(&encoded);
+                format!("Basic {encoded}")
+            }
+            AuthDef::OAuth2(o) => {
+                return Err(RunError {
+                    span: o.span.clone(),
+                    kind: RunErrorKind::Auth(format!(
+                        "the OAuth2 `{}` grant is not available in this version of runner; use `auth: {{ bearer: ... }}` with a token for now",
+                        o.grant
+                    )),
+                    assert: false,
+                });
+            }
+        };
+        HeaderValue::from_str(&value).map(Some).map_err(|_| {
+            self.request_error(
+                "the credentials contain characters not allowed in a header".into(),
+                None,
+            )
+        })
+    }
+
+    async fn body(
+        &self,
+        req: &RequestDef,
+        headers: &mut HeaderMap,
+    ) -> Result<PreparedBody, RunError> {
+        let set_type = |headers: &mut HeaderMap, value: &str| {
+            if !headers.contains_key(header::CONTENT_TYPE)
+                && let Ok(v) = HeaderValue::from_str(value)
+            {
+                headers.insert(header::CONTENT_TYPE, v);
+            }
+        };
+        Ok(match &req.body {
+            None => PreparedBody::Empty,
+            Some(BodyDef::Json(t)) => {
+                let value = self
+                    .engine
+                    .render_json(t, self.scope.context())
+                    .map_err(|e| RunError {
+                        span: e.span.clone(),
+                        kind: RunErrorKind::Template(e),
+                        assert: true,
+                    })?;
+                set_type(headers, "application/json");
+                PreparedBody::Bytes(Bytes::from(serde_json::to_vec(&value).unwrap_or_default()))
+            }
+            Some(BodyDef::Form(fields)) => {
+                let mut ser = url::form_urlencoded::Serializer::new(String::new());
+                for (k, v) in fields {
+                    ser.append_pair(k, &self.render(v)?);
+                }
+                set_type(headers, "application/x-www-form-urlencoded");
+                PreparedBody::Bytes(Bytes::from(ser.finish()))
+            }
+            Some(BodyDef::Raw { text, content_type }) => {
+                let body = self.render(text)?;
+                let ct = match content_type {
+                    Some(t) => self.render(t)?,
+                    None => "text/plain; charset=utf-8".into(),
+                };
+                set_type(headers, &ct);
+                PreparedBody::Bytes(Bytes::from(body))
+            }
+            Some(BodyDef::File { path, content_type }) => {
+                let (bytes, guessed) = self.read_file(path).await?;
+                let ct = match content_type {
+                    Some(t) => self.render(t)?,
+                    None => guessed,
+                };
+                set_type(headers, &ct);
+                PreparedBody::Bytes(bytes)
+            }
+            Some(BodyDef::Multipart(parts)) => {
+                let mut out = Vec::with_capacity(parts.len());
+                for part in parts {
+                    let value = match &part.kind {
+                        PartKind::Text(t) => PartValue::Text(self.render(t)?),
+                        PartKind::File {
+                            path,
+                            filename,
+                            content_type,
+                        } => {
+                            let (bytes, guessed) = self.read_file(path).await?;
+                            let rendered_path = self.render(path)?;
+                            let filename = match filename {
+                                Some(f) => self.render(f)?,
+                                None => Path::new(&rendered_path)
+                                    .file_name()
+                                    .map(|n| n.to_string_lossy().into_owned())
+                                    .unwrap_or(rendered_path),
+                            };
+                            let content_type = match content_type {
+                                Some(t) => self.render(t)?,
+                                None => guessed,
+                            };
+                            PartValue::File {
+                                filename,
+                                content_type,
+                                bytes,
+                            }
+                        }
+                    };
+                    out.push(Part {
+                        name: part.name.clone(),
+                        value,
+                    });
+                }
+                PreparedBody::Multipart(out)
+            }
+        })
+    }
+
+    async fn read_file(&self, path: &Template) -> Result<(Bytes, String), RunError> {
+        let rendered = self.render(path)?;
+        let full = self.dir.join(&rendered);
+        let bytes = tokio::fs::read(&full).await.map_err(|e| {
+            self.request_error(
+                format!("cannot read body file {}: {e}", full.display()),
+                Some(path),
+            )
+        })?;
+        let guessed = mime_guess::from_path(&full)
+            .first_or_octet_stream()
+            .essence_str()
+            .to_string();
+        Ok((Bytes::from(bytes), guessed))
+    }
+}

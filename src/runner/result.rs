@@ -1,0 +1,145 @@
+//! What a run produced: one result per request, failures as data.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::assert::AssertOutcome;
+use crate::diagnostic::Span;
+use crate::http::{Exchange, HttpError};
+use crate::template::TemplateError;
+
+/// Every collection of a run.
+#[derive(Debug, Default)]
+pub struct RunResult {
+    /// In run order.
+    pub collections: Vec<CollectionResult>,
+    /// Wall time of the whole run.
+    pub duration: Duration,
+}
+
+impl RunResult {
+    /// Every request result of the run.
+    pub fn requests(&self) -> impl Iterator<Item = &RequestResult> {
+        self.collections.iter().flat_map(|c| c.requests.iter())
+    }
+}
+
+/// One collection's results.
+#[derive(Debug, Default)]
+pub struct CollectionResult {
+    /// Collection name.
+    pub name: String,
+    /// Collection file.
+    pub file: String,
+    /// One per selected request, in order.
+    pub requests: Vec<RequestResult>,
+    /// Wall time.
+    pub duration: Duration,
+}
+
+/// How a request ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Sent, and every assertion and capture held.
+    Passed,
+    /// An assertion, capture or template failed.
+    Failed,
+    /// It could not complete (connection, TLS, timeout, auth).
+    Errored,
+    /// Not sent (`skip`, `skip_if`, `--bail`).
+    Skipped,
+}
+
+/// One request's outcome.
+#[derive(Debug, Default)]
+pub struct RequestResult {
+    /// `name:`.
+    pub name: String,
+    /// `Folder/Request`.
+    pub path: String,
+    /// Where the request is written.
+    pub span: Option<Span>,
+    /// Method sent.
+    pub method: String,
+    /// URL of the first hop, once rendered.
+    pub url: Option<String>,
+    /// Every hop of the last attempt.
+    pub exchanges: Vec<Exchange>,
+    /// Every assertion outcome of the last attempt.
+    pub asserts: Vec<AssertOutcome>,
+    /// Values captured.
+    pub captures: Vec<(String, Value)>,
+    /// What went wrong besides assertions.
+    pub errors: Vec<RunError>,
+    /// Why it was skipped.
+    pub skipped: Option<String>,
+    /// Time of the last attempt, redirects included.
+    pub duration: Duration,
+    /// How many times it was sent.
+    pub attempts: u32,
+}
+
+impl RequestResult {
+    /// The overall outcome.
+    pub fn status(&self) -> Status {
+        if self.skipped.is_some() {
+            Status::Skipped
+        } else if self.errors.iter().any(|e| !e.assert) {
+            Status::Errored
+        } else if !self.errors.is_empty() || self.asserts.iter().any(|a| !a.check.passed) {
+            Status::Failed
+        } else {
+            Status::Passed
+        }
+    }
+
+    /// The final response's status code, when there was one.
+    pub fn final_status(&self) -> Option<u16> {
+        self.exchanges.last().map(|e| e.response.status.as_u16())
+    }
+}
+
+/// A problem of one request other than a failed assertion.
+#[derive(Debug, Clone)]
+pub struct RunError {
+    /// Where, when it points at the file.
+    pub span: Option<Span>,
+    /// What.
+    pub kind: RunErrorKind,
+    /// True when it counts as a test failure (exit 1) rather than a runtime error (exit 3).
+    pub assert: bool,
+}
+
+/// The kinds of [`RunError`].
+#[derive(Debug, Clone)]
+pub enum RunErrorKind {
+    /// A template failed at run time (e.g. an earlier capture did not happen).
+    Template(TemplateError),
+    /// The request could not be built from its rendered parts.
+    Request(String),
+    /// The HTTP exchange failed.
+    Http(HttpError),
+    /// A capture found nothing.
+    Capture {
+        /// The variable.
+        name: String,
+        /// Why.
+        reason: String,
+    },
+    /// Credentials could not be obtained.
+    Auth(String),
+}
+
+impl RunError {
+    /// One line describing the error.
+    pub fn message(&self) -> String {
+        match &self.kind {
+            RunErrorKind::Template(e) => e.message.clone(),
+            RunErrorKind::Request(m) => m.clone(),
+            RunErrorKind::Http(e) => e.to_string(),
+            RunErrorKind::Capture { name, reason } => format!("capture `{name}`: {reason}"),
+            RunErrorKind::Auth(m) => format!("authentication failed: {m}"),
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! Command line + environment variables → typed settings, resolved once.
+//! Precedence: command line, then environment variables (NO_COLOR), then defaults.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::cli::{ColorChoice, LoadArgs, RunArgs};
+use crate::diagnostic::Diagnostic;
+use crate::http::ClientOptions;
+use crate::runner::Selection;
+
+/// Where collections, environment and variables come from.
+#[derive(Debug, Clone)]
+pub struct LoadSettings {
+    /// Collection files.
+    pub collections: Vec<PathBuf>,
+    /// `-e`.
+    pub env: Option<String>,
+    /// `--var` pairs, in order.
+    pub vars: Vec<(String, String)>,
+    /// The dotenv file to read, if any.
+    pub env_file: Option<PathBuf>,
+    /// Whether mock_url is defined (the mock runs).
+    pub mock: bool,
+}
+
+/// Output settings.
+#[derive(Debug, Clone, Copy)]
+pub struct OutputSettings {
+    /// Use ANSI colours.
+    pub color: bool,
+    /// Print exchanges.
+    pub verbose: bool,
+    /// Draw a progress bar (stderr is a terminal).
+    pub progress: bool,
+}
+
+/// Everything `runner run` needs, resolved.
+#[derive(Debug, Clone)]
+pub struct RunSettings {
+    /// Loading.
+    pub load: LoadSettings,
+    /// Selection.
+    pub selection: Selection,
+    /// `--bail`.
+    pub bail: bool,
+    /// `--timeout`.
+    pub timeout: Duration,
+    /// TLS and proxy.
+    pub client: ClientOptions,
+    /// Output.
+    pub output: OutputSettings,
+}
+
+/// A command-line mistake (exit 2).
+pub type UsageError = Diagnostic;
+
+impl LoadSettings {
+    /// Resolves the loading options of any command.
+    pub fn resolve(
+        collections: Vec<PathBuf>,
+        args: LoadArgs,
+        mock: bool,
+    ) -> Result<LoadSettings, UsageError> {
+        let mut vars = Vec::with_capacity(args.vars.len());
+        for v in args.vars {
+            let Some((k, val)) = v.split_once('=') else {
+                return Err(Diagnostic::new(
+                    format!("--var `{v}` must be KEY=VALUE"),
+                    None,
+                ));
+            };
+            if k.trim().is_empty() {
+                return Err(Diagnostic::new(
+                    format!("--var `{v}` has an empty name"),
+                    None,
+                ));
+            }
+            vars.push((k.trim().to_string(), val.to_string()));
+        }
+        let env_file = match args.env_file {
+            Some(p) => {
+                if !p.is_file() {
+                    return Err(Diagnostic::new(
+                        format!("cannot read --env-file {}: no such file", p.display()),
+                        None,
+                    ));
+                }
+                Some(p)
+            }
+            None => Some(PathBuf::from(".env")).filter(|p| p.is_file()),
+        };
+        Ok(LoadSettings {
+            collections,
+            env: args.env,
+            vars,
+            env_file,
+            mock,
+        })
+    }
+
+    /// The process environment with the dotenv file underneath (real variables win).
+    pub fn process_env(&self) -> Result<BTreeMap<String, String>, UsageError> {
+        let mut map = BTreeMap::new();
+        if let Some(path) = &self.env_file {
+            let iter = dotenvy::from_path_iter(path).map_err(|e| {
+                Diagnostic::new(format!("cannot read {}: {e}", path.display()), None)
+            })?;
+            for item in iter {
+                let (k, v) = item.map_err(|e| dotenv_error(path, &e))?;
+                map.insert(k, v);
+            }
+        }
+        for (k, v) in std::env::vars_os() {
+            if let (Some(k), Some(v)) = (k.to_str(), v.to_str()) {
+                map.insert(k.to_string(), v.to_string());
+            }
+        }
+        Ok(map)
+    }
+}
+
+fn dotenv_error(path: &Path, e: &dotenvy::Error) -> Diagnostic {
+    match e {
+        dotenvy::Error::LineParse(line, idx) => Diagnostic::new(
+            format!(
+                "cannot parse {} near `{}` (character {})",
+                path.display(),
+                line.lines().next().unwrap_or_default(),
+                idx + 1
+            ),
+            None,
+        ),
+        other => Diagnostic::new(format!("cannot read {}: {other}", path.display()), None),
+    }
+}
+
+/// Whether to colour output on a stream that is (or is not) a terminal.
+pub fn color_enabled(choice: ColorChoice, is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+impl RunSettings {
+    /// Resolves `runner run` arguments.
+    pub fn resolve(args: RunArgs) -> Result<RunSettings, UsageError> {
+        let timeout = crate::collection::parse_duration_str(&args.timeout)
+            .map_err(|e| Diagnostic::new(format!("invalid --timeout: {e}"), None))?;
+        for r in &args.reporters {
+            let name = r.split('=').next().unwrap_or_default();
+            if name != "cli" {
+                return Err(Diagnostic::new(format!("unknown reporter `{name}`"), None)
+                    .with_help("available: cli"));
+            }
+        }
+        let stdout_tty = std::io::stdout().is_terminal();
+        let stderr_tty = std::io::stderr().is_terminal();
+        let output = OutputSettings {
+            color: color_enabled(args.color, stdout_tty),
+            verbose: args.verbose,
+            progress: stderr_tty && !args.verbose && std::env::var_os("CI").is_none(),
+        };
+        Ok(RunSettings {
+            load: LoadSettings::resolve(args.collections, args.load, args.mock)?,
+            selection: Selection {
+                only: args.only,
+                tags: args.tag,
+            },
+            bail: args.bail,
+            timeout,
+            client: ClientOptions {
+                insecure: args.insecure,
+                cacert: args.cacert,
+                cert: args.cert,
+                key: args.key,
+                proxy: args.proxy,
+            },
+            output,
+        })
+    }
+}
