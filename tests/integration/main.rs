@@ -1,1 +1,6 @@
+//! Integration tests: the real binary against real servers on loopback.
 
+mod support;
+
+mod examples;
+mod tls;
