@@ -4,4 +4,5 @@ mod support;
 
 mod examples;
 mod redirects;
+mod secrets;
 mod tls;
