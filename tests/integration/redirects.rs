@@ -943,3 +943,73 @@ requests:
     );
     assert_eq!(by_id(&b, "drop").header("authorization"), None);
 }
+
+#[test]
+fn credentials_in_the_url_follow_the_basic_auth_rules_and_never_show() {
+    let a = TestServer::start(redirector());
+    let b = TestServer::start(redirector());
+    let ws = Workspace::new();
+    ws.write(
+        "c.yaml",
+        &fill(
+            r#"name: userinfo
+requests:
+  - name: same origin
+    url: "http://alice:url%20pw%2Fx@127.0.0.1:$PA/r/307?to=/end"
+  - name: cross origin
+    url: "http://alice:url%20pw%2Fx@127.0.0.1:$PA/r/307?to=$B/end?id=drop"
+  - name: cross origin trusted
+    url: "http://alice:url%20pw%2Fx@127.0.0.1:$PA/r/307?to=$B/end?id=fwd"
+    follow_authorization_header: true
+  - name: token as user name
+    url: "http://tok3n-user-only@127.0.0.1:$PA/end?id=token"
+"#,
+            &[("$PA", &a.port().to_string()), ("$B", &b.url())],
+        ),
+    );
+    let out = ws.run(&["run", "c.yaml", "-v"]);
+    out.assert_code(0)
+        .assert_contains(&format!(
+            "> GET http://127.0.0.1:{}/r/307?to=/end HTTP/1.1",
+            a.port()
+        ))
+        .assert_not_contains("url pw/x")
+        .assert_not_contains("url%20pw%2Fx")
+        .assert_not_contains(&base64::engine::general_purpose::STANDARD.encode("alice:url pw/x"))
+        .assert_not_contains("tok3n-user-only");
+    let basic = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode("alice:url pw/x")
+    );
+    let first = a.requests();
+    assert_eq!(first.len(), 5);
+    assert_eq!(
+        by_id(&a, "token").header("authorization"),
+        Some(format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode("tok3n-user-only:")
+        ))
+    );
+    assert!(
+        first
+            .iter()
+            .filter(|r| r.uri.starts_with("/r/"))
+            .all(|r| r.header("authorization").as_deref() == Some(basic.as_str()))
+    );
+    let end: Vec<Recorded> = a
+        .requests()
+        .into_iter()
+        .filter(|r| r.uri == "/end")
+        .collect();
+    assert_eq!(end.len(), 1);
+    assert_eq!(
+        end[0].header("authorization").as_deref(),
+        Some(basic.as_str()),
+        "same origin keeps it"
+    );
+    assert_eq!(by_id(&b, "drop").header("authorization"), None);
+    assert_eq!(
+        by_id(&b, "fwd").header("authorization").as_deref(),
+        Some(basic.as_str())
+    );
+}
