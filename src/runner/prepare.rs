@@ -163,8 +163,17 @@ impl Renderer<'_> {
 
     fn mask_authorization(&self, value: &str) {
         self.masker.add(value);
-        if let Some((_, credential)) = value.split_once(' ') {
-            self.masker.add(credential.trim());
+        if let Some((scheme, credential)) = value.split_once(' ') {
+            let credential = credential.trim();
+            self.masker.add(credential);
+            // A Basic credential also hides its password, which a server may echo decoded.
+            if scheme.eq_ignore_ascii_case("basic")
+                && let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(credential)
+                && let Ok(pair) = String::from_utf8(bytes)
+                && let Some((user, password)) = pair.split_once(':')
+            {
+                self.masker.add_basic(user, password);
+            }
         }
     }
 

@@ -27,6 +27,8 @@ const CLI_SECRET: &str = r#"cli-v4r/+ &x=1 "c""#;
 /// Basic auth.
 const USER: &str = "alice";
 const PASSWORD: &str = r#"pw d/+4 "p" \q"#;
+/// A password inside an `Authorization: Basic` header written in the collection.
+const HEADER_PASSWORD: &str = r#"hdr pw/+7 "h""#;
 /// Sent by the server, captured into a variable listed under `secrets:`.
 const SESSION: &str = r#"sess-CAPTURED/+9 "s" \t"#;
 
@@ -39,6 +41,7 @@ fn secrets() -> Vec<(&'static str, String)> {
         ("cli_secret", CLI_SECRET.into()),
         ("password", PASSWORD.into()),
         ("user:password", format!("{USER}:{PASSWORD}")),
+        ("header password", HEADER_PASSWORD.into()),
         ("session", SESSION.into()),
     ]
 }
@@ -207,6 +210,7 @@ async fn echo(OriginalUri(uri): OriginalUri, method: Method, req: Request) -> Re
 /// A workspace with the environment, `.env` and a collection `c.yaml` sending every
 /// secret to `url`.
 fn workspace(url: &str, expect: &str) -> Workspace {
+    let explicit = STANDARD.encode(format!("bob:{HEADER_PASSWORD}"));
     let ws = Workspace::new();
     ws.write(
         "environments/test.yaml",
@@ -255,6 +259,12 @@ requests:
     auth: {{ basic: {{ username: "{{{{ user }}}}", password: "{{{{ password }}}}" }} }}
     expect:
       status: 200
+  - name: explicit basic header
+    url: "{url}/echo"
+    headers:
+      Authorization: "Basic {explicit}"
+    expect:
+      status: 200
   - name: session
     url: "{url}/session"
     capture:
@@ -294,7 +304,7 @@ fn a_passing_run_and_its_verbose_output_show_no_secret() {
     let ws = workspace(&server.url(), "");
 
     let out = run(&ws, &[]);
-    out.assert_code(0).assert_contains("5 passed");
+    out.assert_code(0).assert_contains("6 passed");
     assert_no_secret(&out, "run");
 
     let out = run(&ws, &["-v"]);
@@ -313,7 +323,7 @@ fn a_passing_run_and_its_verbose_output_show_no_secret() {
 
     // The server did receive every secret as written.
     let reqs = server.requests();
-    assert_eq!(reqs.len(), 10);
+    assert_eq!(reqs.len(), 12);
     let first = &reqs[0];
     assert_eq!(
         first.header("authorization"),
@@ -337,7 +347,7 @@ fn a_passing_run_and_its_verbose_output_show_no_secret() {
             STANDARD.encode(format!("{USER}:{PASSWORD}"))
         ))
     );
-    assert_eq!(reqs[3].header("x-session").as_deref(), Some(SESSION));
+    assert_eq!(reqs[4].header("x-session").as_deref(), Some(SESSION));
 }
 
 #[test]
