@@ -512,7 +512,12 @@ fn bearer_explicit_header_and_basic_follow_the_same_rules() {
             basic,
         ),
     ];
-    let mut yaml = String::from("name: kinds\nrequests:\n");
+    let mut yaml = String::from(
+        "name: kinds
+headers: { Cookie: session=abc123, Proxy-Authorization: Basic cHJveHk6cHc= }
+requests:
+",
+    );
     for (kind, auth, _) in &auths {
         for (mode, setting) in [
             ("default", ""),
@@ -562,7 +567,10 @@ fn bearer_explicit_header_and_basic_follow_the_same_rules() {
                 Some(value.as_str()),
                 "{id}"
             );
+            assert_eq!(first.header("cookie").as_deref(), Some("session=abc123"));
             let target = by_id(&b, &id);
+            assert_eq!(target.header("cookie"), None, "{id}");
+            assert_eq!(target.header("proxy-authorization"), None, "{id}");
             assert_eq!(target.method, "POST", "{id}");
             assert_eq!(target.text(), "hello", "{id}");
             let expected = forwarded.then(|| value.clone());

@@ -366,8 +366,18 @@ fn a_failing_run_with_diffs_of_echoed_secrets_shows_no_secret() {
         .assert_contains("$.json.key: expected \"wrong\", got \"*****\"")
         .assert_contains("--- expected")
         .assert_contains("+++ actual")
-        .assert_contains("header x-echo-x-api-key: expected \"wrong\", got \"*****\"");
+        .assert_contains("header x-echo-x-api-key: expected \"wrong\", got \"*****\"")
+        .assert_contains("+  \"key\": \"*****\",")
+        // The API key straddles the point where the value is cut.
+        .assert_contains(&format!(
+            "$.padded: expected \"short\", got \"{}*****...\n",
+            "p".repeat(110)
+        ));
     assert_no_secret(&out, "failing run");
+
+    let out = run(&ws, &["-v", "--color", "always"]);
+    out.assert_code(1).assert_contains("\x1b[");
+    assert_no_secret(&out, "failing run in colour");
 }
 
 #[test]
