@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use crate::support::{Output, TestServer, Workspace};
 
-/// The bearer token (`auth: { bearer }`), from a secret environment variable.
+/// The bearer token (`auth: { bearer }`), a `secrets:` variable of the environment file.
 const TOKEN: &str = r#"bT0k/9f+Qz=="x"\y"#;
 /// A `secrets:` variable of the environment, used in a header, the query and a JSON body.
 const API_KEY: &str = r#"ak 7/Zq+W "quoted" \back"#;
