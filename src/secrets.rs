@@ -2,7 +2,11 @@
 //!
 //! Everything that leaves the process (terminal, `-v`, reports, error messages) goes
 //! through a [`Masker`]. It knows each secret and its derived forms: base64 (standard and
-//! URL-safe, padded or not), URL-encoding (`%20` and `+` forms) and JSON string escaping.
+//! URL-safe, padded or not), URL-encoding (`%20` and `+` forms, and the lighter encoding a
+//! URL parser applies to a secret written straight into a URL's path or query) and the
+//! JSON string escaping of each of these (once, and twice for a JSON document quoted
+//! inside another, as echo services do). A value cut short for display ends with
+//! [`ELLIPSIS`]; the beginning of a secret right before it is masked too.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -13,6 +17,14 @@ use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_S
 
 /// What a masked value is replaced with.
 pub const MASK: &str = "*****";
+
+/// What ends a value cut short for display. The masker hides a secret's beginning found
+/// right before it, so that cutting never reveals part of a secret.
+pub const ELLIPSIS: &str = "...";
+
+/// A cut-off beginning of a secret shorter than this is left alone: it reveals next to
+/// nothing, and masking it would hide ordinary text.
+const MIN_CUT_PREFIX: usize = 3;
 
 /// A string that never shows itself through `Debug` or `Display`.
 #[derive(Clone, PartialEq, Eq, Default)]
@@ -64,10 +76,17 @@ impl Masker {
         for engine in [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD] {
             forms.push(engine.encode(secret));
         }
-        forms.push(percent_encoding::utf8_percent_encode(secret, URL_COMPONENT).to_string());
+        for set in [URL_COMPONENT, URL_QUERY, URL_SPECIAL_QUERY, URL_PATH] {
+            forms.push(percent_encoding::utf8_percent_encode(secret, set).to_string());
+        }
         forms.push(url::form_urlencoded::byte_serialize(secret.as_bytes()).collect::<String>());
-        if let Ok(json) = serde_json::to_string(secret) {
-            forms.push(json[1..json.len() - 1].to_string());
+        // Any of these may be quoted in a JSON document, or in JSON quoted inside JSON.
+        for i in 0..forms.len() {
+            let escaped = json_escape(&forms[i]);
+            if escaped != forms[i] {
+                forms.push(json_escape(&escaped));
+                forms.push(escaped);
+            }
         }
         let Ok(mut needles) = self.needles.write() else {
             return;
@@ -97,6 +116,12 @@ impl Masker {
                 out = Cow::Owned(out.replace(needle.as_str(), MASK));
             }
         }
+        if out.contains(ELLIPSIS) {
+            let cut = mask_cut_prefixes(&out, &needles);
+            if let Some(cut) = cut {
+                out = Cow::Owned(cut);
+            }
+        }
         out
     }
 
@@ -106,12 +131,72 @@ impl Masker {
     }
 }
 
+/// `text` with the beginning of a secret masked wherever it stands right before
+/// [`ELLIPSIS`]; `None` when there is none.
+fn mask_cut_prefixes(text: &str, needles: &[String]) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut changed = false;
+    while let Some(at) = rest.find(ELLIPSIS) {
+        let before = &rest[..at];
+        let last = before.as_bytes().last().copied();
+        let longest = needles
+            .iter()
+            .filter_map(|needle| {
+                needle
+                    .char_indices()
+                    .map(|(i, _)| i)
+                    .filter(|&len| {
+                        len >= MIN_CUT_PREFIX
+                            && needle.as_bytes().get(len - 1).copied() == last
+                            && before.ends_with(&needle[..len])
+                    })
+                    .max()
+            })
+            .max();
+        match longest {
+            Some(len) => {
+                out.push_str(&before[..before.len() - len]);
+                out.push_str(MASK);
+                changed = true;
+            }
+            None => out.push_str(before),
+        }
+        out.push_str(ELLIPSIS);
+        rest = &rest[at + ELLIPSIS.len()..];
+    }
+    out.push_str(rest);
+    changed.then_some(out)
+}
+
+/// The inside of the JSON string literal of `s`.
+fn json_escape(s: &str) -> String {
+    let json = serde_json::to_string(s).unwrap_or_default();
+    json.get(1..json.len().saturating_sub(1))
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// Characters percent-encoded in a URL component (everything but unreserved characters).
 const URL_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'_')
     .remove(b'.')
     .remove(b'~');
+
+/// Characters a URL parser percent-encodes in a query (WHATWG URL "query percent-encode set").
+const URL_QUERY: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>');
+
+/// The query set of http and https URLs, which also encodes `'`.
+const URL_SPECIAL_QUERY: &percent_encoding::AsciiSet = &URL_QUERY.add(b'\'');
+
+/// Characters a URL parser percent-encodes in a path.
+const URL_PATH: &percent_encoding::AsciiSet = &URL_QUERY.add(b'?').add(b'`').add(b'{').add(b'}');
 
 #[cfg(test)]
 mod tests {
@@ -124,6 +209,31 @@ mod tests {
         let b64 = STANDARD.encode("s3cr et/+");
         let text = format!("a s3cr et/+ b {b64} c s3cr%20et%2F%2B d s3cr+et%2F%2B");
         assert_eq!(m.mask(&text), "a ***** b ***** c ***** d *****");
+    }
+
+    #[test]
+    fn masks_forms_of_urls_and_nested_json() {
+        let m = Masker::new();
+        m.add(r#"k y/"q"\z"#);
+        let url = url::Url::parse(r#"http://h/p/k y/"q"\z?a=k y/"q"\z"#).unwrap();
+        assert_eq!(
+            url.as_str(),
+            r#"http://h/p/k%20y/%22q%22/z?a=k%20y/%22q%22\z"#
+        );
+        assert_eq!(m.mask(url.query().unwrap()), "a=*****");
+        let inner = serde_json::json!({ "v": r#"k y/"q"\z"# }).to_string();
+        let outer = serde_json::json!({ "data": inner }).to_string();
+        assert_eq!(m.mask(&outer), r#"{"data":"{\"v\":\"*****\"}"}"#);
+    }
+
+    #[test]
+    fn masks_the_beginning_of_a_secret_cut_short() {
+        let m = Masker::new();
+        m.add("topsecret");
+        assert_eq!(m.mask(r#""xx tops..."#), r#""xx *****..."#);
+        assert_eq!(m.mask("xx topsecre... and to..."), "xx *****... and to...");
+        assert_eq!(m.mask("a topsecret b..."), "a ***** b...");
+        assert_eq!(m.mask("no secret here..."), "no secret here...");
     }
 
     #[test]

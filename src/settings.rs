@@ -122,17 +122,30 @@ impl LoadSettings {
     }
 }
 
+/// The line of a dotenv file that failed to parse is named by its number and key only:
+/// its value is likely a secret, and nothing is known yet to mask it.
 fn dotenv_error(path: &Path, e: &dotenvy::Error) -> Diagnostic {
     match e {
-        dotenvy::Error::LineParse(line, idx) => Diagnostic::new(
-            format!(
-                "cannot parse {} near `{}` (character {})",
-                path.display(),
-                line.lines().next().unwrap_or_default(),
-                idx + 1
-            ),
-            None,
-        ),
+        dotenvy::Error::LineParse(line, _) => {
+            let first = line.lines().next().unwrap_or_default();
+            let number = std::fs::read_to_string(path)
+                .ok()
+                .and_then(|text| text.lines().position(|l| l == first))
+                .map(|i| format!(" at line {}", i + 1))
+                .unwrap_or_default();
+            let what = match first.split_once('=') {
+                Some((key, _)) => format!("`{}=...`", key.trim()),
+                None => "a line without `=`".to_string(),
+            };
+            Diagnostic::new(
+                format!(
+                    "cannot parse {}{number}: {what} (values are not shown)",
+                    path.display()
+                ),
+                None,
+            )
+            .with_help("write each line as KEY=value, and quote a value with spaces or special characters: KEY='value'")
+        }
         other => Diagnostic::new(format!("cannot read {}: {other}", path.display()), None),
     }
 }

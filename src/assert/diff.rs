@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use super::predicate::json_eq;
+use crate::secrets::ELLIPSIS;
 
 /// At most this many differing paths are listed.
 const MAX_DIFFERENCES: usize = 20;
@@ -72,11 +73,12 @@ fn child(path: &str, key: &str) -> String {
     }
 }
 
-/// A value on one line, shortened.
+/// A value on one line, shortened (ending with [`ELLIPSIS`], which lets the masker hide
+/// a secret cut in two).
 pub fn compact(v: &Value) -> String {
     let s = v.to_string();
     if s.chars().count() > 120 {
-        format!("{}...", s.chars().take(117).collect::<String>())
+        format!("{}{ELLIPSIS}", s.chars().take(117).collect::<String>())
     } else {
         s
     }

@@ -42,7 +42,8 @@ impl HostPattern {
     pub fn parse(s: &str) -> Result<HostPattern, String> {
         let s = s.trim();
         let (host, port) = match s.rsplit_once(':') {
-            Some((h, p)) if !h.contains(']') || h.ends_with(']') => match p.parse::<u16>() {
+            // `[::1]` is an IPv6 host without a port; `[::1]:8080` has one.
+            Some((h, p)) if !h.starts_with('[') || h.ends_with(']') => match p.parse::<u16>() {
                 Ok(port) => (h, Some(port)),
                 Err(_) => return Err(format!("invalid port in host pattern `{s}`")),
             },
@@ -203,6 +204,12 @@ mod tests {
         assert!(p.matches(&url("http://LOCALHOST:8080/")));
         assert!(!p.matches(&url("http://localhost:8081/")));
         assert!(HostPattern::parse("http://x/").is_err());
+        let p = HostPattern::parse("[::1]").unwrap();
+        assert!(p.matches(&url("http://[::1]:8080/")));
+        assert!(!p.matches(&url("http://127.0.0.1:8080/")));
+        let p = HostPattern::parse("[::1]:8080").unwrap();
+        assert!(p.matches(&url("http://[::1]:8080/")));
+        assert!(!p.matches(&url("http://[::1]:8081/")));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use reqwest::header::HeaderMap;
 
 use crate::http::Exchange;
 use crate::output::Styles;
-use crate::secrets::MASK;
+use crate::secrets::{ELLIPSIS, MASK};
 
 /// Bodies longer than this are cut in `-v` output.
 const MAX_BODY: usize = 16 * 1024;
@@ -88,7 +88,8 @@ fn write_body(out: &mut String, body: &[u8]) {
             while !text.is_char_boundary(cut) {
                 cut -= 1;
             }
-            let _ = writeln!(out, "{}", &text[..cut]);
+            // The ellipsis right after the cut lets the masker hide a secret cut in two.
+            let _ = writeln!(out, "{}{ELLIPSIS}", &text[..cut]);
             let _ = writeln!(out, "* ... {} more bytes", text.len() - cut);
         }
         Ok(text) => {

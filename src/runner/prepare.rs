@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use bytes::Bytes;
+use percent_encoding::percent_decode_str;
 use reqwest::Method;
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use url::Url;
@@ -74,6 +75,7 @@ impl Renderer<'_> {
                 Some(&req.url),
             ));
         }
+        let userinfo = self.take_userinfo(&mut url);
         if !req.query.is_empty() {
             let mut pairs = Vec::with_capacity(req.query.len());
             for (k, v) in &req.query {
@@ -98,10 +100,12 @@ impl Renderer<'_> {
             }
             headers.insert(name, hv);
         }
-        if !headers.contains_key(header::AUTHORIZATION)
-            && let Some(value) = self.authorization(&req.auth)?
-        {
-            headers.insert(header::AUTHORIZATION, value);
+        if !headers.contains_key(header::AUTHORIZATION) {
+            if let Some(value) = self.authorization(&req.auth)? {
+                headers.insert(header::AUTHORIZATION, value);
+            } else if let Some(value) = userinfo {
+                headers.insert(header::AUTHORIZATION, value);
+            }
         }
         let body = self.body(req, &mut headers).await?;
         let trust = match &req.trust {
@@ -132,10 +136,44 @@ impl Renderer<'_> {
         })
     }
 
+    /// Moves `user:password@` out of the URL into a Basic Authorization value, so that
+    /// it follows the redirect rules of every Authorization header and never shows in
+    /// a printed URL.
+    fn take_userinfo(&self, url: &mut Url) -> Option<HeaderValue> {
+        if url.username().is_empty() && url.password().is_none() {
+            return None;
+        }
+        let decode = |s: &str| percent_decode_str(s).decode_utf8_lossy().into_owned();
+        let user = decode(url.username());
+        let pass = url.password().map(decode).unwrap_or_default();
+        match url.password() {
+            Some(raw) => self.masker.add(raw),
+            // A lone user name (`https://TOKEN@host/`) is the credential.
+            None => {
+                self.masker.add(url.username());
+                self.masker.add(&user);
+            }
+        }
+        self.masker.add_basic(&user, &pass);
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+        let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
+        HeaderValue::from_str(&format!("Basic {encoded}")).ok()
+    }
+
     fn mask_authorization(&self, value: &str) {
         self.masker.add(value);
-        if let Some((_, credential)) = value.split_once(' ') {
-            self.masker.add(credential.trim());
+        if let Some((scheme, credential)) = value.split_once(' ') {
+            let credential = credential.trim();
+            self.masker.add(credential);
+            // A Basic credential also hides its password, which a server may echo decoded.
+            if scheme.eq_ignore_ascii_case("basic")
+                && let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(credential)
+                && let Ok(pair) = String::from_utf8(bytes)
+                && let Some((user, password)) = pair.split_once(':')
+            {
+                self.masker.add_basic(user, password);
+            }
         }
     }
 

@@ -3,4 +3,6 @@
 mod support;
 
 mod examples;
+mod redirects;
+mod secrets;
 mod tls;
