@@ -127,8 +127,18 @@ fn scope_for(
         // `validate --mock`: the port is not known yet, any URL shape will do.
         scope.pin("mock_url", Value::from("http://127.0.0.1:0"));
     }
-    let mut diags = resolve_vars(&collection.variables, &mut scope, engine);
-    diags.extend(resolve_vars(&ws.env.variables, &mut scope, engine));
+    // One definition per name: the environment's replaces the collection's, and a
+    // `--var` replaces both (its definitions are not even rendered). They are resolved
+    // together, so a collection variable may refer to an environment variable and sees
+    // the environment's value of a name both define.
+    let defs: Vec<&VarDef> = collection
+        .variables
+        .iter()
+        .filter(|c| !ws.env.variables.iter().any(|e| e.name == c.name))
+        .chain(&ws.env.variables)
+        .filter(|d| !scope.is_pinned(&d.name))
+        .collect();
+    let diags = resolve_vars(&defs, &mut scope, engine);
     if diags.is_empty() {
         Ok(scope)
     } else {
@@ -138,8 +148,8 @@ fn scope_for(
 
 /// Renders variable definitions into the scope. Values may refer to each other in any
 /// order; what still fails after every other value is set is reported.
-fn resolve_vars(defs: &[VarDef], scope: &mut Scope, engine: &Engine) -> Vec<Diagnostic> {
-    let mut pending: Vec<&VarDef> = defs.iter().collect();
+fn resolve_vars(defs: &[&VarDef], scope: &mut Scope, engine: &Engine) -> Vec<Diagnostic> {
+    let mut pending: Vec<&VarDef> = defs.to_vec();
     loop {
         let mut failed = Vec::new();
         let mut errors = Vec::new();

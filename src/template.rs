@@ -55,6 +55,7 @@ impl Engine {
         env.add_function("timestamp", || chrono::Utc::now().timestamp());
         env.add_function("timestamp_ms", || chrono::Utc::now().timestamp_millis());
         env.add_function("random_int", random_int);
+        env.add_filter(JSON_LEAF_FILTER, json_leaf);
         env.add_filter("base64", |s: String| {
             base64::engine::general_purpose::STANDARD.encode(s)
         });
@@ -183,6 +184,22 @@ fn format_value(
     .map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "write failed"))
 }
 
+/// The filter that renders a JSON leaf that is exactly one expression. Unlike `tojson`,
+/// it refuses an undefined value (a capture that did not happen) instead of sending `null`.
+const JSON_LEAF_FILTER: &str = "__json_leaf";
+
+fn json_leaf(value: Value) -> Result<Value, minijinja::Error> {
+    if value.is_undefined() {
+        return Err(minijinja::Error::new(
+            ErrorKind::UndefinedError,
+            "undefined value",
+        ));
+    }
+    serde_json::to_string(&value)
+        .map(Value::from_safe_string)
+        .map_err(|e| minijinja::Error::new(ErrorKind::BadSerialization, e.to_string()))
+}
+
 fn random_int(low: i64, high: i64) -> Result<i64, minijinja::Error> {
     if high < low {
         return Err(minijinja::Error::new(
@@ -196,10 +213,13 @@ fn random_int(low: i64, high: i64) -> Result<i64, minijinja::Error> {
 }
 
 /// The template that renders one string leaf of a JSON template: a leaf that is exactly
-/// one expression renders as JSON (`tojson`), so it keeps its type.
+/// one expression renders as JSON, so it keeps its type.
 fn leaf_template(s: &str, t: &JsonTemplate) -> Template {
     match single_expression(s) {
-        Some(expr) => Template::new(format!("{{{{ ({expr}) | tojson }}}}"), t.span.clone()),
+        Some(expr) => Template::new(
+            format!("{{{{ ({expr}) | {JSON_LEAF_FILTER} }}}}"),
+            t.span.clone(),
+        ),
         None => Template::new(s, t.span.clone()),
     }
 }
@@ -209,6 +229,12 @@ pub fn json_leaves(t: &JsonTemplate) -> Vec<Template> {
     let mut out = Vec::new();
     visit_strings(&t.value, &mut |s| out.push(leaf_template(s, t)));
     out
+}
+
+/// The expression of a template made by [`leaf_template`].
+fn leaf_expression(src: &str) -> Option<&str> {
+    src.strip_prefix("{{ (")?
+        .strip_suffix(&format!(") | {JSON_LEAF_FILTER} }}}}"))
 }
 
 /// `{{ expr }}` with nothing around it → `expr`.
@@ -252,6 +278,13 @@ fn error(e: &minijinja::Error, t: &Template) -> TemplateError {
                 })
                 .map(str::to_string)
                 .or(expr)
+                .map(|n| {
+                    // The JSON leaf filter refused an undefined value: name the expression.
+                    match leaf_expression(&t.src) {
+                        Some(inner) if n == JSON_LEAF_FILTER => inner.to_string(),
+                        _ => n,
+                    }
+                })
                 .unwrap_or_else(|| "a variable".into());
             TemplateError {
                 message: format!("undefined variable `{name}`"),
@@ -329,6 +362,11 @@ impl Scope {
         self.values.insert(name.to_string(), value);
         self.pinned.insert(name.to_string());
         self.rebuild();
+    }
+
+    /// Whether a variable was set by [`Scope::pin`] (`--var`).
+    pub fn is_pinned(&self, name: &str) -> bool {
+        self.pinned.contains(name)
     }
 
     /// Whether a variable is defined.
@@ -449,6 +487,28 @@ mod tests {
             v,
             json!({"id": 42, "s": "id=42", "f": true, "o": {"a": [1, 2]}, "n": 1})
         );
+    }
+
+    #[test]
+    fn json_leaves_refuse_undefined_values() {
+        let e = Engine::new();
+        for (leaf, name) in [
+            ("{{ missing }}", "missing"),
+            ("{{ env.NOPE }}", "env.NOPE"),
+            ("{{ obj.nope }}", "obj.nope"),
+        ] {
+            let t = JsonTemplate {
+                value: json!({ "id": leaf }),
+                span: None,
+            };
+            let err = e.render_json(&t, scope().context()).unwrap_err();
+            assert_eq!(err.undefined.as_deref(), Some(name), "{leaf}");
+            assert_eq!(
+                err.message,
+                format!("undefined variable `{name}`"),
+                "{leaf}"
+            );
+        }
     }
 
     #[test]

@@ -3,4 +3,5 @@
 mod support;
 
 mod examples;
+mod run;
 mod tls;
