@@ -2,6 +2,7 @@
 
 mod support;
 
+mod asserts;
 mod examples;
 mod run;
 mod tls;
