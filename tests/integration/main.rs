@@ -4,5 +4,6 @@ mod support;
 
 mod asserts;
 mod examples;
+mod requests;
 mod run;
 mod tls;
