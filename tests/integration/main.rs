@@ -4,6 +4,7 @@ mod support;
 
 mod asserts;
 mod examples;
+mod mock;
 mod requests;
 mod run;
 mod tls;
