@@ -321,6 +321,10 @@ fn backticked(s: &str) -> Option<&str> {
 pub struct Scope {
     values: BTreeMap<String, Value>,
     pinned: HashSet<String>,
+    /// File definitions that read values captured during the run.
+    derived: Vec<(String, JsonTemplate)>,
+    /// Names set by captures; file definitions no longer replace them.
+    captured: HashSet<String>,
     env: Value,
     ctx: Value,
 }
@@ -337,6 +341,8 @@ impl Scope {
         let mut scope = Scope {
             values: BTreeMap::new(),
             pinned: HashSet::new(),
+            derived: Vec::new(),
+            captured: HashSet::new(),
             env,
             ctx: Value::UNDEFINED,
         };
@@ -362,6 +368,53 @@ impl Scope {
         self.values.insert(name.to_string(), value);
         self.pinned.insert(name.to_string());
         self.rebuild();
+    }
+
+    /// Sets a value captured during the run: it wins over file definitions, not over `--var`.
+    pub fn capture(&mut self, name: &str, value: &serde_json::Value) {
+        if !self.pinned.contains(name) {
+            self.captured.insert(name.to_string());
+            self.set_json(name, value);
+        }
+    }
+
+    /// Keeps a file definition that reads values captured during the run, so that
+    /// [`Scope::refresh`] renders it again when they arrive.
+    pub fn derive(&mut self, name: &str, template: JsonTemplate) {
+        self.derived.push((name.to_string(), template));
+    }
+
+    /// The names of the definitions kept by [`Scope::derive`].
+    pub fn derived_names(&self) -> impl Iterator<Item = &str> {
+        self.derived.iter().map(|(n, _)| n.as_str())
+    }
+
+    /// Renders the derived definitions again with the current values (captured ones
+    /// included). A definition that still cannot render keeps its previous value, if any.
+    pub fn refresh(&mut self, engine: &Engine) {
+        // Definitions may read each other: repeat until nothing changes.
+        for _ in 0..=self.derived.len() {
+            let mut changed = false;
+            for i in 0..self.derived.len() {
+                let name = &self.derived[i].0;
+                if self.pinned.contains(name) || self.captured.contains(name) {
+                    continue;
+                }
+                let Ok(rendered) = engine.render_json(&self.derived[i].1, &self.ctx) else {
+                    continue;
+                };
+                let value = Value::from(Serde(&rendered));
+                if self.values.get(name) != Some(&value) {
+                    let name = name.clone();
+                    self.values.insert(name, value);
+                    self.rebuild();
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
     }
 
     /// Whether a variable was set by [`Scope::pin`] (`--var`).
@@ -517,6 +570,46 @@ mod tests {
         s.pin("id", Value::from("cli"));
         s.set("id", Value::from("captured"));
         assert_eq!(s.get("id").map(|v| v.to_string()), Some("cli".to_string()));
+    }
+
+    #[test]
+    fn derived_definitions_follow_captures() {
+        let mut e = Engine::new();
+        let mut s = Scope::new(BTreeMap::new());
+        s.set_json("item_id", &json!(0));
+        let url = JsonTemplate {
+            value: json!("/items/{{ item_id }}"),
+            span: None,
+        };
+        let full = JsonTemplate {
+            value: json!("http://h{{ item_url }}?v={{ version }}"),
+            span: None,
+        };
+        for t in [&url, &full] {
+            e.compile_json(t).unwrap();
+        }
+        s.set_json("item_url", &e.render_json(&url, s.context()).unwrap());
+        s.derive("item_url", url);
+        s.derive("full", full);
+        s.refresh(&e);
+        assert!(s.get("full").is_none(), "`version` is not captured yet");
+        s.capture("item_id", &json!(42));
+        s.capture("version", &json!(3));
+        s.refresh(&e);
+        let get = |s: &Scope, n: &str| s.get(n).map(|v| v.to_string());
+        assert_eq!(get(&s, "item_url").as_deref(), Some("/items/42"));
+        assert_eq!(get(&s, "full").as_deref(), Some("http://h/items/42?v=3"));
+        // A captured value wins over a derived definition of the same name.
+        s.capture("item_url", &json!("/captured"));
+        s.capture("item_id", &json!(7));
+        s.refresh(&e);
+        assert_eq!(get(&s, "item_url").as_deref(), Some("/captured"));
+        assert_eq!(get(&s, "full").as_deref(), Some("http://h/captured?v=3"));
+        // And --var wins over both.
+        s.pin("version", Value::from("cli"));
+        s.capture("version", &json!(4));
+        s.refresh(&e);
+        assert_eq!(get(&s, "full").as_deref(), Some("http://h/captured?v=cli"));
     }
 
     #[test]

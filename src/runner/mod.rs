@@ -200,7 +200,10 @@ impl Runner<'_> {
                     other => self.masker.add(&other.to_string()),
                 }
             }
-            scope.set_json(name, value);
+            scope.capture(name, value);
+        }
+        if !result.captures.is_empty() {
+            scope.refresh(self.engine);
         }
         result
     }

@@ -553,6 +553,65 @@ requests:
 }
 
 #[test]
+fn variables_reading_captured_values_follow_the_captures() {
+    let server = ok_server(Router::new().route(
+        "/login",
+        post(|| async { Json(json!({"token": "tok-1", "id": 42})) }),
+    ));
+    let ws = Workspace::new();
+    ws.write(
+        "c.yaml",
+        r#"name: derived
+variables:
+  item_id: 0
+  item_url: "{{ server }}/items/{{ item_id }}"
+  auth_header: "Bearer {{ token }}"
+requests:
+  - name: before
+    url: "{{ item_url }}"
+  - name: too early
+    url: "{{ server }}/early"
+    headers: { Authorization: "{{ auth_header }}" }
+  - name: login
+    method: POST
+    url: "{{ server }}/login"
+    capture: { token: $.token, item_id: $.id }
+  - name: after
+    url: "{{ item_url }}"
+    headers: { Authorization: "{{ auth_header }}" }
+"#,
+    );
+    ws.write(
+        "next.yaml",
+        "name: next\nvariables:\n  me: \"{{ server }}/users/{{ item_id }}\"\nrequests:\n  - name: me\n    url: \"{{ me }}\"\n",
+    );
+    let out = ws.run(&[
+        "run",
+        "c.yaml",
+        "next.yaml",
+        "--var",
+        &format!("server={}", server.url()),
+    ]);
+    out.assert_code(1);
+    assert_block(
+        &out.stdout,
+        &[
+            "  PASS  before  GET 200 (N ms)",
+            "  FAIL  too early",
+            "        ✗ undefined variable `auth_header`",
+        ],
+    );
+    assert_eq!(
+        uris(&server),
+        vec!["/items/0", "/login", "/items/42", "/users/42"]
+    );
+    assert_eq!(
+        server.requests()[2].header("authorization").as_deref(),
+        Some("Bearer tok-1")
+    );
+}
+
+#[test]
 fn captures_cross_collections_and_collections_run_in_order() {
     let server = ok_server(
         Router::new()
