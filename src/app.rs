@@ -415,6 +415,7 @@ async fn run_command(args: RunArgs) -> ExitStatus {
         }
         if !carried.is_empty() {
             scope.refresh(&engine);
+            register_secrets(&options.secrets, &scope, &masker);
         }
         let (res, bail) = runner
             .run_collection(collection, selected, &mut scope)

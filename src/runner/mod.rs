@@ -204,6 +204,15 @@ impl Runner<'_> {
         }
         if !result.captures.is_empty() {
             scope.refresh(self.engine);
+            // A secret variable may be defined from captured values.
+            for name in &self.options.secrets {
+                if let Some(v) = scope.get(name) {
+                    match v.as_str() {
+                        Some(s) => self.masker.add(s),
+                        None => self.masker.add(&v.to_string()),
+                    }
+                }
+            }
         }
         result
     }

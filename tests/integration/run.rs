@@ -612,6 +612,64 @@ requests:
 }
 
 #[test]
+fn a_secret_variable_made_from_a_captured_value_is_masked() {
+    let server = ok_server(
+        Router::new()
+            .route(
+                "/login",
+                post(|| async { Json(json!({"token": "tok-7f3a"})) }),
+            )
+            .route(
+                "/echo",
+                get(|headers: axum::http::HeaderMap| async move {
+                    let key = headers
+                        .get("x-api-key")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default()
+                        .to_string();
+                    Json(json!({ "key": key }))
+                }),
+            ),
+    );
+    let ws = Workspace::new();
+    ws.write(
+        "c.yaml",
+        r#"name: secret
+variables:
+  api_key: "key-{{ token }}"
+secrets: [api_key]
+requests:
+  - name: login
+    method: POST
+    url: "{{ server }}/login"
+    capture: { token: $.token }
+  - name: echo
+    url: "{{ server }}/echo"
+    headers: { X-Api-Key: "{{ api_key }}" }
+    expect:
+      json:
+        $.key: nothing
+"#,
+    );
+    let out = ws.run(&[
+        "run",
+        "c.yaml",
+        "--var",
+        &format!("server={}", server.url()),
+    ]);
+    out.assert_code(1);
+    assert_line(
+        &out.stdout,
+        "        ✗ $.key: expected \"nothing\", got \"*****\"",
+    );
+    out.assert_not_contains("key-tok-7f3a");
+    assert_eq!(
+        server.requests()[1].header("x-api-key").as_deref(),
+        Some("key-tok-7f3a")
+    );
+}
+
+#[test]
 fn captures_cross_collections_and_collections_run_in_order() {
     let server = ok_server(
         Router::new()
