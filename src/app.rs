@@ -20,7 +20,7 @@ use crate::report::TerminalReporter;
 use crate::runner::{RunOptions, RunResult, Runner, Selection, Status, check_requests};
 use crate::secrets::Masker;
 use crate::settings::{LoadSettings, RunSettings, color_enabled};
-use crate::template::{Engine, Scope};
+use crate::template::{Engine, Scope, json_leaves};
 
 /// The process exit status (DESIGN §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +114,7 @@ fn scope_for(
     process_env: &std::collections::BTreeMap<String, String>,
     mock_url: Option<&str>,
     engine: &Engine,
+    captured: &HashSet<String>,
 ) -> Result<Scope, Vec<Diagnostic>> {
     let mut scope = Scope::new(process_env.clone());
     for (k, v) in &settings.vars {
@@ -127,8 +128,18 @@ fn scope_for(
         // `validate --mock`: the port is not known yet, any URL shape will do.
         scope.pin("mock_url", Value::from("http://127.0.0.1:0"));
     }
-    let mut diags = resolve_vars(&collection.variables, &mut scope, engine);
-    diags.extend(resolve_vars(&ws.env.variables, &mut scope, engine));
+    // One definition per name: the environment's replaces the collection's, and a
+    // `--var` replaces both (its definitions are not even rendered). They are resolved
+    // together, so a collection variable may refer to an environment variable and sees
+    // the environment's value of a name both define.
+    let defs: Vec<&VarDef> = collection
+        .variables
+        .iter()
+        .filter(|c| !ws.env.variables.iter().any(|e| e.name == c.name))
+        .chain(&ws.env.variables)
+        .filter(|d| !scope.is_pinned(&d.name))
+        .collect();
+    let diags = resolve_vars(&defs, &mut scope, engine, captured);
     if diags.is_empty() {
         Ok(scope)
     } else {
@@ -137,9 +148,48 @@ fn scope_for(
 }
 
 /// Renders variable definitions into the scope. Values may refer to each other in any
-/// order; what still fails after every other value is set is reported.
-fn resolve_vars(defs: &[VarDef], scope: &mut Scope, engine: &Engine) -> Vec<Diagnostic> {
-    let mut pending: Vec<&VarDef> = defs.iter().collect();
+/// order; what still fails after every other value is set is reported. A definition that
+/// reads a `captured` name, directly or through another definition, is also kept in the
+/// scope to be rendered again as captures arrive; until then it may stay undefined.
+fn resolve_vars(
+    defs: &[&VarDef],
+    scope: &mut Scope,
+    engine: &Engine,
+    captured: &HashSet<String>,
+) -> Vec<Diagnostic> {
+    let template = |def: &VarDef| crate::collection::JsonTemplate {
+        value: def.value.clone(),
+        span: def.span.clone(),
+    };
+    let reads: Vec<(&VarDef, HashSet<String>)> = defs
+        .iter()
+        .map(|def| {
+            let names = json_leaves(&template(def))
+                .iter()
+                .flat_map(|leaf| engine.variables(leaf))
+                .collect();
+            (*def, names)
+        })
+        .collect();
+    let mut dynamic: HashSet<String> = HashSet::new();
+    loop {
+        let before = dynamic.len();
+        for (def, names) in &reads {
+            if names
+                .iter()
+                .any(|n| captured.contains(n) || dynamic.contains(n))
+            {
+                dynamic.insert(def.name.clone());
+            }
+        }
+        if dynamic.len() == before {
+            break;
+        }
+    }
+    for def in defs.iter().filter(|d| dynamic.contains(&d.name)) {
+        scope.derive(&def.name, template(def));
+    }
+    let mut pending: Vec<&VarDef> = defs.to_vec();
     loop {
         let mut failed = Vec::new();
         let mut errors = Vec::new();
@@ -163,6 +213,12 @@ fn resolve_vars(defs: &[VarDef], scope: &mut Scope, engine: &Engine) -> Vec<Diag
         if failed.len() == before {
             return errors
                 .into_iter()
+                .filter(|(_, e)| {
+                    // Waits for a capture: not an error before the run.
+                    !e.undefined
+                        .as_ref()
+                        .is_some_and(|n| captured.contains(n) || dynamic.contains(n))
+                })
                 .map(|(def, e)| {
                     let mut d = Diagnostic::new(format!("variable `{}`: {}", def.name, e.message), def.span.clone());
                     if let Some(name) = e.undefined.as_deref().and_then(|n| n.strip_prefix("env.")) {
@@ -215,11 +271,14 @@ struct Prepared {
     engine: Engine,
 }
 
+/// `check_templates` is false for `runner mock`: it sends nothing, and an expression of a
+/// request's URL that cannot render (`{{ user_id }}`) is a path variable of its route.
 fn prepare(
     settings: &LoadSettings,
     selection: &Selection,
     mock_url: Option<&str>,
     masker: &Masker,
+    check_templates: bool,
 ) -> Result<Prepared, (Vec<Diagnostic>, Sources)> {
     let ws = load(settings)?;
     let process_env = match settings.process_env() {
@@ -234,10 +293,15 @@ fn prepare(
     let mut selections = Vec::new();
     for c in &ws.collections {
         let selected = selection.select(c);
-        match scope_for(c, &ws, settings, &process_env, mock_url, &engine) {
+        match scope_for(c, &ws, settings, &process_env, mock_url, &engine, &captured) {
             Ok(scope) => {
                 register_secrets(&secrets, &scope, masker);
-                diags.extend(check_requests(c, &selected, &scope, &captured, &mut engine));
+                if check_templates {
+                    // Definitions waiting for captures count as defined, like captures.
+                    let mut known = captured.clone();
+                    known.extend(scope.derived_names().map(str::to_string));
+                    diags.extend(check_requests(c, &selected, &scope, &known, &mut engine));
+                }
                 scopes.push(scope);
             }
             Err(d) => diags.extend(d),
@@ -292,6 +356,7 @@ async fn run_command(args: RunArgs) -> ExitStatus {
         &settings.selection,
         mock_url.as_deref(),
         &masker,
+        true,
     ) {
         Ok(p) => p,
         Err((diags, sources)) => {
@@ -346,7 +411,11 @@ async fn run_command(args: RunArgs) -> ExitStatus {
     let mut bailed = false;
     for ((collection, mut scope), selected) in ws.collections.iter().zip(scopes).zip(&selections) {
         for (k, v) in &carried {
-            scope.set_json(k, v);
+            scope.capture(k, v);
+        }
+        if !carried.is_empty() {
+            scope.refresh(&engine);
+            register_secrets(&options.secrets, &scope, &masker);
         }
         let (res, bail) = runner
             .run_collection(collection, selected, &mut scope)
@@ -385,7 +454,7 @@ async fn validate_command(args: ValidateArgs) -> ExitStatus {
             return ExitStatus::Invalid;
         }
     };
-    match prepare(&settings, &Selection::default(), None, &masker) {
+    match prepare(&settings, &Selection::default(), None, &masker, true) {
         Ok(p) => {
             let styles = Styles::new(color);
             for (c, sel) in p.ws.collections.iter().zip(&p.selections) {
@@ -418,7 +487,7 @@ async fn mock_command(args: MockArgs) -> ExitStatus {
         }
     };
     let url = server.url();
-    let prepared = match prepare(&settings, &Selection::default(), Some(&url), &masker) {
+    let prepared = match prepare(&settings, &Selection::default(), Some(&url), &masker, false) {
         Ok(p) => p,
         Err((diags, sources)) => {
             report_diagnostics(&diags, &sources, &masker);

@@ -55,6 +55,7 @@ impl Engine {
         env.add_function("timestamp", || chrono::Utc::now().timestamp());
         env.add_function("timestamp_ms", || chrono::Utc::now().timestamp_millis());
         env.add_function("random_int", random_int);
+        env.add_filter(JSON_LEAF_FILTER, json_leaf);
         env.add_filter("base64", |s: String| {
             base64::engine::general_purpose::STANDARD.encode(s)
         });
@@ -183,6 +184,22 @@ fn format_value(
     .map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "write failed"))
 }
 
+/// The filter that renders a JSON leaf that is exactly one expression. Unlike `tojson`,
+/// it refuses an undefined value (a capture that did not happen) instead of sending `null`.
+const JSON_LEAF_FILTER: &str = "__json_leaf";
+
+fn json_leaf(value: Value) -> Result<Value, minijinja::Error> {
+    if value.is_undefined() {
+        return Err(minijinja::Error::new(
+            ErrorKind::UndefinedError,
+            "undefined value",
+        ));
+    }
+    serde_json::to_string(&value)
+        .map(Value::from_safe_string)
+        .map_err(|e| minijinja::Error::new(ErrorKind::BadSerialization, e.to_string()))
+}
+
 fn random_int(low: i64, high: i64) -> Result<i64, minijinja::Error> {
     if high < low {
         return Err(minijinja::Error::new(
@@ -196,10 +213,13 @@ fn random_int(low: i64, high: i64) -> Result<i64, minijinja::Error> {
 }
 
 /// The template that renders one string leaf of a JSON template: a leaf that is exactly
-/// one expression renders as JSON (`tojson`), so it keeps its type.
+/// one expression renders as JSON, so it keeps its type.
 fn leaf_template(s: &str, t: &JsonTemplate) -> Template {
     match single_expression(s) {
-        Some(expr) => Template::new(format!("{{{{ ({expr}) | tojson }}}}"), t.span.clone()),
+        Some(expr) => Template::new(
+            format!("{{{{ ({expr}) | {JSON_LEAF_FILTER} }}}}"),
+            t.span.clone(),
+        ),
         None => Template::new(s, t.span.clone()),
     }
 }
@@ -209,6 +229,12 @@ pub fn json_leaves(t: &JsonTemplate) -> Vec<Template> {
     let mut out = Vec::new();
     visit_strings(&t.value, &mut |s| out.push(leaf_template(s, t)));
     out
+}
+
+/// The expression of a template made by [`leaf_template`].
+fn leaf_expression(src: &str) -> Option<&str> {
+    src.strip_prefix("{{ (")?
+        .strip_suffix(&format!(") | {JSON_LEAF_FILTER} }}}}"))
 }
 
 /// `{{ expr }}` with nothing around it → `expr`.
@@ -252,6 +278,13 @@ fn error(e: &minijinja::Error, t: &Template) -> TemplateError {
                 })
                 .map(str::to_string)
                 .or(expr)
+                .map(|n| {
+                    // The JSON leaf filter refused an undefined value: name the expression.
+                    match leaf_expression(&t.src) {
+                        Some(inner) if n == JSON_LEAF_FILTER => inner.to_string(),
+                        _ => n,
+                    }
+                })
                 .unwrap_or_else(|| "a variable".into());
             TemplateError {
                 message: format!("undefined variable `{name}`"),
@@ -288,6 +321,10 @@ fn backticked(s: &str) -> Option<&str> {
 pub struct Scope {
     values: BTreeMap<String, Value>,
     pinned: HashSet<String>,
+    /// File definitions that read values captured during the run.
+    derived: Vec<(String, JsonTemplate)>,
+    /// Names set by captures; file definitions no longer replace them.
+    captured: HashSet<String>,
     env: Value,
     ctx: Value,
 }
@@ -304,6 +341,8 @@ impl Scope {
         let mut scope = Scope {
             values: BTreeMap::new(),
             pinned: HashSet::new(),
+            derived: Vec::new(),
+            captured: HashSet::new(),
             env,
             ctx: Value::UNDEFINED,
         };
@@ -329,6 +368,58 @@ impl Scope {
         self.values.insert(name.to_string(), value);
         self.pinned.insert(name.to_string());
         self.rebuild();
+    }
+
+    /// Sets a value captured during the run: it wins over file definitions, not over `--var`.
+    pub fn capture(&mut self, name: &str, value: &serde_json::Value) {
+        if !self.pinned.contains(name) {
+            self.captured.insert(name.to_string());
+            self.set_json(name, value);
+        }
+    }
+
+    /// Keeps a file definition that reads values captured during the run, so that
+    /// [`Scope::refresh`] renders it again when they arrive.
+    pub fn derive(&mut self, name: &str, template: JsonTemplate) {
+        self.derived.push((name.to_string(), template));
+    }
+
+    /// The names of the definitions kept by [`Scope::derive`].
+    pub fn derived_names(&self) -> impl Iterator<Item = &str> {
+        self.derived.iter().map(|(n, _)| n.as_str())
+    }
+
+    /// Renders the derived definitions again with the current values (captured ones
+    /// included). A definition that still cannot render keeps its previous value, if any.
+    pub fn refresh(&mut self, engine: &Engine) {
+        // Definitions may read each other: repeat until nothing changes.
+        for _ in 0..=self.derived.len() {
+            let mut changed = false;
+            for i in 0..self.derived.len() {
+                let name = &self.derived[i].0;
+                if self.pinned.contains(name) || self.captured.contains(name) {
+                    continue;
+                }
+                let Ok(rendered) = engine.render_json(&self.derived[i].1, &self.ctx) else {
+                    continue;
+                };
+                let value = Value::from(Serde(&rendered));
+                if self.values.get(name) != Some(&value) {
+                    let name = name.clone();
+                    self.values.insert(name, value);
+                    self.rebuild();
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    /// Whether a variable was set by [`Scope::pin`] (`--var`).
+    pub fn is_pinned(&self, name: &str) -> bool {
+        self.pinned.contains(name)
     }
 
     /// Whether a variable is defined.
@@ -452,11 +543,73 @@ mod tests {
     }
 
     #[test]
+    fn json_leaves_refuse_undefined_values() {
+        let e = Engine::new();
+        for (leaf, name) in [
+            ("{{ missing }}", "missing"),
+            ("{{ env.NOPE }}", "env.NOPE"),
+            ("{{ obj.nope }}", "obj.nope"),
+        ] {
+            let t = JsonTemplate {
+                value: json!({ "id": leaf }),
+                span: None,
+            };
+            let err = e.render_json(&t, scope().context()).unwrap_err();
+            assert_eq!(err.undefined.as_deref(), Some(name), "{leaf}");
+            assert_eq!(
+                err.message,
+                format!("undefined variable `{name}`"),
+                "{leaf}"
+            );
+        }
+    }
+
+    #[test]
     fn pinned_values_win_over_captures() {
         let mut s = scope();
         s.pin("id", Value::from("cli"));
         s.set("id", Value::from("captured"));
         assert_eq!(s.get("id").map(|v| v.to_string()), Some("cli".to_string()));
+    }
+
+    #[test]
+    fn derived_definitions_follow_captures() {
+        let mut e = Engine::new();
+        let mut s = Scope::new(BTreeMap::new());
+        s.set_json("item_id", &json!(0));
+        let url = JsonTemplate {
+            value: json!("/items/{{ item_id }}"),
+            span: None,
+        };
+        let full = JsonTemplate {
+            value: json!("http://h{{ item_url }}?v={{ version }}"),
+            span: None,
+        };
+        for t in [&url, &full] {
+            e.compile_json(t).unwrap();
+        }
+        s.set_json("item_url", &e.render_json(&url, s.context()).unwrap());
+        s.derive("item_url", url);
+        s.derive("full", full);
+        s.refresh(&e);
+        assert!(s.get("full").is_none(), "`version` is not captured yet");
+        s.capture("item_id", &json!(42));
+        s.capture("version", &json!(3));
+        s.refresh(&e);
+        let get = |s: &Scope, n: &str| s.get(n).map(|v| v.to_string());
+        assert_eq!(get(&s, "item_url").as_deref(), Some("/items/42"));
+        assert_eq!(get(&s, "full").as_deref(), Some("http://h/items/42?v=3"));
+        // A captured value wins over a derived definition of the same name.
+        s.capture("item_url", &json!("/captured"));
+        s.capture("item_id", &json!(7));
+        s.refresh(&e);
+        assert_eq!(get(&s, "item_url").as_deref(), Some("/captured"));
+        assert_eq!(get(&s, "full").as_deref(), Some("http://h/captured?v=3"));
+        // And --var wins over both.
+        s.pin("version", Value::from("cli"));
+        s.capture("version", &json!(4));
+        s.refresh(&e);
+        assert_eq!(get(&s, "full").as_deref(), Some("http://h/captured?v=cli"));
     }
 
     #[test]

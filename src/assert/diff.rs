@@ -73,6 +73,21 @@ fn child(path: &str, key: &str) -> String {
     }
 }
 
+/// A JSON Pointer (`/items/0/id`, as JSON Schema errors give it) as a path under `root`
+/// (`$.items[0].id`).
+pub fn pointer_to_path(root: &str, pointer: &str) -> String {
+    let mut path = root.to_string();
+    for token in pointer.split('/').skip(1) {
+        let key = token.replace("~1", "/").replace("~0", "~");
+        if !key.is_empty() && key.chars().all(|c| c.is_ascii_digit()) {
+            path.push_str(&format!("[{key}]"));
+        } else {
+            path = child(&path, &key);
+        }
+    }
+    path
+}
+
 /// A value on one line, shortened (ending with [`ELLIPSIS`], which lets the masker hide
 /// a secret cut in two).
 pub fn compact(v: &Value) -> String {
@@ -108,7 +123,13 @@ pub fn unified(expected: &str, actual: &str) -> Option<String> {
     {
         return None;
     }
-    let diff = similar::TextDiff::from_lines(expected, actual)
+    // A missing final newline only matters when one side has it.
+    let (expected, actual) = if !expected.ends_with('\n') && !actual.ends_with('\n') {
+        (format!("{expected}\n"), format!("{actual}\n"))
+    } else {
+        (expected.to_string(), actual.to_string())
+    };
+    let diff = similar::TextDiff::from_lines(&expected, &actual)
         .unified_diff()
         .context_radius(3)
         .header("expected", "actual")
@@ -140,5 +161,19 @@ mod tests {
         let d = unified("a\nb\nc\n", "a\nx\nc\n").unwrap();
         assert!(d.contains("-b\n+x\n"), "{d}");
         assert_eq!(unified("1", "2"), None);
+        let d = unified("{\n  \"a\": 1\n}", "{\n  \"a\": 2\n}").unwrap();
+        assert!(!d.contains("No newline"), "{d}");
+        let d = unified("a\nb\n", "a\nb").unwrap();
+        assert!(d.contains("No newline"), "{d}");
+    }
+
+    #[test]
+    fn pointers_become_paths() {
+        assert_eq!(pointer_to_path("$", ""), "$");
+        assert_eq!(pointer_to_path("$", "/count"), "$.count");
+        assert_eq!(
+            pointer_to_path("$.data", "/items/0/a~1b"),
+            "$.data.items[0][\"a/b\"]"
+        );
     }
 }

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::diff::{compact, json_differences, pretty_sorted, unified};
+use super::diff::{compact, json_differences, pointer_to_path, pretty_sorted, unified};
 use crate::collection::Predicate;
 
 /// The result of one predicate.
@@ -118,28 +118,27 @@ pub fn check(pred: &Predicate, actual: Option<&Value>, root: &str, resolve: Reso
                 Value::Object(o) => Some(o.len()),
                 _ => None,
             };
-            match len {
-                None => Ok(Check::new(
-                    false,
-                    "a length".into(),
-                    format!("{} has no length", type_name(actual)),
-                )),
-                Some(n) => {
-                    let n_value = Value::from(n);
-                    let mut passed = true;
-                    let mut wanted = Vec::new();
-                    for p in preds {
-                        let c = check(p, Some(&n_value), root, resolve);
-                        passed &= c.passed;
-                        wanted.push(c.expected);
-                    }
-                    Ok(Check::new(
-                        passed,
-                        format!("length {}", wanted.join(" and ")),
-                        format!("length {n}"),
-                    ))
-                }
+            // Without a length the inner predicates still run, to say what was wanted.
+            let n_value = Value::from(len.unwrap_or(0));
+            let mut passed = len.is_some();
+            let mut wanted = Vec::new();
+            for p in preds {
+                let c = check(p, Some(&n_value), root, resolve);
+                passed &= c.passed;
+                wanted.push(c.expected);
             }
+            Ok(Check::new(
+                passed,
+                format!("length {}", wanted.join(" and ")),
+                match len {
+                    Some(n) => format!("length {n}"),
+                    None => format!(
+                        "{} ({}), which has no length",
+                        type_name(actual),
+                        compact(actual)
+                    ),
+                },
+            ))
         }
         Predicate::Gt(e) | Predicate::Gte(e) | Predicate::Lt(e) | Predicate::Lte(e) => {
             expected(e).map(|e| compare(pred, &e, actual))
@@ -174,14 +173,9 @@ pub fn check(pred: &Predicate, actual: Option<&Value>, root: &str, resolve: Reso
                 .iter_errors(instance)
                 .take(10)
                 .map(|e| {
-                    let at = e.instance_path().to_string();
                     format!(
                         "{}: {e}",
-                        if at.is_empty() {
-                            "$".to_string()
-                        } else {
-                            format!("$ {at}")
-                        }
+                        pointer_to_path(root, &e.instance_path().to_string())
                     )
                 })
                 .collect();
@@ -436,6 +430,15 @@ mod tests {
         assert_eq!(
             (c.expected.as_str(), c.actual.as_str()),
             ("length > 0", "length 0")
+        );
+        let c = run(
+            Predicate::Length(vec![Predicate::Equals(json!(1))]),
+            Some(json!(3)),
+        );
+        assert!(!c.passed);
+        assert_eq!(
+            (c.expected.as_str(), c.actual.as_str()),
+            ("length 1", "number (3), which has no length")
         );
         assert!(
             run(

@@ -200,7 +200,19 @@ impl Runner<'_> {
                     other => self.masker.add(&other.to_string()),
                 }
             }
-            scope.set_json(name, value);
+            scope.capture(name, value);
+        }
+        if !result.captures.is_empty() {
+            scope.refresh(self.engine);
+            // A secret variable may be defined from captured values.
+            for name in &self.options.secrets {
+                if let Some(v) = scope.get(name) {
+                    match v.as_str() {
+                        Some(s) => self.masker.add(s),
+                        None => self.masker.add(&v.to_string()),
+                    }
+                }
+            }
         }
         result
     }

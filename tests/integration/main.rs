@@ -2,7 +2,11 @@
 
 mod support;
 
+mod asserts;
 mod examples;
+mod mock;
 mod redirects;
+mod requests;
+mod run;
 mod secrets;
 mod tls;

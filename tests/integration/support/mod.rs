@@ -5,6 +5,7 @@
 
 pub mod server;
 mod server_tls;
+pub mod text;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,447 @@
+//! `runner mock` as a real process, `runner run --mock`, and `runner validate`.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+use axum::Router;
+use serde_json::{Value, json};
+
+use crate::support::text::{assert_block, assert_line};
+use crate::support::{TestServer, Workspace};
+
+const SHOP: &str = r#"name: shop
+variables:
+  base: "{{ mock_url }}"
+  token: secret-token
+requests:
+  - name: List users
+    url: "{{ base }}/users"
+    examples:
+      - json: { users: [{ id: 1 }, { id: 2 }], page: "{{ request.query.page | default('1') }}" }
+  - name: Get user
+    url: "{{ base }}/users/{{ user_id }}"
+    examples:
+      - name: found
+        json: { id: "{{ user_id }}", name: "User {{ user_id }}" }
+      - name: missing
+        status: 404
+        json: { error: "no user {{ user_id }}" }
+  - name: Create user
+    method: POST
+    url: "{{ base }}/users"
+    examples:
+      - status: 201
+        headers: { location: "/users/{{ request.json.name }}" }
+        json: { created: "{{ request.json.name }}" }
+  - name: Where
+    url: "{{ base }}/where"
+    examples:
+      - name: design
+        when: { host: "design.*.test" }
+        body: design host
+      - name: localhost
+        when: { host: localhost }
+        body: on localhost
+      - name: anywhere
+        body: anywhere
+  - folder: Secure
+    auth:
+      bearer: "{{ token }}"
+    requests:
+      - name: Admin
+        url: "{{ base }}/admin"
+        examples:
+          - json: { admin: true }
+"#;
+
+/// A `runner mock` child process; killed (by its PID) when dropped.
+struct MockProcess {
+    child: Child,
+    lines: Receiver<String>,
+    /// Everything printed before the server was ready, and what came after when read.
+    printed: Vec<String>,
+    port: u16,
+}
+
+impl MockProcess {
+    /// Starts `runner mock ARGS...` in `ws` and waits for its "listening" line.
+    fn start(ws: &Workspace, args: &[&str]) -> MockProcess {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_runner"))
+            .current_dir(ws.path())
+            .env("NO_COLOR", "1")
+            .arg("mock")
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn runner mock");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, lines) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut mock = MockProcess {
+            child,
+            lines,
+            printed: Vec::new(),
+            port: 0,
+        };
+        loop {
+            let line = mock.next_line();
+            let port = line
+                .strip_prefix("Mock server listening on http://127.0.0.1:")
+                .map(|p| p.parse::<u16>().expect("port"));
+            mock.printed.push(line);
+            if let Some(port) = port {
+                mock.port = port;
+                break;
+            }
+        }
+        mock
+    }
+
+    fn next_line(&mut self) -> String {
+        match self.lines.recv_timeout(Duration::from_secs(20)) {
+            Ok(line) => line,
+            Err(_) => panic!(
+                "runner mock printed no further line; so far:\n{}",
+                self.printed.join("\n")
+            ),
+        }
+    }
+
+    /// Reads printed lines until one equals `line`.
+    fn expect_line(&mut self, line: &str) {
+        loop {
+            let got = self.next_line();
+            self.printed.push(got.clone());
+            if got == line {
+                return;
+            }
+        }
+    }
+
+    /// Sends a raw HTTP/1.1 request with `headers` (a Host header is added unless given).
+    fn send(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Response {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect to the mock");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        let mut req = format!("{method} {path} HTTP/1.1\r\n");
+        if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+            req.push_str(&format!("Host: 127.0.0.1:{}\r\n", self.port));
+        }
+        for (k, v) in headers {
+            req.push_str(&format!("{k}: {v}\r\n"));
+        }
+        req.push_str(&format!(
+            "Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ));
+        stream.write_all(req.as_bytes()).expect("write request");
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).expect("read response");
+        Response::parse(&raw)
+    }
+}
+
+impl Drop for MockProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A parsed HTTP/1.1 response (bodies with Content-Length).
+#[derive(Debug)]
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Response {
+    fn parse(raw: &[u8]) -> Response {
+        let text = String::from_utf8_lossy(raw);
+        let (head, body) = text.split_once("\r\n\r\n").expect("a complete response");
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|s| s.parse().ok())
+            .expect("status line");
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        Response {
+            status,
+            headers,
+            body: body.to_string(),
+        }
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
+/// A port that was free a moment ago.
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
+}
+
+#[test]
+fn mock_serves_examples_on_the_given_port() {
+    let ws = Workspace::new();
+    ws.write("shop.yaml", SHOP);
+    let port = free_port();
+    let mut mock = MockProcess::start(&ws, &["shop.yaml", "--port", &port.to_string()]);
+    assert_eq!(mock.port, port);
+    mock.expect_line("Press Ctrl-C to stop.");
+    let banner = mock.printed.join("\n");
+    assert_block(
+        &banner,
+        &[
+            &format!("Mock server listening on http://127.0.0.1:{port}"),
+            "  GET /users/{user_id}  (Get user)",
+            "  GET /users  (List users)",
+            "  POST /users  (Create user)",
+            "  GET /where  (Where)",
+            "  GET /admin  (Secure/Admin)",
+            "Press Ctrl-C to stop.",
+        ],
+    );
+
+    // The first example, with path variables and request data in its templates.
+    let r = mock.send("GET", "/users/77", &[], "");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    assert_eq!(r.json(), json!({"id": "77", "name": "User 77"}));
+    mock.expect_line("GET /users/77 -> 200 (Get user: found)");
+
+    let r = mock.send("GET", "/users?page=3", &[], "");
+    assert_eq!(
+        r.json(),
+        json!({"users": [{"id": 1}, {"id": 2}], "page": "3"})
+    );
+
+    // Another example, by name or by status code.
+    let r = mock.send(
+        "GET",
+        "/users/77",
+        &[("x-mock-response-name", "missing")],
+        "",
+    );
+    assert_eq!((r.status, r.json()), (404, json!({"error": "no user 77"})));
+    let r = mock.send("GET", "/users/78", &[("x-mock-response-code", "404")], "");
+    assert_eq!((r.status, r.json()), (404, json!({"error": "no user 78"})));
+    mock.expect_line("GET /users/78 -> 404 (Get user: missing)");
+
+    let r = mock.send(
+        "POST",
+        "/users",
+        &[("content-type", "application/json")],
+        r#"{"name":"ann"}"#,
+    );
+    assert_eq!(r.status, 201);
+    assert_eq!(r.header("location"), Some("/users/ann"));
+    assert_eq!(r.json(), json!({"created": "ann"}));
+
+    // `when: {host}` picks the example by the Host header (a glob, port ignored).
+    let host = |h: &str| mock.send("GET", "/where", &[("Host", h)], "").body;
+    assert_eq!(host(&format!("localhost:{port}")), "on localhost");
+    assert_eq!(host("design.eu.test"), "design host");
+    assert_eq!(host(&format!("127.0.0.1:{port}")), "anywhere");
+
+    // A request the collection gives auth needs the Authorization header.
+    let r = mock.send("GET", "/admin", &[], "");
+    assert_eq!(r.status, 401);
+    assert_eq!(r.header("www-authenticate"), Some("Bearer"));
+    assert_eq!(
+        r.json(),
+        json!({
+            "error": "unauthorized",
+            "message": "this request needs an Authorization header (the collection gives it auth)",
+            "request": "Secure/Admin"
+        })
+    );
+    let r = mock.send("GET", "/admin", &[("Authorization", "Bearer wrong")], "");
+    assert_eq!(r.status, 401);
+    assert_eq!(
+        r.json()["message"],
+        "the Authorization header does not match the collection's credentials"
+    );
+    let r = mock.send(
+        "GET",
+        "/admin",
+        &[("Authorization", "Bearer secret-token")],
+        "",
+    );
+    assert_eq!((r.status, r.json()), (200, json!({"admin": true})));
+
+    // An unknown path lists the routes.
+    let r = mock.send("DELETE", "/nope", &[], "");
+    assert_eq!(r.status, 404);
+    assert_eq!(
+        r.json(),
+        json!({
+            "error": "no saved example matches this request",
+            "method": "DELETE",
+            "path": "/nope",
+            "routes": ["GET /users/{user_id}", "GET /users", "POST /users", "GET /where", "GET /admin"]
+        })
+    );
+    mock.expect_line("DELETE /nope -> 404 (no route)");
+}
+
+#[test]
+fn mock_with_an_invalid_collection_exits_2() {
+    let ws = Workspace::new();
+    ws.write(
+        "bad.yaml",
+        "name: bad\nrequests:\n  - name: r\n    url: \"{{ mock_url }}/x\"\n    examples:\n      - statuz: 200\n",
+    );
+    let out = ws.run(&["mock", "bad.yaml", "--port", "0"]);
+    out.assert_code(2)
+        .assert_contains("unknown field `statuz`")
+        .assert_contains("did you mean `status`?");
+}
+
+const OFFLINE: &str = r#"name: offline
+requests:
+  - name: create
+    method: POST
+    url: "{{ mock_url }}/users"
+    body: { json: { name: ann } }
+    expect:
+      status: 201
+      headers: { location: /users/ann }
+      json: { $.created: ann }
+    capture: { user_id: $.created }
+    examples:
+      - status: 201
+        headers: { location: "/users/{{ request.json.name }}" }
+        json: { created: "{{ request.json.name }}" }
+  - name: fetch
+    url: "{{ mock_url }}/users/{{ user_id }}"
+    expect:
+      json:
+        $.id: "{{ user_id }}"
+        $.name: "{{ expected_name }}"
+    examples:
+      - name: found
+        json: { id: "{{ user_id }}", name: "User {{ user_id }}" }
+      - name: missing
+        status: 404
+        json: { error: "no user {{ user_id }}" }
+  - name: missing
+    url: "{{ mock_url }}/users/{{ user_id }}"
+    headers: { x-mock-response-name: missing }
+    expect:
+      status: 404
+      json: { $.error: no user ann }
+"#;
+
+#[test]
+fn run_with_mock_serves_the_collections_examples() {
+    let ws = Workspace::new();
+    ws.write("c.yaml", OFFLINE);
+    let out = ws.run(&["run", "c.yaml", "--mock", "--var", "expected_name=User ann"]);
+    out.assert_code(0);
+    assert_line(&out.stdout, "  PASS  create  POST 201 (N ms)");
+    assert_line(&out.stdout, "  PASS  fetch  GET 200 (N ms)");
+    assert_line(&out.stdout, "  PASS  missing  GET 404 (N ms)");
+    assert_line(&out.stdout, "Assertions: 7 passed, 0 failed (7 total)");
+
+    let out = ws.run(&["run", "c.yaml", "--mock", "--var", "expected_name=User bob"]);
+    out.assert_code(1);
+    assert_block(
+        &out.stdout,
+        &[
+            "  FAIL  fetch  GET 200 (N ms)",
+            "        ✗ $.name: expected \"User bob\", got \"User ann\"",
+            "          at c.yaml:21:17",
+        ],
+    );
+
+    // Without --mock, mock_url is undefined: invalid input, nothing sent.
+    let out = ws.run(&["run", "c.yaml", "--var", "expected_name=x"]);
+    out.assert_code(2)
+        .assert_contains("undefined variable `mock_url` in request `create`")
+        .assert_contains("`mock_url` is set by `--mock`");
+}
+
+#[test]
+fn validate_checks_without_sending() {
+    let server = TestServer::start(Router::new());
+    let ws = Workspace::new();
+    ws.write(
+        "c.yaml",
+        r#"name: valid
+variables:
+  base: "{{ server }}"
+requests:
+  - name: login
+    method: POST
+    url: "{{ base }}/login"
+    capture: { token: $.token }
+  - folder: Users
+    requests:
+      - name: list
+        url: "{{ base }}/users"
+        headers: { Authorization: "Bearer {{ token }}" }
+      - name: get
+        url: "{{ base }}/users/1"
+"#,
+    );
+    let var = format!("server={}", server.url());
+    let out = ws.run(&["validate", "c.yaml", "--var", &var]);
+    out.assert_code(0);
+    assert_eq!(out.stdout, "ok c.yaml (3 requests)\n");
+    ws.write("offline.yaml", OFFLINE);
+    let out = ws.run(&[
+        "validate",
+        "c.yaml",
+        "offline.yaml",
+        "--mock",
+        "--var",
+        &var,
+        "--var",
+        "expected_name=x",
+    ]);
+    out.assert_code(0);
+    assert_eq!(
+        out.stdout,
+        "ok c.yaml (3 requests)\nok offline.yaml (3 requests)\n"
+    );
+    assert_eq!(server.hits(), 0, "validate sends nothing");
+
+    let out = ws.run(&["validate", "c.yaml"]);
+    out.assert_code(2)
+        .assert_contains("error: variable `base`: undefined variable `server`");
+    assert_eq!(out.stdout, "");
+
+    // Unlike `runner mock`, validate wants every variable of a request defined.
+    ws.write("shop.yaml", SHOP);
+    let out = ws.run(&["validate", "shop.yaml", "--mock"]);
+    out.assert_code(2)
+        .assert_contains("error: undefined variable `user_id` in request `Get user`");
+}
