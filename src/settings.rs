@@ -67,10 +67,10 @@ impl LoadSettings {
         let mut vars = Vec::with_capacity(args.vars.len());
         for v in args.vars {
             let Some((k, val)) = v.split_once('=') else {
-                return Err(Diagnostic::new(
-                    format!("--var `{v}` must be KEY=VALUE"),
-                    None,
-                ));
+                return Err(
+                    Diagnostic::new(format!("--var `{v}` must be KEY=VALUE"), None)
+                        .with_help("for example --var base_url=http://localhost:8080"),
+                );
             };
             if k.trim().is_empty() {
                 return Err(Diagnostic::new(
@@ -151,8 +151,10 @@ pub fn color_enabled(choice: ColorChoice, is_terminal: bool) -> bool {
 impl RunSettings {
     /// Resolves `runner run` arguments.
     pub fn resolve(args: RunArgs) -> Result<RunSettings, UsageError> {
-        let timeout = crate::collection::parse_duration_str(&args.timeout)
-            .map_err(|e| Diagnostic::new(format!("invalid --timeout: {e}"), None))?;
+        let timeout = crate::collection::parse_duration_str(&args.timeout).map_err(|e| {
+            Diagnostic::new(format!("invalid --timeout: {e}"), None)
+                .with_help("write a duration such as 500ms, 30s or 2m")
+        })?;
         for r in &args.reporters {
             let name = r.split('=').next().unwrap_or_default();
             if name != "cli" {

@@ -86,14 +86,18 @@ pub fn resolve_environment_path(
                 .to_string()
         })
         .collect();
-    let help = did_you_mean(name_or_path, known.iter().map(String::as_str)).or_else(|| {
-        (!known.is_empty()).then(|| format!("environments found: {}", known.join(", ")))
-    });
-    Err(
-        Diagnostic::new(format!("environment `{name_or_path}` not found"), None)
-            .with_help_opt(help)
-            .with_note(format!("looked for {}", looked.join(", "))),
-    )
+    let found = (!known.is_empty()).then(|| format!("environments found: {}", known.join(", ")));
+    let mut d = Diagnostic::new(format!("environment `{name_or_path}` not found"), None);
+    match did_you_mean(name_or_path, known.iter().map(String::as_str)) {
+        Some(suggestion) => {
+            d = d.with_help(suggestion);
+            if let Some(found) = found {
+                d = d.with_note(found);
+            }
+        }
+        None => d = d.with_help_opt(found),
+    }
+    Err(d.with_note(format!("looked for {}", looked.join(", "))))
 }
 
 /// `a/b/../c` → `a/c`, for messages and stable file names.

@@ -8,6 +8,7 @@ mod environment;
 mod load;
 mod matcher;
 pub mod raw;
+mod yaml_error;
 
 use std::path::PathBuf;
 use std::sync::Arc;
