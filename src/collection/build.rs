@@ -237,7 +237,7 @@ impl<'a> Builder<'a> {
         vars.unwrap_or_default()
             .into_iter()
             .map(|(name, v)| {
-                if name.is_empty() || name.contains(['.', ' ', '{', '}']) {
+                if !is_variable_name(&name) {
                     let span = self.key_span(&v.referenced, &name);
                     self.error(
                         format!("invalid variable name `{name}`: use letters, digits and _"),
@@ -569,7 +569,7 @@ impl<'a> Builder<'a> {
                         }
                         other => self.error(
                             format!(
-                                "follow_authorization_header: a host pattern must be a non-empty string, found {}",
+                                "`follow_authorization_header`: a host pattern must be a non-empty string, found {}",
                                 short(other)
                             ),
                             span.clone(),
@@ -581,7 +581,7 @@ impl<'a> Builder<'a> {
             other => {
                 self.error_help(
                     format!(
-                        "follow_authorization_header must be true, false or a list of host patterns, found {}",
+                        "`follow_authorization_header` must be true, false or a list of host patterns, found {}",
                         short(other)
                     ),
                     span,
@@ -798,7 +798,11 @@ impl<'a> Builder<'a> {
                         "JSONPath follows RFC 9535, e.g. $.items[0].id or $.items[?@.status == 'OK']",
                     );
                 } else {
-                    d = d.with_help(format!("a JSONPath starts with `$`: `$.{path}`"));
+                    let fixed = match path.find('$') {
+                        Some(i) => path[i..].to_string(),
+                        None => format!("$.{path}"),
+                    };
+                    d = d.with_help(format!("a JSONPath starts with `$`: `{fixed}`"));
                 }
                 self.diags.push(d);
                 None
@@ -811,6 +815,14 @@ impl<'a> Builder<'a> {
         let mut out = Vec::new();
         for (name, v) in caps {
             let span = self.sp(&v);
+            if !is_variable_name(&name) {
+                let at = self.key_span(&v.referenced, &name).or(span.clone());
+                self.error(
+                    format!("invalid capture name `{name}`: use letters, digits and _"),
+                    at,
+                );
+                continue;
+            }
             let source = match &v.value {
                 Value::String(path) => self.jsonpath(path, &v.referenced).map(CaptureSource::Json),
                 Value::Object(map) if map.len() == 1 => {
@@ -956,6 +968,14 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// Whether `name` can be read by a template as `{{ name }}`: letters, digits and `_`,
+/// not starting with a digit.
+fn is_variable_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
+}
+
 /// The JSONPath parser's report (`--> 1:9 ... = expected selector`) as
 /// "at character 9: expected a selector".
 fn jsonpath_detail(report: &str) -> Option<String> {
@@ -1034,6 +1054,16 @@ pub fn parse_duration_str(s: &str) -> Result<Duration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn variable_names() {
+        for ok in ["a", "base_url", "_x1", "été"] {
+            assert!(is_variable_name(ok), "{ok}");
+        }
+        for bad in ["", "1a", "a.b", "a-b", "a b", "{{a}}", "connection_:id"] {
+            assert!(!is_variable_name(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn durations() {

@@ -45,8 +45,8 @@ pub fn resolve_environment_path(
     let mut dirs: Vec<PathBuf> = vec![PathBuf::from("environments")];
     for c in collections {
         let dir = c.parent().unwrap_or(Path::new(""));
-        let beside = dir.join("..").join("environments");
-        let inside = dir.join("environments");
+        let beside = clean(&dir.join("..").join("environments"));
+        let inside = clean(&dir.join("environments"));
         for d in [beside, inside] {
             if !dirs.contains(&d) {
                 dirs.push(d);

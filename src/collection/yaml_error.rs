@@ -109,12 +109,14 @@ fn last_key(text: &str) -> Option<String> {
 struct Context {
     key: String,
     item: bool,
+    /// The line the key is written on.
+    line: usize,
 }
 
 fn context(lines: &Lines, line: usize, col: usize) -> Option<Context> {
     let before = lines.before(line, col).trim_end();
     // `key:` itself when the value is empty; `key: {` or `key: [` for a value in brackets.
-    let before = if lines.rest(line, col).starts_with(':') {
+    let before = if at_key_colon(lines, line, col) {
         lines.before(line, col + 1)
     } else {
         before
@@ -123,7 +125,11 @@ fn context(lines: &Lines, line: usize, col: usize) -> Option<Context> {
             .unwrap_or(before)
     };
     if let Some(k) = before.strip_suffix(':') {
-        return last_key(k).map(|key| Context { key, item: false });
+        return last_key(k).map(|key| Context {
+            key,
+            item: false,
+            line,
+        });
     }
     let item = before.ends_with('-');
     if !before.trim_start_matches([' ', '-']).is_empty() {
@@ -140,16 +146,30 @@ fn context(lines: &Lines, line: usize, col: usize) -> Option<Context> {
         return t
             .strip_suffix(':')
             .and_then(last_key)
-            .map(|key| Context { key, item });
+            .map(|key| Context { key, item, line: n });
     }
     None
+}
+
+/// Whether `line:col` is the `:` right after a key (where the parser puts an empty value).
+fn at_key_colon(lines: &Lines, line: usize, col: usize) -> bool {
+    lines.rest(line, col).starts_with(':')
+        && lines
+            .before(line, col)
+            .chars()
+            .last()
+            .is_some_and(|c| !c.is_whitespace())
 }
 
 /// What the text at `line:col` looks like: `a list`, `a map`, `nothing` or the value itself.
 fn found(lines: &Lines, line: usize, col: usize, len: usize) -> String {
     let rest = lines.rest(line, col);
     // At the `:` of a key whose value is empty.
-    let rest = rest.strip_prefix(':').unwrap_or(rest);
+    let rest = if at_key_colon(lines, line, col) {
+        &rest[1..]
+    } else {
+        rest
+    };
     let rest = strip_comment(rest).trim();
     if rest.is_empty() || rest == "~" || rest == "null" {
         return "nothing".into();
@@ -160,8 +180,13 @@ fn found(lines: &Lines, line: usize, col: usize, len: usize) -> String {
     if rest.starts_with('{') {
         return "a map".into();
     }
+    // A map written in block style starts its own line; after `key: ` it is one value.
+    let starts_line = lines
+        .before(line, col)
+        .trim_start_matches([' ', '-'])
+        .is_empty();
     let quoted = rest.starts_with(['"', '\'']);
-    if !quoted && (rest.contains(": ") || rest.ends_with(':')) {
+    if starts_line && !quoted && (rest.contains(": ") || rest.ends_with(':')) {
         return "a map".into();
     }
     let token: String = if len > 0 {
@@ -169,7 +194,12 @@ fn found(lines: &Lines, line: usize, col: usize, len: usize) -> String {
     } else {
         rest.to_string()
     };
-    let token = token.trim_end_matches([',', '}', ']']).trim();
+    // The end of a bracketed list or map the value sits in is not part of it.
+    let token = if token.contains(['{', '[']) {
+        token.trim()
+    } else {
+        token.trim_end_matches([',', '}', ']']).trim()
+    };
     if token.chars().count() > 40 {
         format!("`{}...`", token.chars().take(37).collect::<String>())
     } else {
@@ -224,10 +254,14 @@ pub(crate) fn yaml_error(e: &Error, file: &Arc<str>, text: &str, what: &str) -> 
     let must_be = |expected: &str| -> String {
         let found = found(&lines, line, col, len);
         match &ctx {
-            Some(Context { key, item: true }) => {
+            Some(Context {
+                key, item: true, ..
+            }) => {
                 format!("each entry of `{key}` must be {expected}, found {found}")
             }
-            Some(Context { key, item: false }) => {
+            Some(Context {
+                key, item: false, ..
+            }) => {
                 format!("`{key}` must be {expected}, found {found}")
             }
             None => format!("expected {expected}, found {found}"),
@@ -260,14 +294,26 @@ pub(crate) fn yaml_error(e: &Error, file: &Arc<str>, text: &str, what: &str) -> 
                 .with_help_opt(did_you_mean(variant, expected.iter().copied()))
         }
         Error::SerdeMissingField { field, .. } => {
+            // The parser points at the map's last key; point at the map's own key instead,
+            // or at the start of the file for the top-level map.
             let title = match &ctx {
-                Some(Context { key, item: false }) => format!("`{key}` needs the key `{field}`"),
-                Some(Context { key, item: true }) => {
+                Some(Context {
+                    key, item: false, ..
+                }) => format!("`{key}` needs the key `{field}`"),
+                Some(Context {
+                    key, item: true, ..
+                }) => {
                     format!("an entry of `{key}` needs the key `{field}`")
                 }
                 None => format!("missing key `{field}`"),
             };
-            Diagnostic::new(title, span)
+            let at = match &ctx {
+                Some(c) if !c.item => key_span(&lines, file, c.line, &c.key),
+                Some(_) => span.clone(),
+                None if line > 0 => first_content(&lines, file),
+                None => None,
+            };
+            Diagnostic::new(title, at.or(span))
         }
         Error::DuplicateMappingKey { key, .. } => {
             let Some(key) = key else {
@@ -279,6 +325,17 @@ pub(crate) fn yaml_error(e: &Error, file: &Arc<str>, text: &str, what: &str) -> 
             }
             d
         }
+        Error::NullIntoString { .. }
+            if lines.rest(line, col).starts_with(':')
+                && lines
+                    .before(line, col)
+                    .trim_start_matches([' ', '-'])
+                    .is_empty() =>
+        {
+            Diagnostic::new("a key is missing before `:`", span)
+                .with_help("write the key's name before the `:`, or remove the `:`")
+        }
+        Error::NullIntoString { .. } => Diagnostic::new(must_be("a string"), span),
         Error::InvalidBooleanStrict { .. } => Diagnostic::new(must_be("true or false"), span),
         Error::InvalidScalar { ty, .. } => {
             let max = match *ty {
@@ -338,6 +395,25 @@ fn span_at(file: &Arc<str>, l: &Location) -> Span {
     s
 }
 
+/// The span of `key:` on line `line` (the last one written there).
+fn key_span(lines: &Lines, file: &Arc<str>, line: usize, key: &str) -> Option<Span> {
+    let text = lines.get(line)?;
+    let byte = text.rfind(&format!("{key}:")).or_else(|| text.rfind(key))?;
+    let mut s = Span::new(file, line as u32, text[..byte].chars().count() as u32 + 1);
+    s.len = key.chars().count() as u32;
+    Some(s)
+}
+
+/// The first character of the file's content (after comments and blank lines).
+fn first_content(lines: &Lines, file: &Arc<str>) -> Option<Span> {
+    let n = (1..=lines.lines.len()).find(|n| {
+        lines
+            .get(*n)
+            .is_some_and(|l| !is_blank(l) && l.trim() != "---")
+    })?;
+    Some(Span::new(file, n as u32, indent_col(lines.get(n)?) as u32))
+}
+
 /// Whether `line:col` is where the file's content starts (the document's root node).
 fn is_document_start(lines: &Lines, line: usize, col: usize) -> bool {
     let earlier_content = (1..line).any(|n| {
@@ -383,13 +459,31 @@ fn parser_error(msg: &str, lines: &Lines, file: &Arc<str>, span: Option<Span>) -
         return Diagnostic::new(msg.to_string(), None);
     };
     let line = at.line as usize;
-    if let Some((open_line, open_col, open)) = unclosed_flow(lines, line, at.col as usize)
-        && open_line < line
-    {
-        let mut s = Span::new(file, open_line as u32, open_col as u32);
+    let point = |l: usize, c: usize| {
+        let mut s = Span::new(file, l as u32, c as u32);
         s.len = 1;
+        Some(s)
+    };
+    let scan = scan(lines, line, at.col as usize);
+    // A quote opened on an earlier line and never closed swallowed what follows it.
+    if let Some((ql, qc, _)) = scan.open_quote
+        && ql < line
+    {
+        return Diagnostic::new("unclosed quote", point(ql, qc))
+            .with_help("end the text with the same quote it starts with");
+    }
+    // A quote left open ran on to the next quote, some lines down.
+    if msg.contains("trailing content after")
+        && let Some(((ol, oc), cl)) = scan.last_quote
+        && ol < cl
+    {
+        return Diagnostic::new("unclosed quote", point(ol, oc)).with_help(format!(
+            "end the text with the same quote it starts with: as written, it runs on to line {cl}"
+        ));
+    }
+    if let Some(&(bl, bc, open)) = scan.brackets.iter().rev().find(|(l, _, _)| *l < line) {
         let close = if open == '[' { ']' } else { '}' };
-        return Diagnostic::new(format!("unclosed `{open}`"), Some(s)).with_help(format!(
+        return Diagnostic::new(format!("unclosed `{open}`"), point(bl, bc)).with_help(format!(
             "close it with `{close}`; a list or map in brackets must end before the next key"
         ));
     }
@@ -401,9 +495,7 @@ fn parser_error(msg: &str, lines: &Lines, file: &Arc<str>, span: Option<Span>) -
                 .take_while(|c| *c == ' ' || *c == '\t')
                 .collect();
             if let Some(i) = indent.chars().position(|c| c == '\t') {
-                let mut s = Span::new(file, n as u32, i as u32 + 1);
-                s.len = 1;
-                return Diagnostic::new("a tab indents this line", Some(s))
+                return Diagnostic::new("a tab indents this line", point(n, i + 1))
                     .with_help("YAML is indented with spaces only");
             }
         }
@@ -414,17 +506,45 @@ fn parser_error(msg: &str, lines: &Lines, file: &Arc<str>, span: Option<Span>) -
         return Diagnostic::new(format!("unclosed `{open}`"), Some(at))
             .with_help(format!("close it with `{close}`"));
     }
+    if let Some(rest) = msg.strip_prefix("mismatched bracket '") {
+        let mut chars = rest.chars();
+        let open = chars.next().unwrap_or('[');
+        let closer = rest
+            .split("closed by '")
+            .nth(1)
+            .and_then(|r| r.chars().next());
+        let close = if open == '[' { ']' } else { '}' };
+        if let Some(closer) = closer {
+            return Diagnostic::new(format!("`{open}` is closed by `{closer}`"), Some(at))
+                .with_help(format!(
+                    "close `{open}` with `{close}`, or quote the text if the bracket is part of it"
+                ));
+        }
+    }
     let structural = msg.contains("mapping values are not allowed")
         || msg.contains("did not find expected key")
         || msg.contains("did not find expected '-' indicator");
     if structural && let Some(d) = bad_indentation(lines, file, line) {
         return d;
     }
+    if msg == "unclosed quote" {
+        return Diagnostic::new("unclosed quote", Some(at))
+            .with_help("end the text with the same quote it starts with");
+    }
+    if msg == "simple key expected ':'" {
+        return Diagnostic::new("expected `:` after the key", Some(at))
+            .with_help("a map entry is written `key: value`, with a space after the `:`");
+    }
     if msg.contains("mapping values are not allowed") {
         return Diagnostic::new("unexpected `:` in a value", Some(at))
             .with_help("quote a value that contains `: `, for example name: \"a: b\"");
     }
-    Diagnostic::new(msg.to_string(), Some(at))
+    let d = Diagnostic::new(msg.to_string(), Some(at));
+    if structural {
+        d.with_help("check the indentation, `-` and `:` of this line and of the line above")
+    } else {
+        d
+    }
 }
 
 /// An error on a line whose key does not line up with the keys around it.
@@ -476,37 +596,83 @@ fn bad_indentation(lines: &Lines, file: &Arc<str>, line: usize) -> Option<Diagno
     )
 }
 
-/// The innermost `[` or `{` still open at `line:col`, as (line, col, bracket), skipping
-/// quoted text and comments.
-fn unclosed_flow(lines: &Lines, line: usize, col: usize) -> Option<(usize, usize, char)> {
-    let mut stack: Vec<(usize, usize, char)> = Vec::new();
+/// What is still open at `line:col`: brackets, a quote, and where the last quoted text
+/// started and ended. Comments are skipped; a quote counts only where a value can start.
+#[derive(Debug, Default, PartialEq)]
+struct Scan {
+    /// Open `[` and `{`, outermost first, as (line, col, bracket).
+    brackets: Vec<(usize, usize, char)>,
+    /// A quote still open, as (line, col, quote).
+    open_quote: Option<(usize, usize, char)>,
+    /// The last closed quoted text: where it started (line, col) and the line it ended on.
+    last_quote: Option<((usize, usize), usize)>,
+}
+
+fn scan(lines: &Lines, line: usize, col: usize) -> Scan {
+    let mut out = Scan::default();
+    // The indentation of a line that opened a block scalar (`|`, `>`): deeper lines are text.
+    let mut block: Option<usize> = None;
     for n in 1..=line {
-        let text = lines.get(n)?;
-        let mut quote: Option<char> = None;
+        let Some(text) = lines.get(n) else { break };
+        if let Some(opener) = block {
+            if text.trim().is_empty() || indent_col(text) > opener {
+                continue;
+            }
+            block = None;
+        }
+        if out.open_quote.is_none() && out.brackets.is_empty() && is_block_scalar_start(text) {
+            block = Some(indent_col(text));
+        }
+        let chars: Vec<char> = text.chars().collect();
+        let mut i = 0;
         let mut prev = ' ';
-        for (i, c) in text.chars().enumerate() {
+        while i < chars.len() {
             if n == line && i + 1 >= col {
                 break;
             }
-            match quote {
-                Some(q) if c == q => quote = None,
-                Some(_) => {}
-                None => match c {
-                    '"' | '\'' if prev == ' ' || prev == '[' || prev == '{' || prev == ',' => {
-                        quote = Some(c)
+            let c = chars[i];
+            match out.open_quote {
+                Some((ql, qc, q)) => {
+                    let escaped = (q == '"' && c == '\\')
+                        || (q == '\'' && c == '\'' && chars.get(i + 1) == Some(&'\''));
+                    if escaped {
+                        i += 1;
+                    } else if c == q {
+                        out.open_quote = None;
+                        out.last_quote = Some(((ql, qc), n));
                     }
-                    '#' if prev == ' ' || i == 0 => break,
-                    '[' | '{' => stack.push((n, i + 1, c)),
+                }
+                None => match c {
+                    '"' | '\'' if matches!(prev, ' ' | '[' | '{' | ',' | ':' | '-') => {
+                        out.open_quote = Some((n, i + 1, c));
+                    }
+                    '#' if prev == ' ' => break,
+                    '[' | '{' => out.brackets.push((n, i + 1, c)),
                     ']' | '}' => {
-                        stack.pop();
+                        out.brackets.pop();
                     }
                     _ => {}
                 },
             }
             prev = c;
+            i += 1;
         }
     }
-    stack.pop()
+    out
+}
+
+/// Whether a line ends with a block scalar indicator (`key: |`, `- >-`).
+fn is_block_scalar_start(line: &str) -> bool {
+    let t = strip_comment(line).trim_end();
+    let Some(last) = t.split_whitespace().last() else {
+        return false;
+    };
+    let before = &t[..t.len() - last.len()];
+    let indicator = last.starts_with(['|', '>'])
+        && last[1..]
+            .chars()
+            .all(|c| matches!(c, '-' | '+') || c.is_ascii_digit());
+    indicator && (before.trim_end().ends_with(':') || before.trim_end().ends_with('-'))
 }
 
 /// Drops the parser's own " at line L, column C" suffix; the span carries it.
@@ -534,57 +700,80 @@ mod tests {
             context(&l, 2, 7),
             Some(Context {
                 key: "tags".into(),
-                item: false
+                item: false,
+                line: 2
             })
         );
         assert_eq!(
             context(&l, 4, 3),
             Some(Context {
                 key: "requests".into(),
-                item: false
+                item: false,
+                line: 3
             })
         );
         assert_eq!(
             context(&l, 5, 5),
             Some(Context {
                 key: "requests".into(),
-                item: true
+                item: true,
+                line: 3
             })
         );
         assert_eq!(context(&l, 1, 1), None);
-        let l = lines("requests:\nretry: { delay: 1s }\n");
+        let l = lines("requests:\nretry: { delay: 1s }\nwhen: :{ a }\n");
+        assert_eq!(
+            context(&l, 3, 7),
+            Some(Context {
+                key: "when".into(),
+                item: false,
+                line: 3
+            })
+        );
+        assert_eq!(found(&l, 3, 7, 0), "`:{ a }`");
         assert_eq!(
             context(&l, 1, 9),
             Some(Context {
                 key: "requests".into(),
-                item: false
+                item: false,
+                line: 1
             })
         );
         assert_eq!(
             context(&l, 2, 10),
             Some(Context {
                 key: "retry".into(),
-                item: false
+                item: false,
+                line: 2
             })
         );
     }
 
     #[test]
     fn describes_what_was_found() {
-        let l = lines("a: slow # c\nb: [1]\nc: {x: 1}\nd:\ne: x: y\n");
+        let l = lines("a: slow # c\nb: [1]\nc: {x: 1}\nd:\n  x: y\n");
         assert_eq!(found(&l, 1, 4, 4), "`slow`");
         assert_eq!(found(&l, 2, 4, 0), "a list");
         assert_eq!(found(&l, 3, 4, 0), "a map");
         assert_eq!(found(&l, 4, 3, 0), "nothing");
-        assert_eq!(found(&l, 5, 4, 0), "a map");
+        assert_eq!(found(&l, 5, 3, 0), "a map");
     }
 
     #[test]
-    fn finds_unclosed_brackets() {
+    fn finds_what_is_left_open() {
         let l = lines("tags: [a, \"[\", b\nrequests:\n");
-        assert_eq!(unclosed_flow(&l, 2, 9), Some((1, 7, '[')));
+        assert_eq!(scan(&l, 2, 9).brackets, vec![(1, 7, '[')]);
         let l = lines("tags: [a, b] # [\nrequests:\n");
-        assert_eq!(unclosed_flow(&l, 2, 9), None);
+        assert_eq!(scan(&l, 2, 9), Scan::default());
+        let l = lines("a: \"x\\\"y\nb: 'it''s\nc: 1\n");
+        assert_eq!(scan(&l, 3, 1).open_quote, Some((1, 4, '"')));
+        let l = lines("a: \"x\nb: \"y\"\n");
+        let s = scan(&l, 2, 8);
+        assert_eq!((s.open_quote, s.last_quote), (None, Some(((1, 4), 2))));
+        let l = lines("name: it's\nurl: x\n");
+        assert_eq!(scan(&l, 2, 6), Scan::default());
+        let l = lines("raw: |\n  {\"a\": [1\n  'x\nurl: x\n");
+        assert_eq!(scan(&l, 4, 6), Scan::default());
     }
 
     #[test]

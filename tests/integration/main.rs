@@ -2,5 +2,6 @@
 
 mod support;
 
+mod errors;
 mod examples;
 mod tls;
