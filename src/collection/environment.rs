@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::VarDef;
 use super::build::Builder;
-use super::load::{LoadError, parse_yaml, read_file};
+use super::load::{LoadError, parse_yaml, read_file, redact_for_display};
 use super::raw::RawEnvironment;
 use crate::diagnostic::{Diagnostic, Sources, did_you_mean};
 
@@ -126,7 +126,7 @@ fn clean(path: &Path) -> PathBuf {
 pub fn load_environment(path: &Path, sources: &Sources) -> Result<Environment, LoadError> {
     let file: Arc<str> = Arc::from(path.display().to_string());
     let text = read_file(path, "environment")?;
-    sources.add(&file, &text);
+    sources.add(&file, &redact_for_display(&text));
     let raw: RawEnvironment = parse_yaml(&text, &file, "environment")?;
     let mut builder = Builder {
         file: Arc::clone(&file),

@@ -30,7 +30,7 @@ impl From<Diagnostic> for LoadError {
 pub fn load_collection(path: &Path, sources: &Sources) -> Result<Collection, LoadError> {
     let file: Arc<str> = Arc::from(path.display().to_string());
     let text = read_file(path, "collection")?;
-    sources.add(&file, &text);
+    sources.add(&file, &redact_for_display(&text));
     let raw: RawCollection = parse_yaml(&text, &file, "collection")?;
     let dir = path
         .parent()
@@ -49,6 +49,155 @@ pub fn load_collection(path: &Path, sources: &Sources) -> Result<Collection, Loa
         Err(LoadError {
             diagnostics: builder.diags,
         })
+    }
+}
+
+/// Parts of key names whose values are credentials wherever they appear (compared
+/// without case, `-` or `_`): `password`, `client_secret`, `api_token`, `Authorization`...
+const SECRET_KEY_PARTS: &[&str] = &[
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "apikey",
+    "authorization",
+    "cookie",
+    "bearer",
+];
+
+/// The text of a file as diagnostics may quote it: literal values of credential keys
+/// (`password:`, `client_secret:`, `bearer:`, an `Authorization` header, names listed in
+/// `secrets:`) are replaced by `*`, one per character, so that columns stay where they are.
+/// Templates (`{{ ... }}`) are shown: they name a variable, not its value.
+pub(crate) fn redact_for_display(text: &str) -> String {
+    let listed = listed_secrets(text);
+    let is_secret = |key: &str| {
+        let norm: String = key
+            .chars()
+            .filter(|c| *c != '_' && *c != '-')
+            .flat_map(char::to_lowercase)
+            .collect();
+        // `token_url`, `secret_file`: where a credential comes from, not the credential;
+        // `secrets:` lists names, not values.
+        let locator = norm == "secrets"
+            || ["url", "uri", "path", "file"]
+                .iter()
+                .any(|e| norm.ends_with(e));
+        // A misspelt `pasword:` still holds a password.
+        let credential = SECRET_KEY_PARTS
+            .iter()
+            .any(|p| norm.contains(p) || strsim::jaro_winkler(&norm, p) > 0.9);
+        (!locator && credential) || listed.iter().any(|l| l == key)
+    };
+    let mut out = String::with_capacity(text.len());
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        if n > 0 || !line.is_empty() {
+            out.push_str(&redact_line(line, &is_secret));
+        }
+    }
+    out
+}
+
+/// Names in a `secrets:` list, written `secrets: [a, b]` or as a block of `- a` lines.
+fn listed_secrets(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut in_block = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if let Some(rest) = t.strip_prefix("secrets:") {
+            let rest = rest.trim();
+            in_block = rest.is_empty();
+            let inner = rest.trim_start_matches('[').trim_end_matches(']');
+            names.extend(
+                inner
+                    .split(',')
+                    .map(|n| n.trim().trim_matches(['"', '\'']).to_string())
+                    .filter(|n| !n.is_empty()),
+            );
+        } else if in_block && let Some(name) = t.strip_prefix("- ") {
+            names.push(name.trim().trim_matches(['"', '\'']).to_string());
+        } else if !t.is_empty() && !t.starts_with('#') {
+            in_block = false;
+        }
+    }
+    names
+}
+
+/// One line with the values of secret keys masked.
+fn redact_line(line: &str, is_secret: &dyn Fn(&str) -> bool) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = chars.clone();
+    let mut i = 0;
+    while i < chars.len() {
+        // A key starts after the indentation, `- `, `{`, `,` or a space.
+        let starts_key = i == 0 || matches!(chars[i - 1], ' ' | '{' | ',' | '-' | '\t');
+        if !starts_key || matches!(chars[i], ' ' | '\t') {
+            i += 1;
+            continue;
+        }
+        let quote = matches!(chars[i], '"' | '\'').then_some(chars[i]);
+        let key_start = if quote.is_some() { i + 1 } else { i };
+        let mut j = key_start;
+        while j < chars.len() && (chars[j].is_alphanumeric() || matches!(chars[j], '_' | '-' | '.'))
+        {
+            j += 1;
+        }
+        let key: String = chars[key_start..j].iter().collect();
+        let mut k = j;
+        if quote.is_some() && chars.get(k) == quote.as_ref() {
+            k += 1;
+        }
+        let is_key = !key.is_empty()
+            && chars.get(k) == Some(&':')
+            && chars.get(k + 1).is_none_or(|c| c.is_whitespace());
+        if !is_key {
+            i = j.max(i + 1);
+            continue;
+        }
+        let mut v = k + 1;
+        while v < chars.len() && chars[v] == ' ' {
+            v += 1;
+        }
+        let end = value_end(&chars, v);
+        let value: String = chars[v..end].iter().collect();
+        let shown = value.contains("{{")
+            || matches!(value.as_str(), "" | "|" | ">" | "|-" | ">-" | "[" | "{");
+        if is_secret(&key) && !shown {
+            for c in out.iter_mut().take(end).skip(v) {
+                if !c.is_whitespace() {
+                    *c = '*';
+                }
+            }
+        }
+        i = end.max(i + 1);
+    }
+    out.into_iter().collect()
+}
+
+/// Where a value starting at `v` ends: its closing quote, or the next `,`/`}`/`]`
+/// (flow style), ` #` comment or the end of the line.
+fn value_end(chars: &[char], v: usize) -> usize {
+    match chars.get(v) {
+        Some(q @ ('"' | '\'')) => {
+            let close = chars[v + 1..].iter().position(|c| c == q);
+            close.map_or(chars.len(), |p| v + 1 + p + 1)
+        }
+        _ => {
+            let mut e = v;
+            while e < chars.len() {
+                let c = chars[e];
+                if matches!(c, ',' | '}' | ']' | '\n' | '\r')
+                    || (c == '#' && e > v && chars[e - 1] == ' ')
+                {
+                    break;
+                }
+                e += 1;
+            }
+            while e > v && chars[e - 1] == ' ' {
+                e -= 1;
+            }
+            e
+        }
     }
 }
 
@@ -132,6 +281,28 @@ mod tests {
             .collect();
         assert_eq!(headers, vec![("B", "2"), ("a", "3")]);
         assert!(matches!(r.trust, super::super::TrustDef::Always));
+    }
+
+    #[test]
+    fn quoted_lines_never_show_literal_credentials() {
+        let text = "auth: { basic: { username: u, password: hunter2, realm: x } }\nheaders:\n  Authorization: \"Basic dXNlcg==\" # c\n  X-Id: 7\nbearer: \"{{ token }}\"\nvariables:\n  api_key: k-123\n  mine: s3cr3t\nsecrets: [mine]\n";
+        assert_eq!(
+            redact_for_display(text),
+            "auth: { basic: { username: u, password: *******, realm: x } }\nheaders:\n  Authorization: ****** ********* # c\n  X-Id: 7\nbearer: \"{{ token }}\"\nvariables:\n  api_key: *****\n  mine: ******\nsecrets: [mine]\n"
+        );
+        assert_eq!(
+            redact_for_display("token_url: https://h/token\n"),
+            "token_url: https://h/token\n"
+        );
+        assert_eq!(
+            redact_for_display("  pasword: hunter2\n  timeout: soon\n"),
+            "  pasword: *******\n  timeout: soon\n"
+        );
+        let block = "variables:\n  a: one\nsecrets:\n  - a\n";
+        assert_eq!(
+            redact_for_display(block),
+            "variables:\n  a: ***\nsecrets:\n  - a\n"
+        );
     }
 
     #[test]

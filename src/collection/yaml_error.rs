@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use serde_saphyr::{Error, Location};
 
+use super::load::redact_for_display;
 use crate::diagnostic::{Diagnostic, Span, did_you_mean};
 
 /// The file's lines, for looking around an error position.
@@ -239,6 +240,19 @@ pub(crate) fn yaml_error(e: &Error, file: &Arc<str>, text: &str, what: &str) -> 
     let lines = Lines {
         lines: text.lines().collect(),
     };
+    // Values quoted in messages come from the text as diagnostics show it: no credentials.
+    let shown_text = redact_for_display(text);
+    let shown = Lines {
+        lines: shown_text.lines().collect(),
+    };
+    let found = |line: usize, col: usize, len: usize| -> String {
+        let what = found(&lines, line, col, len);
+        if what.starts_with('`') {
+            found(&shown, line, col, len)
+        } else {
+            what
+        }
+    };
     let loc = e.location().filter(|l| l.line() > 0);
     let span = loc.map(|l| span_at(file, &l));
     let (line, col, len) = match &span {
@@ -252,7 +266,7 @@ pub(crate) fn yaml_error(e: &Error, file: &Arc<str>, text: &str, what: &str) -> 
         None
     };
     let must_be = |expected: &str| -> String {
-        let found = found(&lines, line, col, len);
+        let found = found(line, col, len);
         match &ctx {
             Some(Context {
                 key, item: true, ..
@@ -345,7 +359,7 @@ pub(crate) fn yaml_error(e: &Error, file: &Arc<str>, text: &str, what: &str) -> 
                 "u64" | "usize" => Some(u64::MAX),
                 _ => None,
             };
-            let written = found(&lines, line, col, len);
+            let written = found(line, col, len);
             let too_big = written
                 .trim_matches('`')
                 .parse::<u128>()
@@ -360,7 +374,7 @@ pub(crate) fn yaml_error(e: &Error, file: &Arc<str>, text: &str, what: &str) -> 
         Error::Unexpected { expected, .. } => {
             let words = expected_words(expected);
             if ctx.is_none() && is_document_start(&lines, line, col) {
-                let found = found(&lines, line, col, len);
+                let found = found(line, col, len);
                 let help = match what {
                     "collection" => {
                         "a collection file is a map with keys such as `name:` and `requests:`"

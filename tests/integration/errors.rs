@@ -506,6 +506,14 @@ fn check(case: &Case, command: &str, base_var: &str) {
         "{what}\n{}",
         out.stderr
     );
+    // The corpus writes its credentials as `secret-pw` and `token-value`.
+    for secret in ["secret-pw", "token-value"] {
+        assert!(
+            !out.stderr.contains(secret),
+            "{what}: shows {secret}\n{}",
+            out.stderr
+        );
+    }
     let errors = lines.iter().filter(|l| l.starts_with("error: ")).count();
     assert_eq!(
         errors, 1,
@@ -571,11 +579,23 @@ fn command_line_mistakes_are_invalid_input_and_send_nothing() {
         ),
         (
             vec!["run", "ok.yaml", "--var", base, "--var", "token"],
-            "error: --var `token` must be KEY=VALUE\n  = help: for example --var base_url=http://localhost:8080\n\n",
+            "error: --var must be KEY=VALUE: `token` has no `=`\n  = help: for example --var base_url=http://localhost:8080\n\n",
         ),
         (
-            vec!["run", "ok.yaml", "--var", base, "--var", "=x"],
-            "error: --var `=x` has an empty name\n\n",
+            // What looks like a value is not repeated: it may be a token.
+            vec![
+                "run",
+                "ok.yaml",
+                "--var",
+                base,
+                "--var",
+                "token:eyJhbGciOi.secret",
+            ],
+            "error: --var must be KEY=VALUE: --var number 2 has no `=`\n  = help: for example --var base_url=http://localhost:8080\n\n",
+        ),
+        (
+            vec!["run", "ok.yaml", "--var", base, "--var", "=s3cr3t"],
+            "error: --var must be KEY=VALUE: --var number 2 has no name before `=`\n  = help: for example --var base_url=http://localhost:8080\n\n",
         ),
         (
             vec!["run", "ok.yaml", "--var", base, "--timeout", "soon"],
@@ -892,6 +912,54 @@ fn check_no_panic(what: &str, text: &str, name: &str, out: &Output) {
         }
         _ => {}
     }
+}
+
+/// A diagnostic quotes the offending line, but never a credential written on it.
+#[test]
+fn a_broken_line_is_quoted_without_the_credentials_on_it() {
+    let ws = Workspace::new();
+    ws.write(
+        "c.yaml",
+        "\
+auth: { basic: { username: ada, password: hunter2-pw, realm: x } }
+requests:
+  - name: list
+    url: http://127.0.0.1:9/items
+",
+    );
+    let out = ws.run(&["validate", "c.yaml"]);
+    out.assert_code(2);
+    assert_eq!(
+        out.stderr,
+        "\
+error: unknown key `realm`
+ --> c.yaml:1:55
+  |
+1 | auth: { basic: { username: ada, password: **********, realm: x } }
+  |                                                       ^^^^^
+  = help: expected one of: username, password
+
+"
+    );
+
+    ws.write(
+        "ok.yaml",
+        "requests:\n  - name: a\n    url: http://127.0.0.1:9/\n",
+    );
+    ws.write(
+        "env.yaml",
+        "variables:\n  api_token: [tok-123-secret\n  signing: 'k-456-secret'\nsecrets: [signing]\n",
+    );
+    let out = ws.run(&["validate", "ok.yaml", "-e", "env.yaml"]);
+    out.assert_code(2);
+    out.assert_not_contains("tok-123-secret")
+        .assert_not_contains("k-456-secret");
+    assert_eq!(
+        out.stderr.lines().nth(1),
+        Some(" --> env.yaml:2:14"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// The corpus directory holds the schema files its cases refer to.
