@@ -617,6 +617,14 @@ fn command_line_mistakes_are_invalid_input_and_send_nothing() {
         assert_eq!(out.stdout, "", "{args:?}");
     }
 
+    // `runner mock` refuses a broken collection before serving anything.
+    let out = run_in_bad(&["mock", "unknown-key-request.yaml", "--port", "0"]);
+    out.assert_code(2);
+    assert_eq!(
+        out.stderr.lines().next(),
+        Some("error: unknown key `methd`")
+    );
+
     let out = run_in_bad(&["run", "ok.yaml", "--var", base, "--reporter", "xml"]);
     out.assert_code(2);
     assert_eq!(
@@ -830,10 +838,11 @@ fn no_prefix_or_corruption_of_a_real_collection_panics() {
             ));
         }
     }
-    variants.push((
-        "a truncated byte stream".into(),
-        source[..source.len() / 3].to_string(),
-    ));
+    let cut = (0..=source.len() / 3)
+        .rev()
+        .find(|b| source.is_char_boundary(*b))
+        .unwrap_or(0);
+    variants.push(("a truncated byte stream".into(), source[..cut].to_string()));
 
     let ws = Workspace::new();
     ws.write("environments/local.yaml", &env);
@@ -851,7 +860,7 @@ fn no_prefix_or_corruption_of_a_real_collection_panics() {
                             .output()
                             .expect("run"),
                     );
-                    check_no_panic(what, text, &name, &out);
+                    check_no_panic(what, text, &name, &name, &out);
                 }
             });
         }
@@ -869,11 +878,28 @@ fn no_prefix_or_corruption_of_a_real_collection_panics() {
     ws.write("whole.yaml", &variants[lines.len()].1);
     ws.run(&["validate", "whole.yaml", "-e", "local", "--mock"])
         .assert_code(0);
+
+    // Every prefix of the environment, with the whole collection.
+    let env_lines: Vec<&str> = env.lines().collect();
+    for n in 0..=env_lines.len() {
+        let mut text = env_lines[..n].join("\n");
+        text.push('\n');
+        ws.write("environments/cut.yaml", &text);
+        let out = ws.run(&["validate", "whole.yaml", "-e", "cut", "--mock"]);
+        check_no_panic(
+            &format!("the first {n} lines of the environment"),
+            &text,
+            "whole.yaml",
+            "environments/cut.yaml",
+            &out,
+        );
+    }
 }
 
 /// The exit code is a documented one, a refusal is a diagnostic, and its position lies
 /// inside the file.
-fn check_no_panic(what: &str, text: &str, name: &str, out: &Output) {
+/// `collection` is the file `validate` names when it passes; `file` holds `text`.
+fn check_no_panic(what: &str, text: &str, collection: &str, file: &str, out: &Output) {
     assert!(
         [0, 1, 2, 3].contains(&out.code),
         "{what}: exit {}\n{}",
@@ -883,7 +909,7 @@ fn check_no_panic(what: &str, text: &str, name: &str, out: &Output) {
     assert!(!out.stderr.contains("panicked"), "{what}: {}", out.stderr);
     match out.code {
         0 => assert!(
-            out.stdout.starts_with(&format!("ok {name}")),
+            out.stdout.starts_with(&format!("ok {collection}")),
             "{what}: {}",
             out.stdout
         ),
@@ -895,7 +921,7 @@ fn check_no_panic(what: &str, text: &str, name: &str, out: &Output) {
                 .lines()
                 .filter_map(|l| l.trim_start().strip_prefix("--> "))
             {
-                let Some(rest) = at.strip_prefix(&format!("{name}:")) else {
+                let Some(rest) = at.strip_prefix(&format!("{file}:")) else {
                     continue;
                 };
                 let line: u32 = rest
