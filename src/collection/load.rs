@@ -8,7 +8,8 @@ use serde::de::DeserializeOwned;
 use super::Collection;
 use super::build::Builder;
 use super::raw::RawCollection;
-use super::yaml_error::{is_empty_document, yaml_error};
+use super::yaml_error::yaml_error;
+use super::yaml_text::is_empty_document;
 use crate::diagnostic::{Diagnostic, Sources, Span};
 
 /// Every problem found in one file (or more), each with its position.
@@ -71,7 +72,15 @@ const SECRET_KEY_PARTS: &[&str] = &[
 /// Templates (`{{ ... }}`) are shown: they name a variable, not its value.
 pub(crate) fn redact_for_display(text: &str) -> String {
     let listed = listed_secrets(text);
-    let is_secret = |key: &str| {
+    let is_secret = |key: &str, value: &str| {
+        // `auth: <a word that is no kind of auth>` may be a token pasted in the wrong place.
+        if key == "auth" {
+            let kinds = ["none", "inherit", "bearer", "basic", "oauth2"];
+            return !value.starts_with(['{', '['])
+                && !kinds
+                    .iter()
+                    .any(|k| strsim::jaro_winkler(&value.to_lowercase(), k) > 0.8);
+        }
         let norm: String = key
             .chars()
             .filter(|c| *c != '_' && *c != '-')
@@ -124,7 +133,7 @@ fn listed_secrets(text: &str) -> Vec<String> {
 }
 
 /// One line with the values of secret keys masked.
-fn redact_line(line: &str, is_secret: &dyn Fn(&str) -> bool) -> String {
+fn redact_line(line: &str, is_secret: &dyn Fn(&str, &str) -> bool) -> String {
     let chars: Vec<char> = line.chars().collect();
     let mut out = chars.clone();
     let mut i = 0;
@@ -162,7 +171,7 @@ fn redact_line(line: &str, is_secret: &dyn Fn(&str) -> bool) -> String {
         let value: String = chars[v..end].iter().collect();
         let shown = value.contains("{{")
             || matches!(value.as_str(), "" | "|" | ">" | "|-" | ">-" | "[" | "{");
-        if is_secret(&key) && !shown {
+        if !shown && is_secret(&key, &value) {
             for c in out.iter_mut().take(end).skip(v) {
                 if !c.is_whitespace() {
                     *c = '*';
@@ -297,6 +306,10 @@ mod tests {
         assert_eq!(
             redact_for_display("  pasword: hunter2\n  timeout: soon\n"),
             "  pasword: *******\n  timeout: soon\n"
+        );
+        assert_eq!(
+            redact_for_display("auth: eyJhbGci\nauth: nonee\nauth: { bearer: x }\n"),
+            "auth: ********\nauth: nonee\nauth: { bearer: x }\n"
         );
         let block = "variables:\n  a: one\nsecrets:\n  - a\n";
         assert_eq!(

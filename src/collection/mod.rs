@@ -9,6 +9,7 @@ mod load;
 mod matcher;
 pub mod raw;
 mod yaml_error;
+mod yaml_text;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -6,207 +6,11 @@ use std::sync::Arc;
 use serde_saphyr::{Error, Location};
 
 use super::load::redact_for_display;
+use super::yaml_text::{
+    Context, Lines, context, first_content, first_definition, found, indent_col, is_blank,
+    is_document_start, key_col, key_span, opens_block, scan,
+};
 use crate::diagnostic::{Diagnostic, Span, did_you_mean};
-
-/// The file's lines, for looking around an error position.
-struct Lines<'a> {
-    lines: Vec<&'a str>,
-}
-
-impl<'a> Lines<'a> {
-    /// The 1-based `n`-th line.
-    fn get(&self, n: usize) -> Option<&'a str> {
-        self.lines.get(n.checked_sub(1)?).copied()
-    }
-
-    /// The text of line `line` from 1-based column `col` on.
-    fn rest(&self, line: usize, col: usize) -> &'a str {
-        let text = self.get(line).unwrap_or_default();
-        match text.char_indices().nth(col.saturating_sub(1)) {
-            Some((i, _)) => &text[i..],
-            None => "",
-        }
-    }
-
-    /// The text of line `line` before 1-based column `col`.
-    fn before(&self, line: usize, col: usize) -> &'a str {
-        let text = self.get(line).unwrap_or_default();
-        match text.char_indices().nth(col.saturating_sub(1)) {
-            Some((i, _)) => &text[..i],
-            None => text,
-        }
-    }
-}
-
-/// Whether a line holds nothing but blanks or a comment.
-fn is_blank(line: &str) -> bool {
-    let t = line.trim();
-    t.is_empty() || t.starts_with('#')
-}
-
-/// Whether a file holds no YAML content at all (blank lines, comments, `---`).
-pub(crate) fn is_empty_document(text: &str) -> bool {
-    text.trim_start_matches('\u{feff}')
-        .lines()
-        .all(|l| is_blank(l) || matches!(l.trim(), "---" | "..."))
-}
-
-/// The column (1-based) where the content of a line starts, after indentation.
-fn indent_col(line: &str) -> usize {
-    line.chars().take_while(|c| *c == ' ').count() + 1
-}
-
-/// The column (1-based) where the first key of a line starts: after indentation and
-/// any `- ` sequence markers.
-fn key_col(line: &str) -> usize {
-    let mut col = indent_col(line);
-    let mut rest = line.trim_start_matches(' ');
-    while let Some(r) = rest.strip_prefix("- ") {
-        let spaces = r.chars().take_while(|c| *c == ' ').count();
-        col += 2 + spaces;
-        rest = &r[spaces..];
-    }
-    col
-}
-
-/// Whether a content line opens a nested block (`key:` with nothing after it, or a `|`/`>` scalar).
-fn opens_block(line: &str) -> bool {
-    let t = strip_comment(line).trim_end();
-    t.ends_with(':')
-        || t.ends_with('|')
-        || t.ends_with('>')
-        || t.ends_with("|-")
-        || t.ends_with(">-")
-}
-
-/// A line without a trailing ` # comment` (quotes are not tracked: good enough for keys).
-fn strip_comment(line: &str) -> &str {
-    match line.find(" #") {
-        Some(i) => &line[..i],
-        None => line,
-    }
-}
-
-/// The key written last in `text` (which ends just before a `:`).
-fn last_key(text: &str) -> Option<String> {
-    let t = text.trim_end();
-    let key = match t.chars().last()? {
-        q @ ('"' | '\'') => {
-            let inner = &t[..t.len() - 1];
-            let start = inner.rfind(q)?;
-            inner[start + 1..].to_string()
-        }
-        _ => {
-            let start = t.rfind([' ', '{', ',', '[']).map(|i| i + 1).unwrap_or(0);
-            t[start..].to_string()
-        }
-    };
-    (!key.is_empty()).then_some(key)
-}
-
-/// The key a value at `line:col` belongs to, and whether the value is an entry of a list
-/// under that key.
-#[derive(Debug, PartialEq)]
-struct Context {
-    key: String,
-    item: bool,
-    /// The line the key is written on.
-    line: usize,
-}
-
-fn context(lines: &Lines, line: usize, col: usize) -> Option<Context> {
-    let before = lines.before(line, col).trim_end();
-    // `key:` itself when the value is empty; `key: {` or `key: [` for a value in brackets.
-    let before = if at_key_colon(lines, line, col) {
-        lines.before(line, col + 1)
-    } else {
-        before
-            .strip_suffix(['{', '['])
-            .map(str::trim_end)
-            .unwrap_or(before)
-    };
-    if let Some(k) = before.strip_suffix(':') {
-        return last_key(k).map(|key| Context {
-            key,
-            item: false,
-            line,
-        });
-    }
-    let item = before.ends_with('-');
-    if !before.trim_start_matches([' ', '-']).is_empty() {
-        // Inside a flow collection (`[a, b]`, `{a: 1}`): no key to name.
-        return None;
-    }
-    let own = indent_col(lines.get(line).unwrap_or_default());
-    for n in (1..line).rev() {
-        let text = lines.get(n).unwrap_or_default();
-        if is_blank(text) || indent_col(text) >= own {
-            continue;
-        }
-        let t = strip_comment(text).trim_end();
-        return t
-            .strip_suffix(':')
-            .and_then(last_key)
-            .map(|key| Context { key, item, line: n });
-    }
-    None
-}
-
-/// Whether `line:col` is the `:` right after a key (where the parser puts an empty value).
-fn at_key_colon(lines: &Lines, line: usize, col: usize) -> bool {
-    lines.rest(line, col).starts_with(':')
-        && lines
-            .before(line, col)
-            .chars()
-            .last()
-            .is_some_and(|c| !c.is_whitespace())
-}
-
-/// What the text at `line:col` looks like: `a list`, `a map`, `nothing` or the value itself.
-fn found(lines: &Lines, line: usize, col: usize, len: usize) -> String {
-    let rest = lines.rest(line, col);
-    // At the `:` of a key whose value is empty.
-    let rest = if at_key_colon(lines, line, col) {
-        &rest[1..]
-    } else {
-        rest
-    };
-    let rest = strip_comment(rest).trim();
-    if rest.is_empty() || rest == "~" || rest == "null" {
-        return "nothing".into();
-    }
-    if rest.starts_with('[') || rest == "-" || rest.starts_with("- ") {
-        return "a list".into();
-    }
-    if rest.starts_with('{') {
-        return "a map".into();
-    }
-    // A map written in block style starts its own line; after `key: ` it is one value.
-    let starts_line = lines
-        .before(line, col)
-        .trim_start_matches([' ', '-'])
-        .is_empty();
-    let quoted = rest.starts_with(['"', '\'']);
-    if starts_line && !quoted && (rest.contains(": ") || rest.ends_with(':')) {
-        return "a map".into();
-    }
-    let token: String = if len > 0 {
-        rest.chars().take(len).collect()
-    } else {
-        rest.to_string()
-    };
-    // The end of a bracketed list or map the value sits in is not part of it.
-    let token = if token.contains(['{', '[']) {
-        token.trim()
-    } else {
-        token.trim_end_matches([',', '}', ']']).trim()
-    };
-    if token.chars().count() > 40 {
-        format!("`{}...`", token.chars().take(37).collect::<String>())
-    } else {
-        format!("`{token}`")
-    }
-}
 
 /// How the parser names what it expected, in the file format's words.
 fn expected_words(expected: &str) -> String {
@@ -237,14 +41,10 @@ fn innermost(e: &Error) -> &Error {
 /// Turns a YAML parse or shape error into a positioned diagnostic. `what` names the kind
 /// of file (`collection`, `environment`).
 pub(crate) fn yaml_error(e: &Error, file: &Arc<str>, text: &str, what: &str) -> Diagnostic {
-    let lines = Lines {
-        lines: text.lines().collect(),
-    };
+    let lines = Lines::new(text);
     // Values quoted in messages come from the text as diagnostics show it: no credentials.
     let shown_text = redact_for_display(text);
-    let shown = Lines {
-        lines: shown_text.lines().collect(),
-    };
+    let shown = Lines::new(&shown_text);
     let found = |line: usize, col: usize, len: usize| -> String {
         let what = found(&lines, line, col, len);
         if what.starts_with('`') {
@@ -298,14 +98,19 @@ pub(crate) fn yaml_error(e: &Error, file: &Arc<str>, text: &str, what: &str) -> 
             variant, expected, ..
         } => {
             let one_of = format!("one of {}", expected.join(", "));
-            let title = match &ctx {
-                Some(Context { key, .. }) => {
-                    format!("`{key}` must be {one_of}, found `{variant}`")
-                }
-                None => format!("unknown `{variant}`, expected {one_of}"),
+            let suggestion = did_you_mean(variant, expected.iter().copied());
+            // A word close to none of them may be a credential pasted in the wrong place:
+            // it is not repeated.
+            let found = if suggestion.is_some() {
+                format!(", found `{variant}`")
+            } else {
+                String::new()
             };
-            Diagnostic::new(title, span)
-                .with_help_opt(did_you_mean(variant, expected.iter().copied()))
+            let title = match &ctx {
+                Some(Context { key, .. }) => format!("`{key}` must be {one_of}{found}"),
+                None => format!("expected {one_of}{found}"),
+            };
+            Diagnostic::new(title, span).with_help_opt(suggestion)
         }
         Error::SerdeMissingField { field, .. } => {
             // The parser points at the map's last key; point at the map's own key instead,
@@ -407,63 +212,6 @@ fn span_at(file: &Arc<str>, l: &Location) -> Span {
     let mut s = Span::new(file, l.line() as u32, l.column() as u32);
     s.len = l.span().len().min(200) as u32;
     s
-}
-
-/// The span of `key:` on line `line` (the last one written there).
-fn key_span(lines: &Lines, file: &Arc<str>, line: usize, key: &str) -> Option<Span> {
-    let text = lines.get(line)?;
-    let byte = text.rfind(&format!("{key}:")).or_else(|| text.rfind(key))?;
-    let mut s = Span::new(file, line as u32, text[..byte].chars().count() as u32 + 1);
-    s.len = key.chars().count() as u32;
-    Some(s)
-}
-
-/// The first character of the file's content (after comments and blank lines).
-fn first_content(lines: &Lines, file: &Arc<str>) -> Option<Span> {
-    let n = (1..=lines.lines.len()).find(|n| {
-        lines
-            .get(*n)
-            .is_some_and(|l| !is_blank(l) && l.trim() != "---")
-    })?;
-    Some(Span::new(file, n as u32, indent_col(lines.get(n)?) as u32))
-}
-
-/// Whether `line:col` is where the file's content starts (the document's root node).
-fn is_document_start(lines: &Lines, line: usize, col: usize) -> bool {
-    let earlier_content = (1..line).any(|n| {
-        let l = lines.get(n).unwrap_or_default();
-        !is_blank(l) && l.trim() != "---"
-    });
-    !earlier_content && lines.before(line, col).trim().is_empty()
-}
-
-/// The line where `key` was first set in the same block map as the duplicate at `line:col`.
-fn first_definition(lines: &Lines, line: usize, col: usize, key: &str) -> Option<usize> {
-    let own = lines.get(line)?;
-    let target_col = key_col(own).min(col);
-    for n in (1..line).rev() {
-        let text = lines.get(n)?;
-        if is_blank(text) {
-            continue;
-        }
-        let k = key_col(text);
-        if k < target_col {
-            return None;
-        }
-        if k == target_col {
-            let rest = lines.rest(n, k);
-            let bare = rest.trim_start_matches(['"', '\'']);
-            if let Some(after) = bare.strip_prefix(key)
-                && after
-                    .trim_start_matches(['"', '\''])
-                    .trim_start()
-                    .starts_with(':')
-            {
-                return Some(n);
-            }
-        }
-    }
-    None
 }
 
 /// The parser's own (libyaml-style) messages, with the real cause when it can be told.
@@ -610,85 +358,6 @@ fn bad_indentation(lines: &Lines, file: &Arc<str>, line: usize) -> Option<Diagno
     )
 }
 
-/// What is still open at `line:col`: brackets, a quote, and where the last quoted text
-/// started and ended. Comments are skipped; a quote counts only where a value can start.
-#[derive(Debug, Default, PartialEq)]
-struct Scan {
-    /// Open `[` and `{`, outermost first, as (line, col, bracket).
-    brackets: Vec<(usize, usize, char)>,
-    /// A quote still open, as (line, col, quote).
-    open_quote: Option<(usize, usize, char)>,
-    /// The last closed quoted text: where it started (line, col) and the line it ended on.
-    last_quote: Option<((usize, usize), usize)>,
-}
-
-fn scan(lines: &Lines, line: usize, col: usize) -> Scan {
-    let mut out = Scan::default();
-    // The indentation of a line that opened a block scalar (`|`, `>`): deeper lines are text.
-    let mut block: Option<usize> = None;
-    for n in 1..=line {
-        let Some(text) = lines.get(n) else { break };
-        if let Some(opener) = block {
-            if text.trim().is_empty() || indent_col(text) > opener {
-                continue;
-            }
-            block = None;
-        }
-        if out.open_quote.is_none() && out.brackets.is_empty() && is_block_scalar_start(text) {
-            block = Some(indent_col(text));
-        }
-        let chars: Vec<char> = text.chars().collect();
-        let mut i = 0;
-        let mut prev = ' ';
-        while i < chars.len() {
-            if n == line && i + 1 >= col {
-                break;
-            }
-            let c = chars[i];
-            match out.open_quote {
-                Some((ql, qc, q)) => {
-                    let escaped = (q == '"' && c == '\\')
-                        || (q == '\'' && c == '\'' && chars.get(i + 1) == Some(&'\''));
-                    if escaped {
-                        i += 1;
-                    } else if c == q {
-                        out.open_quote = None;
-                        out.last_quote = Some(((ql, qc), n));
-                    }
-                }
-                None => match c {
-                    '"' | '\'' if matches!(prev, ' ' | '[' | '{' | ',' | ':' | '-') => {
-                        out.open_quote = Some((n, i + 1, c));
-                    }
-                    '#' if prev == ' ' => break,
-                    '[' | '{' => out.brackets.push((n, i + 1, c)),
-                    ']' | '}' => {
-                        out.brackets.pop();
-                    }
-                    _ => {}
-                },
-            }
-            prev = c;
-            i += 1;
-        }
-    }
-    out
-}
-
-/// Whether a line ends with a block scalar indicator (`key: |`, `- >-`).
-fn is_block_scalar_start(line: &str) -> bool {
-    let t = strip_comment(line).trim_end();
-    let Some(last) = t.split_whitespace().last() else {
-        return false;
-    };
-    let before = &t[..t.len() - last.len()];
-    let indicator = last.starts_with(['|', '>'])
-        && last[1..]
-            .chars()
-            .all(|c| matches!(c, '-' | '+') || c.is_ascii_digit());
-    indicator && (before.trim_end().ends_with(':') || before.trim_end().ends_with('-'))
-}
-
 /// Drops the parser's own " at line L, column C" suffix; the span carries it.
 fn strip_position(msg: &str) -> &str {
     match msg.rfind(" at line ") {
@@ -701,98 +370,14 @@ fn strip_position(msg: &str) -> &str {
 mod tests {
     use super::*;
 
-    fn lines(text: &str) -> Lines<'_> {
-        Lines {
-            lines: text.lines().collect(),
-        }
-    }
-
     #[test]
-    fn finds_the_key_of_a_value() {
-        let l = lines("name: x\ntags: slow\nrequests:\n  a: 1\n  - b\n");
+    fn words_of_the_file_format() {
+        assert_eq!(expected_words("sequence start"), "a list");
+        assert_eq!(expected_words("mapping start"), "a map");
+        assert_eq!(expected_words("u32"), "a whole number from 0 to 4294967295");
         assert_eq!(
-            context(&l, 2, 7),
-            Some(Context {
-                key: "tags".into(),
-                item: false,
-                line: 2
-            })
+            strip_position("unclosed quote at line 4, column 10"),
+            "unclosed quote"
         );
-        assert_eq!(
-            context(&l, 4, 3),
-            Some(Context {
-                key: "requests".into(),
-                item: false,
-                line: 3
-            })
-        );
-        assert_eq!(
-            context(&l, 5, 5),
-            Some(Context {
-                key: "requests".into(),
-                item: true,
-                line: 3
-            })
-        );
-        assert_eq!(context(&l, 1, 1), None);
-        let l = lines("requests:\nretry: { delay: 1s }\nwhen: :{ a }\n");
-        assert_eq!(
-            context(&l, 3, 7),
-            Some(Context {
-                key: "when".into(),
-                item: false,
-                line: 3
-            })
-        );
-        assert_eq!(found(&l, 3, 7, 0), "`:{ a }`");
-        assert_eq!(
-            context(&l, 1, 9),
-            Some(Context {
-                key: "requests".into(),
-                item: false,
-                line: 1
-            })
-        );
-        assert_eq!(
-            context(&l, 2, 10),
-            Some(Context {
-                key: "retry".into(),
-                item: false,
-                line: 2
-            })
-        );
-    }
-
-    #[test]
-    fn describes_what_was_found() {
-        let l = lines("a: slow # c\nb: [1]\nc: {x: 1}\nd:\n  x: y\n");
-        assert_eq!(found(&l, 1, 4, 4), "`slow`");
-        assert_eq!(found(&l, 2, 4, 0), "a list");
-        assert_eq!(found(&l, 3, 4, 0), "a map");
-        assert_eq!(found(&l, 4, 3, 0), "nothing");
-        assert_eq!(found(&l, 5, 3, 0), "a map");
-    }
-
-    #[test]
-    fn finds_what_is_left_open() {
-        let l = lines("tags: [a, \"[\", b\nrequests:\n");
-        assert_eq!(scan(&l, 2, 9).brackets, vec![(1, 7, '[')]);
-        let l = lines("tags: [a, b] # [\nrequests:\n");
-        assert_eq!(scan(&l, 2, 9), Scan::default());
-        let l = lines("a: \"x\\\"y\nb: 'it''s\nc: 1\n");
-        assert_eq!(scan(&l, 3, 1).open_quote, Some((1, 4, '"')));
-        let l = lines("a: \"x\nb: \"y\"\n");
-        let s = scan(&l, 2, 8);
-        assert_eq!((s.open_quote, s.last_quote), (None, Some(((1, 4), 2))));
-        let l = lines("name: it's\nurl: x\n");
-        assert_eq!(scan(&l, 2, 6), Scan::default());
-        let l = lines("raw: |\n  {\"a\": [1\n  'x\nurl: x\n");
-        assert_eq!(scan(&l, 4, 6), Scan::default());
-    }
-
-    #[test]
-    fn empty_documents() {
-        assert!(is_empty_document("# only a comment\n\n---\n"));
-        assert!(!is_empty_document("# c\nname: x\n"));
     }
 }

@@ -980,6 +980,19 @@ error: unknown key `realm`
     out.assert_code(2);
     out.assert_not_contains("tok-123-secret")
         .assert_not_contains("k-456-secret");
+    // A token pasted where the kind of auth goes.
+    ws.write(
+        "pasted.yaml",
+        "auth: eyJ-pasted-token\nrequests:\n  - name: a\n    url: http://127.0.0.1:9/\n",
+    );
+    let out = ws.run(&["validate", "pasted.yaml"]);
+    out.assert_code(2).assert_not_contains("eyJ-pasted-token");
+    assert_eq!(
+        out.stderr.lines().next(),
+        Some("error: `auth` must be one of none, inherit, bearer, basic, oauth2")
+    );
+
+    let out = ws.run(&["validate", "ok.yaml", "-e", "env.yaml"]);
     assert_eq!(
         out.stderr.lines().nth(1),
         Some(" --> env.yaml:2:14"),
