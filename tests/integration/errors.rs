@@ -972,14 +972,28 @@ error: unknown key `realm`
         "ok.yaml",
         "requests:\n  - name: a\n    url: http://127.0.0.1:9/\n",
     );
-    ws.write(
-        "env.yaml",
-        "variables:\n  api_token: [tok-123-secret\n  signing: 'k-456-secret'\nsecrets: [signing]\n",
-    );
+    // A credential by its key's name, and one by the environment's `secrets:` list.
+    ws.write("env.yaml", "variables:\n  api_token: [tok-123-secret\n");
     let out = ws.run(&["validate", "ok.yaml", "-e", "env.yaml"]);
-    out.assert_code(2);
-    out.assert_not_contains("tok-123-secret")
-        .assert_not_contains("k-456-secret");
+    out.assert_code(2).assert_not_contains("tok-123-secret");
+    assert_eq!(
+        out.stderr.lines().nth(1),
+        Some(" --> env.yaml:2:14"),
+        "{}",
+        out.stderr
+    );
+    ws.write(
+        "listed.yaml",
+        "variables:\n  signing: k-456-secret: x\nsecrets: [signing]\n",
+    );
+    let out = ws.run(&["validate", "ok.yaml", "-e", "listed.yaml"]);
+    out.assert_code(2).assert_not_contains("k-456-secret");
+    assert_eq!(
+        out.stderr.lines().nth(1),
+        Some(" --> listed.yaml:2:24"),
+        "{}",
+        out.stderr
+    );
     // A token pasted where the kind of auth goes.
     ws.write(
         "pasted.yaml",
@@ -990,14 +1004,6 @@ error: unknown key `realm`
     assert_eq!(
         out.stderr.lines().next(),
         Some("error: `auth` must be one of none, inherit, bearer, basic, oauth2")
-    );
-
-    let out = ws.run(&["validate", "ok.yaml", "-e", "env.yaml"]);
-    assert_eq!(
-        out.stderr.lines().nth(1),
-        Some(" --> env.yaml:2:14"),
-        "{}",
-        out.stderr
     );
 }
 
