@@ -12,7 +12,7 @@ use crate::cli::{Args, Command, MockArgs, RunArgs, ValidateArgs};
 use crate::collection::{
     Collection, Environment, VarDef, load_collection, load_environment, resolve_environment_path,
 };
-use crate::diagnostic::{Diagnostic, Sources};
+use crate::diagnostic::{Diagnostic, Sources, did_you_mean};
 use crate::http::build_client;
 use crate::mock::MockServer;
 use crate::output::Styles;
@@ -225,6 +225,14 @@ fn resolve_vars(
                         d = d.with_help(format!("set the environment variable {name}, or add it to the .env file"));
                     } else if e.undefined.as_deref() == Some("mock_url") {
                         d = d.with_help("`mock_url` is set by `--mock`: run with --mock, or use another environment");
+                    } else if let Some(name) = e.undefined.as_deref() {
+                        let known = scope
+                            .names()
+                            .chain(defs.iter().map(|v| v.name.as_str()))
+                            .filter(|n| *n != def.name);
+                        d = d.with_help_opt(did_you_mean(name, known).or_else(|| {
+                            Some(format!("define `{name}` in the environment or the collection's `variables:`, or pass --var {name}=..."))
+                        }));
                     }
                     d
                 })

@@ -65,18 +65,30 @@ impl LoadSettings {
         mock: bool,
     ) -> Result<LoadSettings, UsageError> {
         let mut vars = Vec::with_capacity(args.vars.len());
-        for v in args.vars {
+        for (n, v) in args.vars.into_iter().enumerate() {
+            // The text may be a value (a token pasted without its name): name it by its
+            // position unless it is plainly a variable name.
+            let which = if !v.is_empty()
+                && v.len() <= 64
+                && v.chars().all(|c| c.is_alphanumeric() || c == '_')
+            {
+                format!("`{v}`")
+            } else {
+                format!("--var number {}", n + 1)
+            };
             let Some((k, val)) = v.split_once('=') else {
                 return Err(Diagnostic::new(
-                    format!("--var `{v}` must be KEY=VALUE"),
+                    format!("--var must be KEY=VALUE: {which} has no `=`"),
                     None,
-                ));
+                )
+                .with_help("for example --var base_url=http://localhost:8080"));
             };
             if k.trim().is_empty() {
                 return Err(Diagnostic::new(
-                    format!("--var `{v}` has an empty name"),
+                    format!("--var must be KEY=VALUE: {which} has no name before `=`"),
                     None,
-                ));
+                )
+                .with_help("for example --var base_url=http://localhost:8080"));
             }
             vars.push((k.trim().to_string(), val.to_string()));
         }
@@ -164,8 +176,10 @@ pub fn color_enabled(choice: ColorChoice, is_terminal: bool) -> bool {
 impl RunSettings {
     /// Resolves `runner run` arguments.
     pub fn resolve(args: RunArgs) -> Result<RunSettings, UsageError> {
-        let timeout = crate::collection::parse_duration_str(&args.timeout)
-            .map_err(|e| Diagnostic::new(format!("invalid --timeout: {e}"), None))?;
+        let timeout = crate::collection::parse_duration_str(&args.timeout).map_err(|e| {
+            Diagnostic::new(format!("invalid --timeout: {e}"), None)
+                .with_help("write a duration such as 500ms, 30s or 2m")
+        })?;
         for r in &args.reporters {
             let name = r.split('=').next().unwrap_or_default();
             if name != "cli" {

@@ -293,7 +293,7 @@ fn error(e: &minijinja::Error, t: &Template) -> TemplateError {
             }
         }
         ErrorKind::SyntaxError => TemplateError {
-            message: format!("template syntax error: {detail} in `{}`", t.src),
+            message: format!("template syntax error: {detail}"),
             undefined: None,
             span: t.span.clone(),
         },

@@ -9,7 +9,7 @@ use regex::Regex;
 use serde_json::Value;
 use serde_saphyr::{Location, Spanned};
 
-use super::matcher::{parse_matcher, short};
+use super::matcher::{parse_matcher, regex_message, short};
 use super::raw::{
     RawAuth, RawBody, RawCollection, RawExample, RawExpect, RawItem, RawRetry, RawSettings, Sp,
 };
@@ -61,10 +61,122 @@ impl<'a> Builder<'a> {
 
     /// The span of `key` on the line of a value, found by searching the source line.
     fn key_span(&self, value_loc: &Location, key: &str) -> Option<Span> {
-        let line_no = value_loc.line() as usize;
+        self.key_span_on_line(value_loc.line() as usize, key)
+    }
+
+    /// The span of `key` on 1-based line `line_no`.
+    fn key_span_on_line(&self, line_no: usize, key: &str) -> Option<Span> {
         let line = self.source.lines().nth(line_no.checked_sub(1)?)?;
         let byte = line.find(key)?;
         let col = line[..byte].chars().count() as u32 + 1;
+        let mut span = Span::new(&self.file, line_no as u32, col);
+        span.len = key.chars().count() as u32;
+        Some(span)
+    }
+
+    /// Where `key:` is written at or after `from` (in the next lines of the same value):
+    /// the span of the key and the span of the value after it on that line.
+    fn find_key(&self, from: &Location, key: &str) -> Option<(Span, Span)> {
+        let first = (from.line() as usize).checked_sub(1)?;
+        let span_of = |line_no: usize, line: &str, byte: usize, len: usize| {
+            let col = line[..byte].chars().count() as u32 + 1;
+            let mut span = Span::new(&self.file, line_no as u32, col);
+            span.len = len as u32;
+            span
+        };
+        for (i, line) in self.source.lines().enumerate().skip(first).take(50) {
+            let skip = if i == first {
+                (from.column() as usize).saturating_sub(1)
+            } else {
+                0
+            };
+            let mut at = line.char_indices().nth(skip).map_or(line.len(), |(b, _)| b);
+            while let Some(pos) = line[at..].find(key) {
+                let b = at + pos;
+                at = b + key.len();
+                let before = line[..b].trim_end_matches(['"', '\'']);
+                let after = line[at..].trim_start_matches(['"', '\'']).trim_start();
+                let starts_key = before
+                    .chars()
+                    .last()
+                    .is_none_or(|c| matches!(c, ' ' | '{' | ',' | '-'));
+                let Some(value) = after.strip_prefix(':').filter(|_| starts_key) else {
+                    continue;
+                };
+                let key_span = span_of(i + 1, line, b, key.chars().count());
+                let value = value.trim_start();
+                let vb = line.len() - value.len();
+                let token: &str = if value.starts_with(['[', '{']) {
+                    &value[..1]
+                } else {
+                    let end = value.find([',', '}', ']']).unwrap_or(value.len());
+                    let end = value[..end].find(" #").unwrap_or(end);
+                    value[..end].trim_end()
+                };
+                let value_span = if token.is_empty() {
+                    key_span.clone()
+                } else {
+                    span_of(i + 1, line, vb, token.chars().count())
+                };
+                return Some((key_span, value_span));
+            }
+        }
+        None
+    }
+
+    /// The span of `key` in the same block-map entry as `known` (a key on the line of `loc`):
+    /// keys of one entry start in the same column.
+    fn find_key_in_entry(&self, loc: &Location, known: &str, key: &str) -> Option<Span> {
+        let lines: Vec<&str> = self.source.lines().collect();
+        let line_no = (loc.line() as usize).checked_sub(1)?;
+        let known_span = self.key_span_on_line(line_no + 1, known)?;
+        let col = known_span.col as usize;
+        let at_col = |line: &'a str| -> Option<&'a str> {
+            let (byte, _) = line.char_indices().nth(col - 1)?;
+            Some(&line[byte..])
+        };
+        let indent = |line: &str| line.chars().take_while(|c| *c == ' ').count() + 1;
+        // The entry starts at the line whose text before `col` is indentation and `- `.
+        let mut start = line_no;
+        while start > 0 && !lines[start].chars().take(col - 1).any(|c| c == '-') {
+            let above = lines[start - 1];
+            if !above.trim().is_empty() && indent(above) < col.saturating_sub(2) {
+                break;
+            }
+            start -= 1;
+        }
+        for (n, line) in lines.iter().enumerate().skip(start) {
+            if n > start && !line.trim().is_empty() && indent(line) < col {
+                break;
+            }
+            if n != start && indent(line) != col {
+                continue;
+            }
+            if let Some(rest) = at_col(line)
+                && let Some(after) = rest.strip_prefix(key)
+                && after.trim_start().starts_with(':')
+            {
+                let mut span = Span::new(&self.file, n as u32 + 1, col as u32);
+                span.len = key.chars().count() as u32;
+                return Some(span);
+            }
+        }
+        None
+    }
+
+    /// The key written first on the line of `loc` (after any `- `).
+    fn first_key_span(&self, loc: &Location) -> Option<Span> {
+        let line_no = loc.line() as usize;
+        let line = self.source.lines().nth(line_no.checked_sub(1)?)?;
+        let rest = line.trim_start_matches([' ', '-']);
+        let key: String = rest
+            .chars()
+            .take_while(|c| *c != ':' && *c != ' ')
+            .collect();
+        if key.is_empty() || !rest[key.len()..].starts_with(':') {
+            return None;
+        }
+        let col = line[..line.len() - rest.len()].chars().count() as u32 + 1;
         let mut span = Span::new(&self.file, line_no as u32, col);
         span.len = key.chars().count() as u32;
         Some(span)
@@ -125,7 +237,7 @@ impl<'a> Builder<'a> {
         vars.unwrap_or_default()
             .into_iter()
             .map(|(name, v)| {
-                if name.is_empty() || name.contains(['.', ' ', '{', '}']) {
+                if !is_variable_name(&name) {
                     let span = self.key_span(&v.referenced, &name);
                     self.error(
                         format!("invalid variable name `{name}`: use letters, digits and _"),
@@ -196,12 +308,16 @@ impl<'a> Builder<'a> {
             ];
             for (key, present) in request_only {
                 if present {
+                    // The key itself, searched from the `folder:` line on.
+                    let at = self
+                        .find_key_in_entry(&folder.referenced, "folder", key)
+                        .or_else(|| span.clone());
                     self.error_help(
                         format!(
                             "`{key}` belongs to a request, not to folder `{}`",
                             folder.value
                         ),
-                        span.clone(),
+                        at,
                         Some("put requests of a folder under its `requests:`".into()),
                     );
                 }
@@ -227,11 +343,20 @@ impl<'a> Builder<'a> {
             );
         }
         let Some(name) = item.name.take() else {
-            let span = item
-                .url
-                .as_ref()
-                .and_then(|u| self.sp(u))
-                .or_else(|| item.method.as_ref().and_then(|m| self.sp(m)));
+            // The first key of the entry: where it starts.
+            let mut positions: Vec<&Location> = Vec::new();
+            positions.extend(item.url.as_ref().map(|u| &u.referenced));
+            positions.extend(item.method.as_ref().map(|m| &m.referenced));
+            positions.extend(item.body.as_ref().map(|b| &b.referenced));
+            positions.extend(item.expect.as_ref().map(|e| &e.referenced));
+            positions.extend(item.requests.as_ref().map(|r| &r.referenced));
+            let first = positions
+                .into_iter()
+                .filter(|l| l.line() > 0)
+                .min_by_key(|l| (l.line(), l.column()));
+            let span = first
+                .and_then(|l| self.first_key_span(l))
+                .or_else(|| first.and_then(|l| self.span(l)));
             self.error_help(
                 "a request needs a `name`",
                 span,
@@ -271,7 +396,7 @@ impl<'a> Builder<'a> {
             None => "GET".to_string(),
         };
         let url = match item.url {
-            Some(url) => self.scalar_template(&url, "url")?,
+            Some(url) => self.scalar_template(&url, "`url`")?,
             None => {
                 self.error(format!("request `{name}` needs a `url`"), span.clone());
                 return None;
@@ -342,10 +467,13 @@ impl<'a> Builder<'a> {
             Value::Number(n) => n.to_string(),
             Value::Bool(b) => b.to_string(),
             other => {
-                self.error(
-                    format!("{what} must be a string, found {}", short(other)),
-                    span,
-                );
+                let found = match other {
+                    Value::Array(_) => "a list".to_string(),
+                    Value::Object(_) => "a map".to_string(),
+                    Value::Null => "nothing".to_string(),
+                    v => short(v),
+                };
+                self.error(format!("{what} must be a string, found {found}"), span);
                 return None;
             }
         };
@@ -441,7 +569,7 @@ impl<'a> Builder<'a> {
                         }
                         other => self.error(
                             format!(
-                                "follow_authorization_header: a host pattern must be a non-empty string, found {}",
+                                "`follow_authorization_header`: a host pattern must be a non-empty string, found {}",
                                 short(other)
                             ),
                             span.clone(),
@@ -453,7 +581,7 @@ impl<'a> Builder<'a> {
             other => {
                 self.error_help(
                     format!(
-                        "follow_authorization_header must be true, false or a list of host patterns, found {}",
+                        "`follow_authorization_header` must be true, false or a list of host patterns, found {}",
                         short(other)
                     ),
                     span,
@@ -502,9 +630,21 @@ impl<'a> Builder<'a> {
             }
             1 => {}
             _ => {
-                self.error(
-                    "body has more than one of json, form, multipart, raw, file",
-                    span,
+                let names = ["json", "form", "multipart", "raw", "file"];
+                let present: Vec<&str> = names
+                    .iter()
+                    .zip(forms)
+                    .filter_map(|(n, p)| p.then_some(*n))
+                    .collect();
+                let second = present.get(1).copied().unwrap_or("body");
+                let at = self
+                    .find_key(&body.referenced, second)
+                    .map(|(k, _)| k)
+                    .or(span);
+                self.error_help(
+                    format!("body has both `{}` and `{second}`", present[0]),
+                    at,
+                    Some("a body is exactly one of json, form, multipart, raw, file".into()),
                 );
                 return None;
             }
@@ -624,11 +764,16 @@ impl<'a> Builder<'a> {
                 subject,
                 predicates,
             }),
-            Err(e) => self.error_help(
-                format!("{}: {}", subject.describe(), e.message),
-                span,
-                e.help,
-            ),
+            Err(e) => {
+                // Point at the matcher key, or at its value when that is what is wrong.
+                let at = e
+                    .key
+                    .as_deref()
+                    .and_then(|k| self.find_key(&v.referenced, k))
+                    .map(|(key, value)| if e.bad_value { value } else { key })
+                    .or(span);
+                self.error_help(format!("{}: {}", subject.describe(), e.message), at, e.help)
+            }
         }
     }
 
@@ -639,38 +784,54 @@ impl<'a> Builder<'a> {
                 query: Arc::new(query),
             }),
             Err(e) => {
-                let span = self.key_span(loc, path).or_else(|| self.span(loc));
-                let detail = e.to_string();
-                let detail = detail
-                    .lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let help = if path.starts_with('$') {
-                    Some("JSONPath follows RFC 9535, e.g. $.items[0].id or $.items[?@.status == 'OK']".to_string())
+                // A key written alone on the line above its (block) value.
+                let span = self
+                    .key_span(loc, path)
+                    .or_else(|| self.key_span_on_line((loc.line() as usize).checked_sub(1)?, path))
+                    .or_else(|| self.span(loc));
+                let mut d = Diagnostic::new(format!("invalid JSONPath `{path}`"), span);
+                if path.starts_with('$') {
+                    if let Some(detail) = jsonpath_detail(&e.to_string()) {
+                        d = d.with_note(detail);
+                    }
+                    d = d.with_help(
+                        "JSONPath follows RFC 9535, e.g. $.items[0].id or $.items[?@.status == 'OK']",
+                    );
                 } else {
-                    Some(format!("a JSONPath starts with `$`: `$.{path}`"))
-                };
-                self.diags.push(
-                    Diagnostic::new(format!("invalid JSONPath `{path}`"), span)
-                        .with_help_opt(help)
-                        .with_note(detail),
-                );
+                    let fixed = match path.find('$') {
+                        Some(i) => path[i..].to_string(),
+                        None => format!("$.{path}"),
+                    };
+                    d = d.with_help(format!("a JSONPath starts with `$`: `{fixed}`"));
+                }
+                self.diags.push(d);
                 None
             }
         }
     }
 
     fn captures(&mut self, caps: IndexMap<String, Sp<Value>>) -> Vec<CaptureDef> {
+        const SOURCES: [&str; 5] = ["json", "header", "regex", "status", "body"];
         let mut out = Vec::new();
         for (name, v) in caps {
             let span = self.sp(&v);
+            if !is_variable_name(&name) {
+                let at = self.key_span(&v.referenced, &name).or(span.clone());
+                self.error(
+                    format!("invalid capture name `{name}`: use letters, digits and _"),
+                    at,
+                );
+                continue;
+            }
             let source = match &v.value {
                 Value::String(path) => self.jsonpath(path, &v.referenced).map(CaptureSource::Json),
                 Value::Object(map) if map.len() == 1 => {
                     let (key, val) = map.iter().next().map(|(k, v)| (k.as_str(), v)).unzip();
-                    match (key.unwrap_or_default(), val.and_then(Value::as_str)) {
+                    let key = key.unwrap_or_default();
+                    let found = self.find_key(&v.referenced, key);
+                    let key_span = found.as_ref().map(|(k, _)| k.clone()).or(span.clone());
+                    let value_span = found.map(|(_, v)| v).or(span.clone());
+                    match (key, val.and_then(Value::as_str)) {
                         ("json", Some(p)) => {
                             self.jsonpath(p, &v.referenced).map(CaptureSource::Json)
                         }
@@ -678,27 +839,31 @@ impl<'a> Builder<'a> {
                         ("regex", Some(r)) => match Regex::new(r) {
                             Ok(re) => Some(CaptureSource::Regex(re)),
                             Err(e) => {
-                                let msg = e
-                                    .to_string()
-                                    .lines()
-                                    .map(str::trim)
-                                    .filter(|l| !l.is_empty())
-                                    .collect::<Vec<_>>()
-                                    .join(" ");
                                 self.error(
-                                    format!("capture `{name}`: invalid regular expression: {msg}"),
-                                    span.clone(),
+                                    format!(
+                                        "capture `{name}`: invalid regular expression `{r}`: {}",
+                                        regex_message(&e)
+                                    ),
+                                    value_span,
                                 );
                                 None
                             }
                         },
                         ("status", _) => Some(CaptureSource::Status),
                         ("body", _) => Some(CaptureSource::Body),
+                        ("json" | "header" | "regex", _) => {
+                            let found = val.map(short).unwrap_or_default();
+                            self.error(
+                                format!("capture `{name}`: `{key}` needs a string, found {found}"),
+                                value_span,
+                            );
+                            None
+                        }
                         (other, _) => {
                             self.error_help(
-                                format!("capture `{name}`: unknown source `{other}` or a value that is not a string"),
-                                span.clone(),
-                                did_you_mean(other, ["json", "header", "regex", "status", "body"])
+                                format!("capture `{name}`: unknown source `{other}`"),
+                                key_span,
+                                did_you_mean(other, SOURCES)
                                     .or_else(|| Some("use a JSONPath, or one of {json: ..}, {header: ..}, {regex: ..}, {status: true}, {body: true}".into())),
                             );
                             None
@@ -707,7 +872,7 @@ impl<'a> Builder<'a> {
                 }
                 other => {
                     self.error_help(
-                        format!("capture `{name}`: expected a JSONPath or a map, found {}", short(other)),
+                        format!("capture `{name}`: expected a JSONPath or a map with one key, found {}", short(other)),
                         span.clone(),
                         Some("e.g. `id: $.items[0].id`, `etag: {header: ETag}`, `sid: {regex: \"sid=(\\\\w+)\"}`".into()),
                     );
@@ -803,6 +968,55 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// Whether `name` can be read by a template as `{{ name }}`: letters, digits and `_`,
+/// not starting with a digit.
+fn is_variable_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// The JSONPath parser's report (`--> 1:9 ... = expected selector`) as
+/// "at character 9: expected a selector".
+fn jsonpath_detail(report: &str) -> Option<String> {
+    let col = report
+        .split("-->")
+        .nth(1)?
+        .split_whitespace()
+        .next()?
+        .split(':')
+        .nth(1)?
+        .parse::<usize>()
+        .ok()?;
+    let expected = report
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("= expected "))?;
+    let words: Vec<&str> = expected
+        .split(", ")
+        .flat_map(|p| p.split(" or "))
+        .map(|p| p.trim().trim_start_matches("or ").trim())
+        .filter(|p| !p.is_empty())
+        .map(|rule| match rule {
+            "jp_query" => "`$`",
+            "selector" => "a selector",
+            "bracketed_selection" => "`[`",
+            "wildcard_selector" => "`*`",
+            "slice_selector" => "a slice",
+            "ALPHA" | "member_name_shorthand" => "a name",
+            "string" => "a quoted name",
+            "comparable" => "a value to compare",
+            "EOI" => "the end of the path",
+            other => other,
+        })
+        .collect();
+    let expected = match words.as_slice() {
+        [] => return None,
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    };
+    Some(format!("at character {col}: expected {expected}"))
+}
+
 /// A duration: a number of milliseconds, or text such as `500ms`, `2s`, `1m 30s`.
 pub fn parse_duration(v: &Value) -> Result<Duration, String> {
     match v {
@@ -814,7 +1028,7 @@ pub fn parse_duration(v: &Value) -> Result<Duration, String> {
                     .filter(|f| *f >= 0.0)
                     .map(|f| Duration::from_secs_f64(f / 1000.0))
             })
-            .ok_or_else(|| format!("`{n}` is not a non-negative number")),
+            .ok_or_else(|| format!("`{n}` is negative")),
         Value::String(s) => parse_duration_str(s),
         other => Err(format!("expected a duration, found {}", short(other))),
     }
@@ -826,12 +1040,30 @@ pub fn parse_duration_str(s: &str) -> Result<Duration, String> {
     if let Ok(ms) = t.parse::<u64>() {
         return Ok(Duration::from_millis(ms));
     }
-    humantime::parse_duration(t).map_err(|e| format!("`{s}`: {e}"))
+    humantime::parse_duration(t).map_err(|e| match e {
+        humantime::DurationError::UnknownUnit { unit, .. } => {
+            format!("`{s}` has an unknown unit `{unit}`")
+        }
+        humantime::DurationError::NumberOverflow => format!("`{s}` is too long"),
+        humantime::DurationError::Empty => "the duration is empty".to_string(),
+        _ if t.starts_with('-') => format!("`{s}` is negative"),
+        _ => format!("`{s}` is not a duration"),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn variable_names() {
+        for ok in ["a", "base_url", "_x1", "été"] {
+            assert!(is_variable_name(ok), "{ok}");
+        }
+        for bad in ["", "1a", "a.b", "a-b", "a b", "{{a}}", "connection_:id"] {
+            assert!(!is_variable_name(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn durations() {
@@ -842,6 +1074,17 @@ mod tests {
             parse_duration(&serde_json::json!(1500)),
             Ok(Duration::from_millis(1500))
         );
-        assert!(parse_duration_str("soon").is_err());
+        assert_eq!(
+            parse_duration_str("soon"),
+            Err("`soon` is not a duration".to_string())
+        );
+        assert_eq!(
+            parse_duration_str("5 parsecs"),
+            Err("`5 parsecs` has an unknown unit `parsecs`".to_string())
+        );
+        assert_eq!(
+            parse_duration(&serde_json::json!(-5)),
+            Err("`-5` is negative".to_string())
+        );
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::VarDef;
 use super::build::Builder;
-use super::load::{LoadError, parse_yaml, read_file};
+use super::load::{LoadError, parse_yaml, read_file, redact_for_display};
 use super::raw::RawEnvironment;
 use crate::diagnostic::{Diagnostic, Sources, did_you_mean};
 
@@ -45,8 +45,8 @@ pub fn resolve_environment_path(
     let mut dirs: Vec<PathBuf> = vec![PathBuf::from("environments")];
     for c in collections {
         let dir = c.parent().unwrap_or(Path::new(""));
-        let beside = dir.join("..").join("environments");
-        let inside = dir.join("environments");
+        let beside = clean(&dir.join("..").join("environments"));
+        let inside = clean(&dir.join("environments"));
         for d in [beside, inside] {
             if !dirs.contains(&d) {
                 dirs.push(d);
@@ -86,14 +86,18 @@ pub fn resolve_environment_path(
                 .to_string()
         })
         .collect();
-    let help = did_you_mean(name_or_path, known.iter().map(String::as_str)).or_else(|| {
-        (!known.is_empty()).then(|| format!("environments found: {}", known.join(", ")))
-    });
-    Err(
-        Diagnostic::new(format!("environment `{name_or_path}` not found"), None)
-            .with_help_opt(help)
-            .with_note(format!("looked for {}", looked.join(", "))),
-    )
+    let found = (!known.is_empty()).then(|| format!("environments found: {}", known.join(", ")));
+    let mut d = Diagnostic::new(format!("environment `{name_or_path}` not found"), None);
+    match did_you_mean(name_or_path, known.iter().map(String::as_str)) {
+        Some(suggestion) => {
+            d = d.with_help(suggestion);
+            if let Some(found) = found {
+                d = d.with_note(found);
+            }
+        }
+        None => d = d.with_help_opt(found),
+    }
+    Err(d.with_note(format!("looked for {}", looked.join(", "))))
 }
 
 /// `a/b/../c` → `a/c`, for messages and stable file names.
@@ -122,7 +126,7 @@ fn clean(path: &Path) -> PathBuf {
 pub fn load_environment(path: &Path, sources: &Sources) -> Result<Environment, LoadError> {
     let file: Arc<str> = Arc::from(path.display().to_string());
     let text = read_file(path, "environment")?;
-    sources.add(&file, &text);
+    sources.add(&file, &redact_for_display(&text));
     let raw: RawEnvironment = parse_yaml(&text, &file, "environment")?;
     let mut builder = Builder {
         file: Arc::clone(&file),

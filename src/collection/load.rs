@@ -8,7 +8,9 @@ use serde::de::DeserializeOwned;
 use super::Collection;
 use super::build::Builder;
 use super::raw::RawCollection;
-use crate::diagnostic::{Diagnostic, Sources, Span, did_you_mean};
+use super::yaml_error::yaml_error;
+use super::yaml_text::is_empty_document;
+use crate::diagnostic::{Diagnostic, Sources, Span};
 
 /// Every problem found in one file (or more), each with its position.
 #[derive(Debug)]
@@ -29,7 +31,7 @@ impl From<Diagnostic> for LoadError {
 pub fn load_collection(path: &Path, sources: &Sources) -> Result<Collection, LoadError> {
     let file: Arc<str> = Arc::from(path.display().to_string());
     let text = read_file(path, "collection")?;
-    sources.add(&file, &text);
+    sources.add(&file, &redact_for_display(&text));
     let raw: RawCollection = parse_yaml(&text, &file, "collection")?;
     let dir = path
         .parent()
@@ -48,6 +50,163 @@ pub fn load_collection(path: &Path, sources: &Sources) -> Result<Collection, Loa
         Err(LoadError {
             diagnostics: builder.diags,
         })
+    }
+}
+
+/// Parts of key names whose values are credentials wherever they appear (compared
+/// without case, `-` or `_`): `password`, `client_secret`, `api_token`, `Authorization`...
+const SECRET_KEY_PARTS: &[&str] = &[
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "apikey",
+    "authorization",
+    "cookie",
+    "bearer",
+];
+
+/// The text of a file as diagnostics may quote it: literal values of credential keys
+/// (`password:`, `client_secret:`, `bearer:`, an `Authorization` header, names listed in
+/// `secrets:`) are replaced by `*`, one per character, so that columns stay where they are.
+/// Templates (`{{ ... }}`) are shown: they name a variable, not its value.
+pub(crate) fn redact_for_display(text: &str) -> String {
+    let listed = listed_secrets(text);
+    let is_secret = |key: &str, value: &str| {
+        // `auth: <a word that is no kind of auth>` may be a token pasted in the wrong place.
+        if key == "auth" {
+            let kinds = ["none", "inherit", "bearer", "basic", "oauth2"];
+            return !value.starts_with(['{', '['])
+                && !kinds
+                    .iter()
+                    .any(|k| strsim::jaro_winkler(&value.to_lowercase(), k) > 0.8);
+        }
+        let norm: String = key
+            .chars()
+            .filter(|c| *c != '_' && *c != '-')
+            .flat_map(char::to_lowercase)
+            .collect();
+        // `token_url`, `secret_file`: where a credential comes from, not the credential;
+        // `secrets:` lists names, not values.
+        let locator = norm == "secrets"
+            || ["url", "uri", "path", "file"]
+                .iter()
+                .any(|e| norm.ends_with(e));
+        // A misspelt `pasword:` still holds a password.
+        let credential = SECRET_KEY_PARTS
+            .iter()
+            .any(|p| norm.contains(p) || strsim::jaro_winkler(&norm, p) > 0.9);
+        (!locator && credential) || listed.iter().any(|l| l == key)
+    };
+    let mut out = String::with_capacity(text.len());
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        if n > 0 || !line.is_empty() {
+            out.push_str(&redact_line(line, &is_secret));
+        }
+    }
+    out
+}
+
+/// Names in a `secrets:` list, written `secrets: [a, b]` or as a block of `- a` lines.
+fn listed_secrets(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut in_block = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if let Some(rest) = t.strip_prefix("secrets:") {
+            let rest = rest.trim();
+            in_block = rest.is_empty();
+            let inner = rest.trim_start_matches('[').trim_end_matches(']');
+            names.extend(
+                inner
+                    .split(',')
+                    .map(|n| n.trim().trim_matches(['"', '\'']).to_string())
+                    .filter(|n| !n.is_empty()),
+            );
+        } else if in_block && let Some(name) = t.strip_prefix("- ") {
+            names.push(name.trim().trim_matches(['"', '\'']).to_string());
+        } else if !t.is_empty() && !t.starts_with('#') {
+            in_block = false;
+        }
+    }
+    names
+}
+
+/// One line with the values of secret keys masked.
+fn redact_line(line: &str, is_secret: &dyn Fn(&str, &str) -> bool) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = chars.clone();
+    let mut i = 0;
+    while i < chars.len() {
+        // A key starts after the indentation, `- `, `{`, `,` or a space.
+        let starts_key = i == 0 || matches!(chars[i - 1], ' ' | '{' | ',' | '-' | '\t');
+        if !starts_key || matches!(chars[i], ' ' | '\t') {
+            i += 1;
+            continue;
+        }
+        let quote = matches!(chars[i], '"' | '\'').then_some(chars[i]);
+        let key_start = if quote.is_some() { i + 1 } else { i };
+        let mut j = key_start;
+        while j < chars.len() && (chars[j].is_alphanumeric() || matches!(chars[j], '_' | '-' | '.'))
+        {
+            j += 1;
+        }
+        let key: String = chars[key_start..j].iter().collect();
+        let mut k = j;
+        if quote.is_some() && chars.get(k) == quote.as_ref() {
+            k += 1;
+        }
+        let is_key = !key.is_empty()
+            && chars.get(k) == Some(&':')
+            && chars.get(k + 1).is_none_or(|c| c.is_whitespace());
+        if !is_key {
+            i = j.max(i + 1);
+            continue;
+        }
+        let mut v = k + 1;
+        while v < chars.len() && chars[v] == ' ' {
+            v += 1;
+        }
+        let end = value_end(&chars, v);
+        let value: String = chars[v..end].iter().collect();
+        let shown = value.contains("{{")
+            || matches!(value.as_str(), "" | "|" | ">" | "|-" | ">-" | "[" | "{");
+        if !shown && is_secret(&key, &value) {
+            for c in out.iter_mut().take(end).skip(v) {
+                if !c.is_whitespace() {
+                    *c = '*';
+                }
+            }
+        }
+        i = end.max(i + 1);
+    }
+    out.into_iter().collect()
+}
+
+/// Where a value starting at `v` ends: its closing quote, or the next `,`/`}`/`]`
+/// (flow style), ` #` comment or the end of the line.
+fn value_end(chars: &[char], v: usize) -> usize {
+    match chars.get(v) {
+        Some(q @ ('"' | '\'')) => {
+            let close = chars[v + 1..].iter().position(|c| c == q);
+            close.map_or(chars.len(), |p| v + 1 + p + 1)
+        }
+        _ => {
+            let mut e = v;
+            while e < chars.len() {
+                let c = chars[e];
+                if matches!(c, ',' | '}' | ']' | '\n' | '\r')
+                    || (c == '#' && e > v && chars[e - 1] == ' ')
+                {
+                    break;
+                }
+                e += 1;
+            }
+            while e > v && chars[e - 1] == ' ' {
+                e -= 1;
+            }
+            e
+        }
     }
 }
 
@@ -81,61 +240,14 @@ pub(crate) fn parse_yaml<T: DeserializeOwned>(
     file: &Arc<str>,
     what: &str,
 ) -> Result<T, Diagnostic> {
-    if text.trim().is_empty() {
+    if is_empty_document(text) {
         return Err(Diagnostic::new(
             format!("the {what} file is empty"),
             Some(Span::new(file, 1, 1)),
         ));
     }
-    serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|e| yaml_error(&e, file))
-}
-
-fn yaml_error(e: &serde_saphyr::Error, file: &Arc<str>) -> Diagnostic {
-    let span = e.location().filter(|l| l.line() > 0).map(|l| {
-        let mut s = Span::new(file, l.line() as u32, l.column() as u32);
-        s.len = l.span().len().min(200) as u32;
-        s
-    });
-    let raw = e.without_snippet().to_string();
-    let mut message = strip_position(raw.lines().next().unwrap_or_default()).to_string();
-    message = message
-        .replace(", set DuplicateKeyPolicy in Options if acceptable", "")
-        .replace("expected sequence start", "expected a list")
-        .replace("expected mapping start", "expected a map")
-        .replace("expected string scalar", "expected a string");
-    let help = suggestion(&message);
-    Diagnostic::new(message, span).with_help_opt(help)
-}
-
-/// Drops the parser's own " at line L, column C" suffix; the span carries it.
-fn strip_position(msg: &str) -> &str {
-    match msg.rfind(" at line ") {
-        Some(i) if msg[i..].contains(", column ") => &msg[..i],
-        _ => msg,
-    }
-}
-
-/// "did you mean" for serde's unknown field / variant messages.
-fn suggestion(message: &str) -> Option<String> {
-    for kind in ["unknown field `", "unknown variant `"] {
-        let Some(start) = message.find(kind) else {
-            continue;
-        };
-        let rest = &message[start + kind.len()..];
-        let end = rest.find('`')?;
-        let word = &rest[..end];
-        let expected = rest
-            .split("expected one of ")
-            .nth(1)
-            .or_else(|| rest.split("expected ").nth(1))?;
-        let candidates: Vec<&str> = expected
-            .split(", ")
-            .map(|c| c.trim_matches(|ch: char| ch == '`' || ch.is_whitespace()))
-            .collect();
-        return did_you_mean(word, candidates.iter().copied())
-            .or_else(|| Some(format!("expected one of: {}", candidates.join(", "))));
-    }
-    None
+    serde_saphyr::from_str_with_options(text, yaml_options())
+        .map_err(|e| yaml_error(&e, file, text, what))
 }
 
 #[cfg(test)]
@@ -156,7 +268,7 @@ mod tests {
     #[test]
     fn unknown_key_has_position_and_suggestion() {
         let d = first_error("name: x\nrequests:\n  - name: a\n    url: http://h\n    methd: GET\n");
-        assert!(d.title.starts_with("unknown field `methd`"), "{}", d.title);
+        assert_eq!(d.title, "unknown key `methd`");
         let span = d.span.unwrap();
         assert_eq!((span.line, span.col), (5, 5));
         assert_eq!(d.help.as_deref(), Some("did you mean `method`?"));
@@ -181,9 +293,36 @@ mod tests {
     }
 
     #[test]
+    fn quoted_lines_never_show_literal_credentials() {
+        let text = "auth: { basic: { username: u, password: hunter2, realm: x } }\nheaders:\n  Authorization: \"Basic dXNlcg==\" # c\n  X-Id: 7\nbearer: \"{{ token }}\"\nvariables:\n  api_key: k-123\n  mine: s3cr3t\nsecrets: [mine]\n";
+        assert_eq!(
+            redact_for_display(text),
+            "auth: { basic: { username: u, password: *******, realm: x } }\nheaders:\n  Authorization: ****** ********* # c\n  X-Id: 7\nbearer: \"{{ token }}\"\nvariables:\n  api_key: *****\n  mine: ******\nsecrets: [mine]\n"
+        );
+        assert_eq!(
+            redact_for_display("token_url: https://h/token\n"),
+            "token_url: https://h/token\n"
+        );
+        assert_eq!(
+            redact_for_display("  pasword: hunter2\n  timeout: soon\n"),
+            "  pasword: *******\n  timeout: soon\n"
+        );
+        assert_eq!(
+            redact_for_display("auth: eyJhbGci\nauth: nonee\nauth: { bearer: x }\n"),
+            "auth: ********\nauth: nonee\nauth: { bearer: x }\n"
+        );
+        let block = "variables:\n  a: one\nsecrets:\n  - a\n";
+        assert_eq!(
+            redact_for_display(block),
+            "variables:\n  a: ***\nsecrets:\n  - a\n"
+        );
+    }
+
+    #[test]
     fn duplicate_keys_are_errors() {
         let d = first_error("name: x\nrequests:\n  - name: a\n    name: b\n    url: u\n");
-        assert_eq!(d.title, "duplicate mapping key: name");
+        assert_eq!(d.title, "duplicate key `name`");
+        assert_eq!(d.help.as_deref(), Some("`name` is already set on line 3"));
         assert_eq!(d.span.map(|s| (s.line, s.col)), Some((4, 5)));
     }
 }

@@ -139,6 +139,10 @@ pub struct MatcherError {
     pub message: String,
     /// How to fix it.
     pub help: Option<String>,
+    /// The matcher key the problem is about, so that a message can point at it.
+    pub key: Option<String>,
+    /// Whether the key's value is wrong (rather than the key itself).
+    pub bad_value: bool,
 }
 
 impl MatcherError {
@@ -146,8 +150,30 @@ impl MatcherError {
         MatcherError {
             message: message.into(),
             help: None,
+            key: None,
+            bad_value: false,
         }
     }
+
+    fn unknown_key(key: &str, message: String, help: Option<String>) -> MatcherError {
+        MatcherError {
+            message,
+            help,
+            key: Some(key.to_string()),
+            bad_value: false,
+        }
+    }
+}
+
+/// A regular expression's error on one line: `unclosed group`, not the parser's
+/// multi-line drawing of the pattern.
+pub fn regex_message(e: &regex::Error) -> String {
+    let text = e.to_string();
+    text.lines()
+        .rev()
+        .find_map(|l| l.trim().strip_prefix("error: "))
+        .map(str::to_string)
+        .unwrap_or_else(|| one_line(&text))
 }
 
 /// Reads a matcher value. `list_means_in` makes a bare list mean `in:` (for `status`).
@@ -161,19 +187,26 @@ pub fn parse_matcher(
         Value::Object(map) if map.keys().any(|k| MATCHER_KEYS.contains(&k.as_str())) => {
             let mut out = Vec::new();
             for (key, v) in map {
-                out.push(parse_one(key, v, dir)?);
+                out.push(parse_one(key, v, dir).map_err(|mut e| {
+                    if e.key.is_none() {
+                        e.key = Some(key.clone());
+                        e.bad_value = true;
+                    }
+                    e
+                })?);
             }
             Ok(out)
         }
         Value::Object(map) if map.len() == 1 => {
             let key = map.keys().next().map(String::as_str).unwrap_or_default();
             match did_you_mean(key, MATCHER_KEYS.iter().copied()) {
-                Some(help) => Err(MatcherError {
-                    message: format!("unknown matcher `{key}`"),
-                    help: Some(format!(
+                Some(help) => Err(MatcherError::unknown_key(
+                    key,
+                    format!("unknown matcher `{key}`"),
+                    Some(format!(
                         "{help} (to compare with an object, write `equals: {{...}}`)"
                     )),
-                }),
+                )),
                 None => Ok(vec![Predicate::Equals(value.clone())]),
             }
         }
@@ -206,7 +239,10 @@ fn parse_one(key: &str, v: &Value, dir: &Path) -> Result<Predicate, MatcherError
                 )));
             };
             Predicate::Matches(Regex::new(pattern).map_err(|e| {
-                MatcherError::new(format!("invalid regular expression: {}", one_line(&e)))
+                MatcherError::new(format!(
+                    "invalid regular expression `{pattern}`: {}",
+                    regex_message(&e)
+                ))
             })?)
         }
         "exists" => match v {
@@ -224,9 +260,14 @@ fn parse_one(key: &str, v: &Value, dir: &Path) -> Result<Predicate, MatcherError
                 Some(t) => Predicate::Type(t),
                 None => {
                     return Err(MatcherError {
-                        message: format!("unknown type {}", short(v)),
+                        message: match v {
+                            Value::String(s) => format!("unknown type `{s}`"),
+                            other => format!("`type` needs a type name, found {}", short(other)),
+                        },
                         help: did_you_mean(name, JsonType::NAMES.iter().copied())
                             .or_else(|| Some(format!("one of: {}", JsonType::NAMES.join(", ")))),
+                        key: None,
+                        bad_value: false,
                     });
                 }
             }
@@ -263,7 +304,12 @@ fn parse_one(key: &str, v: &Value, dir: &Path) -> Result<Predicate, MatcherError
             };
             let full = dir.join(path);
             let text = std::fs::read_to_string(&full).map_err(|e| {
-                MatcherError::new(format!("cannot read schema file {}: {e}", full.display()))
+                MatcherError::new(match e.kind() {
+                    std::io::ErrorKind::NotFound => {
+                        format!("schema file {} does not exist", full.display())
+                    }
+                    _ => format!("cannot read schema file {}: {e}", full.display()),
+                })
             })?;
             let schema: Value = serde_json::from_str(&text).map_err(|e| {
                 MatcherError::new(format!(
@@ -283,11 +329,12 @@ fn parse_one(key: &str, v: &Value, dir: &Path) -> Result<Predicate, MatcherError
             }
         }
         other => {
-            return Err(MatcherError {
-                message: format!("unknown matcher `{other}`"),
-                help: did_you_mean(other, MATCHER_KEYS.iter().copied())
+            return Err(MatcherError::unknown_key(
+                other,
+                format!("unknown matcher `{other}`"),
+                did_you_mean(other, MATCHER_KEYS.iter().copied())
                     .or_else(|| Some(format!("matchers: {}", MATCHER_KEYS.join(", ")))),
-            });
+            ));
         }
     })
 }

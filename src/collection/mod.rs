@@ -8,6 +8,8 @@ mod environment;
 mod load;
 mod matcher;
 pub mod raw;
+mod yaml_error;
+mod yaml_text;
 
 use std::path::PathBuf;
 use std::sync::Arc;

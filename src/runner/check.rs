@@ -94,10 +94,16 @@ pub fn check_requests(
         let req = &collection.requests[i];
         for t in request_templates(req) {
             if let Err(e) = engine.compile(&t) {
-                diags.push(Diagnostic::new(
-                    format!("{} in request `{}`", e.message, req.path()),
-                    e.span,
-                ));
+                let title = match e.message.strip_prefix("template syntax error: ") {
+                    Some(detail) => {
+                        format!(
+                            "template syntax error in request `{}`: {detail}",
+                            req.path()
+                        )
+                    }
+                    None => format!("{} in request `{}`", e.message, req.path()),
+                };
+                diags.push(Diagnostic::new(title, e.span));
                 continue;
             }
             let names = engine.variables(&t);

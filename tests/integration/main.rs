@@ -3,6 +3,7 @@
 mod support;
 
 mod asserts;
+mod errors;
 mod examples;
 mod mock;
 mod redirects;

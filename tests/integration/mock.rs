@@ -321,7 +321,8 @@ fn mock_with_an_invalid_collection_exits_2() {
     );
     let out = ws.run(&["mock", "bad.yaml", "--port", "0"]);
     out.assert_code(2)
-        .assert_contains("unknown field `statuz`")
+        .assert_contains("error: unknown key `statuz`")
+        .assert_contains(" --> bad.yaml:6:9")
         .assert_contains("did you mean `status`?");
 }
 
