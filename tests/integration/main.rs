@@ -5,6 +5,7 @@ mod support;
 mod asserts;
 mod examples;
 mod mock;
+mod oauth2;
 mod redirects;
 mod requests;
 mod run;

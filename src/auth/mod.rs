@@ -1,0 +1,687 @@
+//! OAuth2 tokens for requests (DESIGN §5): every grant, the token cache, one login per run.
+//!
+//! This module sees rendered [`OAuth2Params`], the run's `reqwest::Client`, a cache path
+//! and a [`Ui`] to show URLs and codes; it never reads collection files or the terminal.
+
+mod browser;
+pub mod cache;
+pub mod oauth2;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Client;
+
+use crate::secrets::{Masker, SecretString};
+use cache::{Cache, CacheKey, Entry, Locked};
+
+pub use browser::{challenge, random_token};
+
+/// A cached access token is used until this many seconds before it expires.
+pub const EXPIRY_SKEW_SECS: i64 = 30;
+
+/// `grant:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grant {
+    /// Browser login with a code (RFC 6749 §4.1, PKCE).
+    AuthorizationCode,
+    /// A refresh token supplied by the collection (CI).
+    RefreshToken,
+    /// The client's own credentials.
+    ClientCredentials,
+    /// Resource owner password.
+    Password,
+    /// Device authorization (RFC 8628).
+    DeviceCode,
+}
+
+impl Grant {
+    /// Parses the collection's spelling.
+    pub fn parse(s: &str) -> Option<Grant> {
+        Some(match s {
+            "authorization_code" => Grant::AuthorizationCode,
+            "refresh_token" => Grant::RefreshToken,
+            "client_credentials" => Grant::ClientCredentials,
+            "password" => Grant::Password,
+            "device_code" => Grant::DeviceCode,
+            _ => return None,
+        })
+    }
+
+    /// The collection's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grant::AuthorizationCode => "authorization_code",
+            Grant::RefreshToken => "refresh_token",
+            Grant::ClientCredentials => "client_credentials",
+            Grant::Password => "password",
+            Grant::DeviceCode => "device_code",
+        }
+    }
+
+    /// Whether a person takes part.
+    pub fn is_interactive(self) -> bool {
+        matches!(self, Grant::AuthorizationCode | Grant::DeviceCode)
+    }
+}
+
+/// `client_auth:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientAuth {
+    /// `Authorization: Basic` of the form-urlencoded id and secret.
+    Basic,
+    /// `client_id` and `client_secret` in the form body.
+    Body,
+    /// Public client: `client_id` only.
+    None,
+}
+
+impl ClientAuth {
+    /// Parses the collection's spelling.
+    pub fn parse(s: &str) -> Option<ClientAuth> {
+        Some(match s {
+            "basic" => ClientAuth::Basic,
+            "body" => ClientAuth::Body,
+            "none" => ClientAuth::None,
+            _ => return None,
+        })
+    }
+}
+
+/// A rendered `oauth2:` block.
+#[derive(Debug, Clone)]
+pub struct OAuth2Params {
+    /// The grant.
+    pub grant: Grant,
+    /// Authorization endpoint.
+    pub auth_url: Option<String>,
+    /// Token endpoint.
+    pub token_url: String,
+    /// Device authorization endpoint.
+    pub device_url: Option<String>,
+    /// Client id.
+    pub client_id: String,
+    /// Client secret.
+    pub client_secret: Option<SecretString>,
+    /// Scope, sent as written.
+    pub scope: Option<String>,
+    /// Redirect URI.
+    pub callback_url: Option<String>,
+    /// Client authentication at the token endpoint.
+    pub client_auth: ClientAuth,
+    /// PKCE S256.
+    pub pkce: bool,
+    /// Refresh token supplied by the collection.
+    pub refresh_token: Option<SecretString>,
+    /// Password grant user.
+    pub username: Option<String>,
+    /// Password grant password.
+    pub password: Option<SecretString>,
+    /// Extra authorize (and device) request parameters.
+    pub extra_params: Vec<(String, String)>,
+}
+
+impl OAuth2Params {
+    /// The cache key of these parameters.
+    pub fn key(&self) -> CacheKey {
+        CacheKey {
+            token_url: self.token_url.clone(),
+            client_id: self.client_id.clone(),
+            scope: self.scope.clone().unwrap_or_default(),
+            grant: self.grant.as_str().to_string(),
+        }
+    }
+}
+
+/// A successful token endpoint answer.
+#[derive(Clone)]
+pub struct TokenResponse {
+    /// The access token.
+    pub access_token: String,
+    /// `token_type`, `Bearer` when absent.
+    pub token_type: String,
+    /// Lifetime in seconds (numbers sent as strings are accepted).
+    pub expires_in: Option<u64>,
+    /// A new refresh token.
+    pub refresh_token: Option<String>,
+}
+
+/// Why no token could be obtained.
+#[derive(Debug, Clone)]
+pub enum AuthError {
+    /// The `oauth2:` block lacks something.
+    Config(String),
+    /// The endpoint could not be reached.
+    Network(String),
+    /// The endpoint answered something that is not OAuth2.
+    Protocol(String),
+    /// The endpoint refused with an OAuth2 error.
+    Server {
+        /// `token`, `device authorization`.
+        what: String,
+        /// HTTP status.
+        status: u16,
+        /// `error`.
+        error: String,
+        /// `error_description`.
+        description: Option<String>,
+    },
+    /// The authorization server redirected back with an error.
+    Denied {
+        /// `error`.
+        error: String,
+        /// `error_description`.
+        description: Option<String>,
+    },
+    /// No person could be asked, or what they gave is wrong.
+    Interaction(String),
+    /// `--login-timeout` or the device code expired.
+    Timeout(String),
+    /// The token cache could not be used.
+    Cache(String),
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AuthError::Config(m)
+            | AuthError::Network(m)
+            | AuthError::Protocol(m)
+            | AuthError::Interaction(m)
+            | AuthError::Timeout(m)
+            | AuthError::Cache(m) => f.write_str(m),
+            AuthError::Server {
+                what,
+                status,
+                error,
+                description,
+            } => {
+                write!(f, "the {what} endpoint refused: {error}")?;
+                if let Some(d) = description {
+                    write!(f, ": {d}")?;
+                }
+                write!(f, " (HTTP {status})")
+            }
+            AuthError::Denied { error, description } => {
+                write!(f, "the authorization server denied the login: {error}")?;
+                if let Some(d) = description {
+                    write!(f, ": {d}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Something to show the user.
+#[derive(Debug, Clone)]
+pub enum Notice {
+    /// The authorize URL, opened in a browser.
+    OpenBrowser {
+        /// The URL.
+        url: String,
+    },
+    /// The authorize URL; the redirected URL or code is read next.
+    PasteRedirect {
+        /// The URL.
+        url: String,
+    },
+    /// Device login instructions.
+    DeviceCode {
+        /// Where to go.
+        verification_uri: String,
+        /// What to type.
+        user_code: String,
+        /// The URL with the code in it, when given.
+        complete: Option<String>,
+    },
+    /// Something went wrong but the run goes on.
+    Warning(String),
+}
+
+/// How the auth code reaches the user.
+pub trait Ui: Send + Sync {
+    /// Shows a notice (on stderr).
+    fn notice(&self, notice: Notice);
+    /// Reads one line typed or pasted by the user; `None` without a terminal.
+    fn read_line(&self) -> Option<String>;
+    /// Whether a person is at a terminal.
+    fn is_terminal(&self) -> bool;
+}
+
+/// Options of token acquisition.
+#[derive(Debug, Clone)]
+pub struct AuthOptions {
+    /// The cache file; `None` with `--no-token-cache`.
+    pub cache: Option<PathBuf>,
+    /// How long to wait for a browser or device login.
+    pub login_timeout: Duration,
+    /// `--save-refresh-token PATH`.
+    pub save_refresh_token: Option<PathBuf>,
+    /// `--mock`: approve the embedded server's consent page without a browser.
+    pub auto_consent: bool,
+}
+
+/// An access token ready for a request.
+#[derive(Clone)]
+pub struct Issued {
+    /// The Authorization header value.
+    pub header: String,
+    /// Whether it came from the cache file (a 401 then triggers one refresh).
+    pub from_cache: bool,
+}
+
+enum Memo {
+    Token { entry: Entry, from_cache: bool },
+    Failed(AuthError),
+}
+
+/// Tokens of one run: one login per set of parameters, shared by every request.
+pub struct TokenSource {
+    client: Client,
+    options: AuthOptions,
+    ui: Arc<dyn Ui>,
+    masker: Arc<Masker>,
+    memo: tokio::sync::Mutex<HashMap<CacheKey, Memo>>,
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+fn fresh(entry: &Entry) -> bool {
+    entry
+        .expires_at
+        .is_none_or(|at| now() + EXPIRY_SKEW_SECS < at)
+}
+
+fn header(entry: &Entry) -> String {
+    let kind = if entry.token_type.eq_ignore_ascii_case("bearer") {
+        "Bearer"
+    } else {
+        entry.token_type.as_str()
+    };
+    format!("{kind} {}", entry.access_token)
+}
+
+impl TokenSource {
+    /// A token source for a run.
+    pub fn new(
+        client: Client,
+        options: AuthOptions,
+        ui: Arc<dyn Ui>,
+        masker: Arc<Masker>,
+    ) -> TokenSource {
+        TokenSource {
+            client,
+            options,
+            ui,
+            masker,
+            memo: tokio::sync::Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// A valid access token: from this run, the cache, a refresh, or the grant itself.
+    /// A failure is remembered, so later requests fail at once instead of asking again.
+    pub async fn access_token(&self, params: &OAuth2Params) -> Result<Issued, AuthError> {
+        oauth2::mask_client(params, &self.masker);
+        let key = params.key();
+        let mut memo = self.memo.lock().await;
+        match memo.get(&key) {
+            Some(Memo::Failed(e)) => return Err(e.clone()),
+            Some(Memo::Token { entry, from_cache }) if fresh(entry) => {
+                return Ok(Issued {
+                    header: header(entry),
+                    from_cache: *from_cache,
+                });
+            }
+            _ => {}
+        }
+        let known = match memo.get(&key) {
+            Some(Memo::Token { entry, .. }) => Some(entry.clone()),
+            _ => None,
+        };
+        match self.obtain(params, &key, known, false).await {
+            Ok((entry, from_cache)) => {
+                let issued = Issued {
+                    header: header(&entry),
+                    from_cache,
+                };
+                memo.insert(key, Memo::Token { entry, from_cache });
+                Ok(issued)
+            }
+            Err(e) => {
+                memo.insert(key, Memo::Failed(e.clone()));
+                Err(e)
+            }
+        }
+    }
+
+    /// After a 401 to `stale` (an Authorization value): a new token, by the refresh token
+    /// when there is one. Another request may have refreshed already; then that token.
+    pub async fn refresh_after_401(
+        &self,
+        params: &OAuth2Params,
+        stale: &str,
+    ) -> Result<Issued, AuthError> {
+        let key = params.key();
+        let mut memo = self.memo.lock().await;
+        let entry = match memo.get(&key) {
+            Some(Memo::Token { entry, .. }) if header(entry) != stale => {
+                return Ok(Issued {
+                    header: header(entry),
+                    from_cache: false,
+                });
+            }
+            Some(Memo::Token { entry, .. }) => entry.clone(),
+            _ => return Err(AuthError::Protocol("no token to refresh".into())),
+        };
+        let result = match &entry.refresh_token {
+            Some(rt) => {
+                let locked = self.lock().await?;
+                let mut entries = self.load(locked.as_ref());
+                // A concurrent run may have rotated the refresh token meanwhile.
+                let rt = cache::find(&entries, &key)
+                    .and_then(|e| e.refresh_token.clone())
+                    .unwrap_or_else(|| rt.clone());
+                match oauth2::refresh(&self.client, params, &rt).await {
+                    Ok(t) => {
+                        let fresh_entry = self.entry(&key, t, Some(rt));
+                        self.persist(locked.as_ref(), &mut entries, &fresh_entry)?;
+                        Ok(fresh_entry)
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            None if !params.grant.is_interactive() => self
+                .obtain(params, &key, None, true)
+                .await
+                .map(|(e, _)| e),
+            None => Err(AuthError::Protocol(
+                "the server refused the cached access token (HTTP 401) and there is no refresh token; log in again with `runner auth login`".into(),
+            )),
+        };
+        match result {
+            Ok(entry) => {
+                let issued = Issued {
+                    header: header(&entry),
+                    from_cache: false,
+                };
+                memo.insert(
+                    key,
+                    Memo::Token {
+                        entry,
+                        from_cache: false,
+                    },
+                );
+                Ok(issued)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `runner auth login`: runs the grant itself, whatever the cache holds, and caches it.
+    pub async fn login(&self, params: &OAuth2Params) -> Result<(), AuthError> {
+        oauth2::mask_client(params, &self.masker);
+        let key = params.key();
+        let (entry, _) = self.obtain(params, &key, None, true).await?;
+        self.memo.lock().await.insert(
+            key,
+            Memo::Token {
+                entry,
+                from_cache: false,
+            },
+        );
+        Ok(())
+    }
+
+    /// The refresh token known for these parameters, after making sure a token exists.
+    pub async fn refresh_token(&self, params: &OAuth2Params) -> Result<Option<String>, AuthError> {
+        self.access_token(params).await?;
+        let memo = self.memo.lock().await;
+        Ok(match memo.get(&params.key()) {
+            Some(Memo::Token { entry, .. }) => entry.refresh_token.clone(),
+            _ => None,
+        })
+    }
+
+    /// `runner auth logout`: removes the cached entry; returns whether there was one.
+    pub async fn logout(&self, params: &OAuth2Params) -> Result<bool, AuthError> {
+        let key = params.key();
+        let Some(locked) = self.lock().await? else {
+            return Ok(false);
+        };
+        let mut entries = self.load(Some(&locked));
+        let before = entries.len();
+        entries.retain(|e| e.key != key);
+        if entries.len() == before {
+            return Ok(false);
+        }
+        locked.store(&entries).map_err(AuthError::Cache)?;
+        Ok(true)
+    }
+
+    async fn lock(&self) -> Result<Option<Locked>, AuthError> {
+        match &self.options.cache {
+            None => Ok(None),
+            Some(path) => Cache::new(path.clone())
+                .lock()
+                .await
+                .map(Some)
+                .map_err(AuthError::Cache),
+        }
+    }
+
+    fn load(&self, locked: Option<&Locked>) -> Vec<Entry> {
+        let Some(locked) = locked else {
+            return Vec::new();
+        };
+        let (entries, warning) = locked.load();
+        if let Some(w) = warning {
+            self.ui.notice(Notice::Warning(w));
+        }
+        for e in &entries {
+            self.mask_entry(e);
+        }
+        entries
+    }
+
+    fn mask_entry(&self, entry: &Entry) {
+        self.masker.add(&entry.access_token);
+        if let Some(rt) = &entry.refresh_token {
+            self.masker.add(rt);
+        }
+    }
+
+    /// Cache, refresh, then the grant. `force` skips the cache and the refresh.
+    async fn obtain(
+        &self,
+        params: &OAuth2Params,
+        key: &CacheKey,
+        known: Option<Entry>,
+        force: bool,
+    ) -> Result<(Entry, bool), AuthError> {
+        let locked = self.lock().await?;
+        let mut entries = self.load(locked.as_ref());
+        let cached = cache::find(&entries, key).cloned().or(known);
+        if let Some(e) = cached.filter(|_| !force) {
+            self.mask_entry(&e);
+            if fresh(&e) {
+                self.save_refresh_token(&e)?;
+                return Ok((e, true));
+            }
+            if let Some(rt) = &e.refresh_token {
+                match oauth2::refresh(&self.client, params, rt).await {
+                    Ok(t) => {
+                        let entry = self.entry(key, t, Some(rt.clone()));
+                        self.persist(locked.as_ref(), &mut entries, &entry)?;
+                        return Ok((entry, false));
+                    }
+                    Err(err @ AuthError::Server { .. }) => {
+                        self.ui.notice(Notice::Warning(format!(
+                            "the cached refresh token no longer works ({err}); obtaining a new token"
+                        )));
+                    }
+                    Err(err) => return Err(err),
+                }
+            }
+        }
+        // Nobody to ask: fail now rather than wait for a login that cannot happen.
+        if params.grant == Grant::AuthorizationCode
+            && !self.options.auto_consent
+            && !browser::can_interact(params, self.ui.as_ref())
+        {
+            return Err(AuthError::Interaction(
+                "the authorization_code grant needs a browser login, but there is no terminal and BROWSER is not set. \
+                 Log in once with `runner auth login <COLLECTION> -e <ENV>` to fill the token cache, \
+                 or use `grant: refresh_token` with a refresh token from a CI secret (`runner auth token --refresh-token` prints one)".into(),
+            ));
+        }
+        // A person may take minutes: do not keep other runs waiting on the lock meanwhile.
+        let locked = if params.grant.is_interactive() {
+            drop(locked);
+            None
+        } else {
+            locked
+        };
+        let supplied = params
+            .refresh_token
+            .as_ref()
+            .map(|s| s.expose().to_string());
+        let t = self.grant(params).await?;
+        let spent = params.grant == Grant::RefreshToken
+            && t.refresh_token.is_some()
+            && t.refresh_token != supplied;
+        let entry = self.entry(
+            key,
+            t,
+            supplied.filter(|_| params.grant == Grant::RefreshToken),
+        );
+        let (locked, mut entries) = match locked {
+            Some(l) => (Some(l), entries),
+            None => {
+                let l = self.lock().await?;
+                let e = self.load(l.as_ref());
+                (l, e)
+            }
+        };
+        self.persist(locked.as_ref(), &mut entries, &entry)?;
+        if spent {
+            let kept = match (&self.options.save_refresh_token, &self.options.cache) {
+                (Some(p), _) => format!("the new one was written to {}", p.display()),
+                (None, Some(_)) => "the new one is in the token cache; use --save-refresh-token PATH to store it back".into(),
+                (None, None) => "use --save-refresh-token PATH to keep the new one".into(),
+            };
+            self.ui.notice(Notice::Warning(format!(
+                "the server rotated the refresh token: the one supplied is spent; {kept}"
+            )));
+        }
+        Ok((entry, false))
+    }
+
+    async fn grant(&self, params: &OAuth2Params) -> Result<TokenResponse, AuthError> {
+        match params.grant {
+            Grant::ClientCredentials => oauth2::client_credentials(&self.client, params).await,
+            Grant::Password => oauth2::password(&self.client, params).await,
+            Grant::RefreshToken => {
+                let rt = params.refresh_token.as_ref().ok_or_else(|| {
+                    AuthError::Config(
+                        "the refresh_token grant needs `refresh_token` (for example \"{{ env.REFRESH_TOKEN }}\")".into(),
+                    )
+                })?;
+                oauth2::refresh(&self.client, params, rt.expose()).await
+            }
+            Grant::DeviceCode => {
+                oauth2::device_code(
+                    &self.client,
+                    params,
+                    self.ui.as_ref(),
+                    self.options.login_timeout,
+                )
+                .await
+            }
+            Grant::AuthorizationCode => {
+                let done = browser::authorize(
+                    &self.client,
+                    params,
+                    self.ui.as_ref(),
+                    self.options.login_timeout,
+                    self.options.auto_consent,
+                )
+                .await?;
+                oauth2::exchange_code(
+                    &self.client,
+                    params,
+                    &done.code,
+                    &done.redirect_uri,
+                    done.verifier.as_deref(),
+                )
+                .await
+            }
+        }
+    }
+
+    fn entry(&self, key: &CacheKey, t: TokenResponse, old_refresh: Option<String>) -> Entry {
+        let entry = Entry {
+            key: key.clone(),
+            access_token: t.access_token,
+            token_type: t.token_type,
+            expires_at: t.expires_in.map(|s| now() + s as i64),
+            refresh_token: t.refresh_token.or(old_refresh),
+            updated_at: now(),
+        };
+        self.mask_entry(&entry);
+        entry
+    }
+
+    fn persist(
+        &self,
+        locked: Option<&Locked>,
+        entries: &mut Vec<Entry>,
+        entry: &Entry,
+    ) -> Result<(), AuthError> {
+        if let Some(locked) = locked {
+            cache::upsert(entries, entry.clone());
+            if let Err(e) = locked.store(entries) {
+                self.ui.notice(Notice::Warning(e));
+            }
+        }
+        self.save_refresh_token(entry)
+    }
+
+    fn save_refresh_token(&self, entry: &Entry) -> Result<(), AuthError> {
+        let (Some(path), Some(rt)) = (&self.options.save_refresh_token, &entry.refresh_token)
+        else {
+            return Ok(());
+        };
+        write_private(path, rt).map_err(|e| {
+            AuthError::Cache(format!(
+                "cannot write --save-refresh-token {}: {e}",
+                path.display()
+            ))
+        })
+    }
+}
+
+/// Writes `text` to `path` with mode 0600, atomically.
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".tmp{}", std::process::id()));
+    let tmp = PathBuf::from(tmp);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(&tmp)?;
+    f.write_all(text.as_bytes())?;
+    f.write_all(b"\n")?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, path)
+}
