@@ -995,3 +995,46 @@ fn no_output_shows_a_secret_token_or_basic_header() {
     // The -v output did show the exchanges, masked.
     outputs[0].assert_contains("> authorization: Bearer *****");
 }
+
+#[test]
+fn browser_with_percent_s_gets_the_url_in_place() {
+    let (server, _) = start(Config::default());
+    let ws = workspace(&server, &collection("authorization_code", "basic", "", 1));
+    // `BROWSER="script --url=%s"`: the script strips the prefix it was given.
+    let path = ws.write(
+        "b.sh",
+        "#!/bin/sh\ncase \"$1\" in --url=*) ;; *) exit 1 ;; esac\nexec curl -s -L -o /dev/null \"${1#--url=}\"\n",
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let mut cmd = ws.runner();
+    cmd.env("CLIENT_SECRET", CLIENT_SECRET)
+        .env("RUNNER_TOKEN_CACHE", cache_path(&ws))
+        .env("BROWSER", format!("{} --url=%s", path.display()))
+        .args(["run", "c.yaml", "-e", "test", "--login-timeout", "20s"]);
+    Output::from(cmd.output().expect("run")).assert_code(0);
+    assert_eq!(token_requests(&server).len(), 1);
+}
+
+#[test]
+fn a_login_that_never_comes_back_times_out() {
+    let (server, _) = start(Config::default());
+    let ws = workspace(&server, &collection("authorization_code", "basic", "", 1));
+    let path = ws.write("idle.sh", "#!/bin/sh\nexit 0\n");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    run(
+        &ws,
+        &["run", "c.yaml", "-e", "test", "--login-timeout", "1s"],
+        Some("idle.sh"),
+    )
+    .assert_code(3)
+    .assert_contains("no login within 1s (--login-timeout)");
+    assert_eq!(server.hits(), 0);
+}
