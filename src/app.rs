@@ -402,12 +402,12 @@ async fn run_command(args: RunArgs) -> ExitStatus {
         bail: settings.bail,
         secrets: secret_names(&ws),
     };
-    let tokens = token_source(
-        &client,
-        settings.tokens.clone(),
-        settings.load.mock,
-        &masker,
-    );
+    let mut token_settings = settings.tokens.clone();
+    if settings.load.mock {
+        // The mock's port changes with every run: its tokens are worth nothing later.
+        token_settings.cache = None;
+    }
+    let tokens = token_source(&client, token_settings, settings.load.mock, &masker);
     let runner = Runner {
         tokens: Some(&tokens),
         client: &client,
@@ -490,8 +490,15 @@ async fn mock_command(args: MockArgs) -> ExitStatus {
             return ExitStatus::Invalid;
         }
     };
+    let lifetime = match crate::collection::parse_duration_str(&args.token_lifetime) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: invalid --token-lifetime: {e}");
+            return ExitStatus::Invalid;
+        }
+    };
     let server = match MockServer::bind(args.port).await {
-        Ok(s) => s,
+        Ok(s) => s.with_token_lifetime(lifetime),
         Err(e) => {
             eprintln!("error: cannot listen on 127.0.0.1:{}: {e}", args.port);
             return ExitStatus::Runtime;
@@ -520,6 +527,7 @@ async fn mock_command(args: MockArgs) -> ExitStatus {
     for r in routes {
         println!("  {r}");
     }
+    println!("  OAuth2: {url}/oauth2/v1/authorize, {url}/oauth2/v1/token, {url}/oauth2/v1/device");
     println!("{}", styles.dim("Press Ctrl-C to stop."));
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}

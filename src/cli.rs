@@ -168,6 +168,9 @@ pub struct MockArgs {
     /// Port on 127.0.0.1 (default: a free one).
     #[arg(long, default_value_t = 0)]
     pub port: u16,
+    /// Lifetime of the access tokens of the embedded OAuth2 server ("1h", "30s").
+    #[arg(long, value_name = "DURATION", default_value = "1h")]
+    pub token_lifetime: String,
     /// Colour output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

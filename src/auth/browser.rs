@@ -199,18 +199,26 @@ async fn consent(client: &Client, url: &Url) -> Result<(), AuthError> {
             .send()
             .await
             .map_err(|e| AuthError::Network(format!("consent page {next}: {e}")))?;
-        if !resp.status().is_redirection() {
-            return Err(AuthError::Protocol(format!(
-                "the consent page answered HTTP {} instead of redirecting",
+        // A consent page that approves by itself says where to with `Refresh: N; url=...`.
+        let target = if resp.status().is_redirection() {
+            resp.headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        } else if resp.status().is_success() {
+            resp.headers()
+                .get("refresh")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split_once("url=").map(|(_, u)| u.trim().to_string()))
+        } else {
+            None
+        };
+        let location = target.and_then(|l| next.join(&l).ok()).ok_or_else(|| {
+            AuthError::Protocol(format!(
+                "the consent page answered HTTP {} without approving",
                 resp.status().as_u16()
-            )));
-        }
-        let location = resp
-            .headers()
-            .get(reqwest::header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|l| next.join(l).ok())
-            .ok_or_else(|| AuthError::Protocol("the consent page redirected nowhere".into()))?;
+            ))
+        })?;
         let done = location
             .query_pairs()
             .any(|(k, _)| k == "code" || k == "error");

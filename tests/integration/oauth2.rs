@@ -1038,3 +1038,55 @@ fn a_login_that_never_comes_back_times_out() {
     .assert_contains("no login within 1s (--login-timeout)");
     assert_eq!(server.hits(), 0);
 }
+
+/// A collection whose API and authorization server are both the built-in mock.
+fn mock_collection(grant: &str, extra: &str) -> String {
+    format!(
+        r#"name: Mocked
+auth:
+  oauth2:
+    grant: {grant}
+    auth_url: "{{{{ mock_url }}}}/oauth2/v1/authorize"
+    token_url: "{{{{ mock_url }}}}/oauth2/v1/token"
+    device_url: "{{{{ mock_url }}}}/oauth2/v1/device"
+    client_id: mock-client
+    client_secret: mock-secret-Hq93
+    scope: "{SCOPE}"
+{extra}requests:
+  - name: One
+    url: "{{{{ mock_url }}}}/things"
+    expect: {{ status: 200 }}
+    examples:
+      - status: 200
+        json: {{ ok: true }}
+  - name: Two
+    url: "{{{{ mock_url }}}}/things"
+    expect: {{ status: 200 }}
+"#
+    )
+}
+
+#[test]
+fn with_mock_every_grant_gets_a_token_from_the_embedded_server() {
+    let cases = [
+        ("authorization_code", ""),
+        ("client_credentials", ""),
+        (
+            "password",
+            "    username: alice\n    password: pw-Mock-77\n",
+        ),
+        ("device_code", ""),
+    ];
+    for (grant, extra) in cases {
+        let ws = Workspace::new();
+        ws.write("m.yaml", &mock_collection(grant, extra));
+        let out = run(&ws, &["run", "m.yaml", "--mock", "-v"], None);
+        out.assert_code(0)
+            .assert_contains("> authorization: Bearer *****")
+            .assert_not_contains("mock-secret-Hq93")
+            .assert_not_contains("mock-access-")
+            .assert_not_contains("pw-Mock-77");
+        // --mock keeps tokens in memory only.
+        assert!(!cache_path(&ws).exists(), "{grant}");
+    }
+}
