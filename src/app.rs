@@ -402,12 +402,13 @@ async fn run_command(args: RunArgs) -> ExitStatus {
         bail: settings.bail,
         secrets: secret_names(&ws),
     };
-    let mut token_settings = settings.tokens.clone();
-    if settings.load.mock {
-        // The mock's port changes with every run: its tokens are worth nothing later.
-        token_settings.cache = None;
-    }
-    let tokens = token_source(&client, token_settings, settings.load.mock, &masker);
+    let tokens = token_source(
+        &client,
+        settings.tokens.clone(),
+        settings.timeout,
+        mock_url.clone(),
+        &masker,
+    );
     let runner = Runner {
         tokens: Some(&tokens),
         client: &client,
@@ -539,7 +540,8 @@ async fn mock_command(args: MockArgs) -> ExitStatus {
 fn token_source(
     client: &reqwest::Client,
     settings: TokenSettings,
-    mock: bool,
+    request_timeout: std::time::Duration,
+    mock_url: Option<String>,
     masker: &Arc<Masker>,
 ) -> TokenSource {
     TokenSource::new(
@@ -548,7 +550,8 @@ fn token_source(
             cache: settings.cache,
             login_timeout: settings.login_timeout,
             save_refresh_token: settings.save_refresh_token,
-            auto_consent: mock,
+            request_timeout,
+            mock_url,
         },
         Arc::new(TerminalUi::new(Arc::clone(masker))),
         Arc::clone(masker),
@@ -622,7 +625,13 @@ async fn auth_command(command: AuthCommand) -> ExitStatus {
         }
     };
     let no_cache = token_settings.cache.is_none();
-    let tokens = token_source(&client, token_settings, false, &masker);
+    let tokens = token_source(
+        &client,
+        token_settings,
+        std::time::Duration::from_secs(30),
+        None,
+        &masker,
+    );
     let fail = |e: crate::auth::AuthError| {
         eprintln!("error: {}", masker.mask(&e.to_string()));
         ExitStatus::Runtime

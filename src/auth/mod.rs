@@ -261,8 +261,11 @@ pub struct AuthOptions {
     pub login_timeout: Duration,
     /// `--save-refresh-token PATH`.
     pub save_refresh_token: Option<PathBuf>,
-    /// `--mock`: approve the embedded server's consent page without a browser.
-    pub auto_consent: bool,
+    /// Timeout of each token endpoint request.
+    pub request_timeout: Duration,
+    /// `--mock`: the mock's URL. Its consent page is approved without a browser, and its
+    /// tokens stay out of the cache (its port changes with every run).
+    pub mock_url: Option<String>,
 }
 
 /// An access token ready for a request.
@@ -381,13 +384,13 @@ impl TokenSource {
         };
         let result = match &entry.refresh_token {
             Some(rt) => {
-                let locked = self.lock().await?;
+                let locked = self.lock(params).await;
                 let mut entries = self.load(locked.as_ref());
                 // A concurrent run may have rotated the refresh token meanwhile.
                 let rt = cache::find(&entries, &key)
                     .and_then(|e| e.refresh_token.clone())
                     .unwrap_or_else(|| rt.clone());
-                match oauth2::refresh(&self.client, params, &rt).await {
+                match oauth2::refresh(&self.http(), params, &rt).await {
                     Ok(t) => {
                         let fresh_entry = self.entry(&key, t, Some(rt));
                         self.persist(locked.as_ref(), &mut entries, &fresh_entry)?;
@@ -451,7 +454,7 @@ impl TokenSource {
     /// `runner auth logout`: removes the cached entry; returns whether there was one.
     pub async fn logout(&self, params: &OAuth2Params) -> Result<bool, AuthError> {
         let key = params.key();
-        let Some(locked) = self.lock().await? else {
+        let Some(locked) = self.lock_cache(params).await? else {
             return Ok(false);
         };
         let mut entries = self.load(Some(&locked));
@@ -464,14 +467,47 @@ impl TokenSource {
         Ok(true)
     }
 
-    async fn lock(&self) -> Result<Option<Locked>, AuthError> {
+    fn http(&self) -> oauth2::Http<'_> {
+        oauth2::Http {
+            client: &self.client,
+            timeout: self.options.request_timeout,
+        }
+    }
+
+    fn is_mock(&self, url: Option<&str>) -> bool {
+        match (&self.options.mock_url, url) {
+            (Some(mock), Some(url)) => {
+                url == mock
+                    || url
+                        .strip_prefix(mock.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+            }
+            _ => false,
+        }
+    }
+
+    /// The locked cache for these parameters; `None` without a cache. A cache that cannot
+    /// be used is a warning: the run goes on without it.
+    async fn lock(&self, params: &OAuth2Params) -> Option<Locked> {
+        match self.lock_cache(params).await {
+            Ok(l) => l,
+            Err(e) => {
+                self.ui.notice(Notice::Warning(format!(
+                    "{e}; going on without the token cache"
+                )));
+                None
+            }
+        }
+    }
+
+    async fn lock_cache(&self, params: &OAuth2Params) -> Result<Option<Locked>, AuthError> {
         match &self.options.cache {
-            None => Ok(None),
-            Some(path) => Cache::new(path.clone())
+            Some(path) if !self.is_mock(Some(&params.token_url)) => Cache::new(path.clone())
                 .lock()
                 .await
                 .map(Some)
                 .map_err(AuthError::Cache),
+            _ => Ok(None),
         }
     }
 
@@ -504,7 +540,7 @@ impl TokenSource {
         known: Option<Entry>,
         force: bool,
     ) -> Result<(Entry, bool), AuthError> {
-        let locked = self.lock().await?;
+        let locked = self.lock(params).await;
         let mut entries = self.load(locked.as_ref());
         let cached = cache::find(&entries, key).cloned().or(known);
         if let Some(e) = cached.filter(|_| !force) {
@@ -514,7 +550,7 @@ impl TokenSource {
                 return Ok((e, true));
             }
             if let Some(rt) = &e.refresh_token {
-                match oauth2::refresh(&self.client, params, rt).await {
+                match oauth2::refresh(&self.http(), params, rt).await {
                     Ok(t) => {
                         let entry = self.entry(key, t, Some(rt.clone()));
                         self.persist(locked.as_ref(), &mut entries, &entry)?;
@@ -531,7 +567,7 @@ impl TokenSource {
         }
         // Nobody to ask: fail now rather than wait for a login that cannot happen.
         if params.grant == Grant::AuthorizationCode
-            && !self.options.auto_consent
+            && !self.is_mock(params.auth_url.as_deref())
             && !browser::can_interact(params, self.ui.as_ref())
         {
             return Err(AuthError::Interaction(
@@ -563,7 +599,7 @@ impl TokenSource {
         let (locked, mut entries) = match locked {
             Some(l) => (Some(l), entries),
             None => {
-                let l = self.lock().await?;
+                let l = self.lock(params).await;
                 let e = self.load(l.as_ref());
                 (l, e)
             }
@@ -584,19 +620,19 @@ impl TokenSource {
 
     async fn grant(&self, params: &OAuth2Params) -> Result<TokenResponse, AuthError> {
         match params.grant {
-            Grant::ClientCredentials => oauth2::client_credentials(&self.client, params).await,
-            Grant::Password => oauth2::password(&self.client, params).await,
+            Grant::ClientCredentials => oauth2::client_credentials(&self.http(), params).await,
+            Grant::Password => oauth2::password(&self.http(), params).await,
             Grant::RefreshToken => {
                 let rt = params.refresh_token.as_ref().ok_or_else(|| {
                     AuthError::Config(
                         "the refresh_token grant needs `refresh_token` (for example \"{{ env.REFRESH_TOKEN }}\")".into(),
                     )
                 })?;
-                oauth2::refresh(&self.client, params, rt.expose()).await
+                oauth2::refresh(&self.http(), params, rt.expose()).await
             }
             Grant::DeviceCode => {
                 oauth2::device_code(
-                    &self.client,
+                    &self.http(),
                     params,
                     self.ui.as_ref(),
                     self.options.login_timeout,
@@ -609,11 +645,11 @@ impl TokenSource {
                     params,
                     self.ui.as_ref(),
                     self.options.login_timeout,
-                    self.options.auto_consent,
+                    self.is_mock(params.auth_url.as_deref()),
                 )
                 .await?;
                 oauth2::exchange_code(
-                    &self.client,
+                    &self.http(),
                     params,
                     &done.code,
                     &done.redirect_uri,

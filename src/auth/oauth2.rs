@@ -16,6 +16,14 @@ use serde_json::Value;
 use super::{AuthError, ClientAuth, Notice, OAuth2Params, TokenResponse, Ui};
 use crate::secrets::Masker;
 
+/// The client and timeout of token endpoint requests.
+pub struct Http<'a> {
+    /// The run's client (redirects off).
+    pub client: &'a Client,
+    /// Per request.
+    pub timeout: Duration,
+}
+
 /// How many characters of a non-JSON answer an error shows.
 const EXCERPT: usize = 200;
 
@@ -49,24 +57,28 @@ pub fn mask_client(params: &OAuth2Params, masker: &Masker) {
 
 /// Posts `form` (plus client authentication) to `url` and parses the token answer.
 pub async fn token_request(
-    client: &Client,
+    http: &Http<'_>,
     params: &OAuth2Params,
     url: &str,
     form: Vec<(&str, String)>,
 ) -> Result<TokenResponse, AuthError> {
-    let value = post_form(client, params, url, form, "token").await?;
+    let value = post_form(http, params, url, form, "token").await?;
     parse_token(&value)
 }
 
 /// Posts a form with client authentication; returns the JSON object of a 2xx answer.
 async fn post_form(
-    client: &Client,
+    http: &Http<'_>,
     params: &OAuth2Params,
     url: &str,
     mut form: Vec<(&str, String)>,
     what: &str,
 ) -> Result<Value, AuthError> {
-    let mut req = client.post(url).header(ACCEPT, "application/json");
+    let mut req = http
+        .client
+        .post(url)
+        .timeout(http.timeout)
+        .header(ACCEPT, "application/json");
     match params.client_auth {
         ClientAuth::Basic => match &params.client_secret {
             Some(secret) => {
@@ -181,16 +193,16 @@ pub fn parse_token(value: &Value) -> Result<TokenResponse, AuthError> {
 
 /// `grant_type=client_credentials`.
 pub async fn client_credentials(
-    client: &Client,
+    http: &Http<'_>,
     params: &OAuth2Params,
 ) -> Result<TokenResponse, AuthError> {
     let mut form = vec![("grant_type", "client_credentials".to_string())];
     push_scope(&mut form, params);
-    token_request(client, params, &params.token_url, form).await
+    token_request(http, params, &params.token_url, form).await
 }
 
 /// `grant_type=password`.
-pub async fn password(client: &Client, params: &OAuth2Params) -> Result<TokenResponse, AuthError> {
+pub async fn password(http: &Http<'_>, params: &OAuth2Params) -> Result<TokenResponse, AuthError> {
     let username = params.username.clone().ok_or_else(|| {
         AuthError::Config("the password grant needs `username` and `password`".into())
     })?;
@@ -203,12 +215,12 @@ pub async fn password(client: &Client, params: &OAuth2Params) -> Result<TokenRes
         ("password", password.expose().to_string()),
     ];
     push_scope(&mut form, params);
-    token_request(client, params, &params.token_url, form).await
+    token_request(http, params, &params.token_url, form).await
 }
 
 /// `grant_type=refresh_token`.
 pub async fn refresh(
-    client: &Client,
+    http: &Http<'_>,
     params: &OAuth2Params,
     refresh_token: &str,
 ) -> Result<TokenResponse, AuthError> {
@@ -217,12 +229,12 @@ pub async fn refresh(
         ("refresh_token", refresh_token.to_string()),
     ];
     push_scope(&mut form, params);
-    token_request(client, params, &params.token_url, form).await
+    token_request(http, params, &params.token_url, form).await
 }
 
 /// `grant_type=authorization_code`.
 pub async fn exchange_code(
-    client: &Client,
+    http: &Http<'_>,
     params: &OAuth2Params,
     code: &str,
     redirect_uri: &str,
@@ -236,7 +248,7 @@ pub async fn exchange_code(
     if let Some(v) = verifier {
         form.push(("code_verifier", v.to_string()));
     }
-    token_request(client, params, &params.token_url, form).await
+    token_request(http, params, &params.token_url, form).await
 }
 
 fn push_scope(form: &mut Vec<(&str, String)>, params: &OAuth2Params) {
@@ -248,7 +260,7 @@ fn push_scope(form: &mut Vec<(&str, String)>, params: &OAuth2Params) {
 /// The device authorization grant (RFC 8628): asks for a user code, shows it, then polls
 /// the token endpoint at the server's interval (5 s more after each `slow_down`).
 pub async fn device_code(
-    client: &Client,
+    http: &Http<'_>,
     params: &OAuth2Params,
     ui: &dyn Ui,
     timeout: Duration,
@@ -262,7 +274,7 @@ pub async fn device_code(
     for (k, v) in &params.extra_params {
         form.push((k.as_str(), v.clone()));
     }
-    let answer = post_form(client, params, &device_url, form, "device authorization").await?;
+    let answer = post_form(http, params, &device_url, form, "device authorization").await?;
     let device_code = text(answer.get("device_code")).ok_or_else(|| {
         AuthError::Protocol("the device authorization answer has no device_code".into())
     })?;
@@ -295,7 +307,7 @@ pub async fn device_code(
             ),
             ("device_code", device_code.clone()),
         ];
-        match token_request(client, params, &params.token_url, form).await {
+        match token_request(http, params, &params.token_url, form).await {
             Ok(t) => return Ok(t),
             Err(AuthError::Server { error, .. }) if error == "authorization_pending" => {}
             Err(AuthError::Server { error, .. }) if error == "slow_down" => {

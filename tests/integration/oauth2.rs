@@ -1090,3 +1090,20 @@ fn with_mock_every_grant_gets_a_token_from_the_embedded_server() {
         assert!(!cache_path(&ws).exists(), "{grant}");
     }
 }
+
+#[test]
+fn an_unusable_cache_location_is_a_warning_not_a_failure() {
+    let (server, _) = start(Config::default());
+    let ws = workspace(&server, &collection("client_credentials", "basic", "", 1));
+    // A plain file where the cache folder should be.
+    ws.write("blocker", "not a folder");
+    let mut cmd = ws.runner();
+    cmd.env("CLIENT_SECRET", CLIENT_SECRET)
+        .env("RUNNER_TOKEN_CACHE", ws.path().join("blocker/tokens.json"))
+        .args(["run", "c.yaml", "-e", "test"]);
+    Output::from(cmd.output().expect("run"))
+        .assert_code(0)
+        .assert_contains("warning: cannot create the token cache folder")
+        .assert_contains("going on without the token cache");
+    assert_eq!(token_requests(&server).len(), 1);
+}
