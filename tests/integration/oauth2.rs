@@ -1107,3 +1107,16 @@ fn an_unusable_cache_location_is_a_warning_not_a_failure() {
         .assert_contains("going on without the token cache");
     assert_eq!(token_requests(&server).len(), 1);
 }
+
+#[test]
+fn a_grant_missing_its_endpoint_is_invalid_input() {
+    let ws = Workspace::new();
+    ws.write(
+        "c.yaml",
+        "name: C\nauth:\n  oauth2:\n    grant: device_code\n    token_url: http://127.0.0.1:9/token\n    client_id: c\nrequests:\n  - name: R\n    url: http://127.0.0.1:9/\n",
+    );
+    let out = run(&ws, &["run", "c.yaml"], None);
+    out.assert_code(2)
+        .assert_contains("the OAuth2 `device_code` grant needs `device_url`")
+        .assert_contains("c.yaml:3:");
+}
