@@ -334,6 +334,76 @@ fn html(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::{ClientAuth, Grant};
+    use std::sync::Mutex;
+
+    /// A user who pastes the redirect the server would have sent.
+    struct Paster {
+        shown: Mutex<Option<String>>,
+    }
+
+    impl Ui for Paster {
+        fn notice(&self, notice: Notice) {
+            if let Notice::PasteRedirect { url } = notice {
+                *self.shown.lock().unwrap() = Some(url);
+            }
+        }
+        fn read_line(&self) -> Option<String> {
+            let shown = self.shown.lock().unwrap().clone()?;
+            let url = Url::parse(&shown).ok()?;
+            let state = url
+                .query_pairs()
+                .find(|(k, _)| k == "state")?
+                .1
+                .into_owned();
+            Some(format!(
+                "https://cb.example/icsapis/agent/oauth/callback?code=pasted-1&state={state}\n"
+            ))
+        }
+        fn is_terminal(&self) -> bool {
+            true
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_non_loopback_callback_reads_the_pasted_redirect() {
+        let params = OAuth2Params {
+            grant: Grant::AuthorizationCode,
+            auth_url: Some("https://idp.example/oauth2/v1/authorize".into()),
+            token_url: "https://idp.example/oauth2/v1/token".into(),
+            device_url: None,
+            revocation_url: None,
+            client_id: "c".into(),
+            client_secret: None,
+            scope: Some("a b".into()),
+            callback_url: Some("https://cb.example/icsapis/agent/oauth/callback".into()),
+            client_auth: ClientAuth::None,
+            pkce: true,
+            refresh_token: None,
+            username: None,
+            password: None,
+            extra_params: Vec::new(),
+        };
+        let ui = Paster {
+            shown: Mutex::new(None),
+        };
+        let client = Client::new();
+        let done = authorize(&client, &params, &ui, Duration::from_secs(5), false)
+            .await
+            .unwrap();
+        assert_eq!(done.code, "pasted-1");
+        assert_eq!(
+            done.redirect_uri,
+            "https://cb.example/icsapis/agent/oauth/callback"
+        );
+        let shown = ui.shown.lock().unwrap().clone().unwrap();
+        let challenge_sent = Url::parse(&shown)
+            .unwrap()
+            .query_pairs()
+            .find(|(k, _)| k == "code_challenge")
+            .map(|(_, v)| v.into_owned());
+        assert_eq!(challenge_sent, done.verifier.as_deref().map(challenge));
+    }
 
     #[test]
     fn s256_challenge_is_unpadded_base64url_of_sha256() {

@@ -100,6 +100,8 @@ pub struct OAuth2Params {
     pub token_url: String,
     /// Device authorization endpoint.
     pub device_url: Option<String>,
+    /// Token revocation endpoint (RFC 7009).
+    pub revocation_url: Option<String>,
     /// Client id.
     pub client_id: String,
     /// Client secret.

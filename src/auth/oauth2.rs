@@ -118,6 +118,10 @@ async fn post_form(
         .bytes()
         .await
         .map_err(|e| AuthError::Network(format!("{what} answer from {url} was cut: {e}")))?;
+    // RFC 7009 §2.2: a successful revocation may answer with an empty body.
+    if what == "revocation" && status.is_success() && bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Default::default()));
+    }
     let parsed: Option<Value> = serde_json::from_slice(&bytes).ok();
     match parsed {
         Some(Value::Object(map)) => {
@@ -159,6 +163,23 @@ async fn post_form(
             )))
         }
     }
+}
+
+/// Revokes `token` (RFC 7009). An answer of 200 means revoked or already unknown.
+pub async fn revoke(
+    http: &Http<'_>,
+    params: &OAuth2Params,
+    url: &str,
+    token: &str,
+    hint: &str,
+) -> Result<(), AuthError> {
+    let form = vec![
+        ("token", token.to_string()),
+        ("token_type_hint", hint.to_string()),
+    ];
+    post_form(http, params, url, form, "revocation")
+        .await
+        .map(|_| ())
 }
 
 /// Reads a number sent as a number or as a string (`"3600"`).

@@ -197,18 +197,33 @@ impl TokenSource {
         })
     }
 
-    /// `runner auth logout`: removes the cached entry; returns whether there was one.
+    /// `runner auth logout`: removes the cached entry, after revoking its tokens at the
+    /// `revocation_url` when there is one; returns whether there was an entry.
     pub async fn logout(&self, params: &OAuth2Params) -> Result<bool, AuthError> {
+        oauth2::mask_client(params, &self.masker);
         let key = params.key();
         let Some(locked) = self.lock_cache(params).await? else {
             return Ok(false);
         };
         let mut entries = self.load(Some(&locked));
-        let before = entries.len();
-        entries.retain(|e| e.key != key);
-        if entries.len() == before {
+        let Some(entry) = cache::find(&entries, &key).cloned() else {
             return Ok(false);
+        };
+        if let Some(url) = &params.revocation_url {
+            let mut tokens = vec![(entry.access_token.as_str(), "access_token")];
+            if let Some(rt) = &entry.refresh_token {
+                tokens.insert(0, (rt.as_str(), "refresh_token"));
+            }
+            for (token, hint) in tokens {
+                if let Err(e) = oauth2::revoke(&self.http(), params, url, token, hint).await {
+                    self.ui.notice(Notice::Warning(format!(
+                        "could not revoke the {} ({e}); it is forgotten here all the same",
+                        hint.replace('_', " ")
+                    )));
+                }
+            }
         }
+        entries.retain(|e| e.key != key);
         locked.store(&entries).map_err(AuthError::Cache)?;
         Ok(true)
     }

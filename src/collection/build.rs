@@ -431,6 +431,7 @@ impl<'a> Builder<'a> {
                     auth_url: self.opt_template(o.auth_url),
                     token_url: self.template(o.token_url),
                     device_url: self.opt_template(o.device_url),
+                    revocation_url: self.opt_template(o.revocation_url),
                     client_id: self.template(o.client_id),
                     client_secret: self.opt_template(o.client_secret),
                     scope: self.opt_template(o.scope),

@@ -61,6 +61,7 @@ pub fn router(lifetime: Duration) -> Router {
         .route("/token", post(token))
         .route("/device", post(device))
         .route("/device/verify", get(verify))
+        .route("/revoke", post(revoke))
         .with_state(mock)
 }
 
@@ -286,6 +287,18 @@ async fn device(State(mock): State<Mock>, headers: axum::http::HeaderMap) -> Res
         "interval": 1,
     }))
     .into_response()
+}
+
+/// RFC 7009: forgets a refresh token; always 200.
+async fn revoke(State(mock): State<Mock>, body: String) -> Response {
+    let token = url::form_urlencoded::parse(body.as_bytes())
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    if let Ok(mut inner) = mock.inner.lock() {
+        inner.refresh.remove(&token);
+    }
+    StatusCode::OK.into_response()
 }
 
 async fn verify() -> Response {

@@ -261,6 +261,7 @@ impl Renderer<'_> {
             auth_url: opt(&o.auth_url)?,
             token_url: self.render(&o.token_url)?.trim().to_string(),
             device_url: opt(&o.device_url)?,
+            revocation_url: opt(&o.revocation_url)?,
             client_id: self.render(&o.client_id)?.trim().to_string(),
             client_secret: secret(&o.client_secret)?,
             scope: o.scope.as_ref().map(|t| self.render(t)).transpose()?,

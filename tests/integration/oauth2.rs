@@ -1120,3 +1120,47 @@ fn a_grant_missing_its_endpoint_is_invalid_input() {
         .assert_contains("the OAuth2 `device_code` grant needs `device_url`")
         .assert_contains("c.yaml:3:");
 }
+
+#[test]
+fn logout_revokes_at_the_revocation_url_then_forgets() {
+    let router = Router::new().route("/revoke", post(|| async { StatusCode::OK }));
+    let revoker = TestServer::start(router);
+    let (server, _) = start(Config::default());
+    let extra = format!("    revocation_url: {}/revoke\n", revoker.url());
+    let ws = workspace(
+        &server,
+        &collection("authorization_code", "basic", &extra, 1),
+    );
+    write_cache(
+        &ws,
+        &server,
+        "authorization_code",
+        "AT0-live-token",
+        now() + 3000,
+        "RT0-live-token",
+    );
+    run(&ws, &["auth", "logout", "c.yaml", "-e", "test"], None)
+        .assert_code(0)
+        .assert_contains("Forgot the cached authorization_code token of client runner-cli")
+        .assert_not_contains("live-token");
+    let revoked: Vec<HashMap<String, String>> =
+        revoker.requests().iter().map(|r| form(&r.text())).collect();
+    assert_eq!(revoked.len(), 2);
+    assert_eq!(
+        revoked[0].get("token").map(String::as_str),
+        Some("RT0-live-token")
+    );
+    assert_eq!(
+        revoked[0].get("token_type_hint").map(String::as_str),
+        Some("refresh_token")
+    );
+    assert_eq!(
+        revoked[1].get("token").map(String::as_str),
+        Some("AT0-live-token")
+    );
+    assert_eq!(
+        revoker.requests()[0].header("authorization"),
+        Some(expected_basic())
+    );
+    assert_eq!(read_cache(&ws)["tokens"], json!([]));
+}
