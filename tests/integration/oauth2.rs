@@ -1164,3 +1164,27 @@ fn logout_revokes_at_the_revocation_url_then_forgets() {
     );
     assert_eq!(read_cache(&ws)["tokens"], json!([]));
 }
+
+#[test]
+fn a_server_error_that_echoes_the_secret_is_masked() {
+    let router = Router::new().route(
+        "/token",
+        post(|body: String| async move {
+            let f = form(&body);
+            let echoed = format!(
+                "bad secret {} for {}",
+                f.get("client_secret").cloned().unwrap_or_default(),
+                f.get("client_id").cloned().unwrap_or_default()
+            );
+            oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", &echoed)
+        }),
+    );
+    let server = TestServer::start(router);
+    let ws = workspace(&server, &collection("client_credentials", "body", "", 1));
+    let out = run(&ws, &["run", "c.yaml", "-e", "test", "-v"], None);
+    out.assert_code(3)
+        .assert_contains("invalid_client: bad secret ***** for runner-cli (HTTP 401)");
+    for f in forms(CLIENT_SECRET) {
+        out.assert_not_contains(&f);
+    }
+}
