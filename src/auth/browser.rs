@@ -55,15 +55,24 @@ fn is_loopback(url: &Url) -> bool {
         )
 }
 
-/// Whether the authorization code grant can reach a user: a loopback callback needs a
-/// `BROWSER` or a terminal; a pasted callback needs a terminal.
-pub fn can_interact(params: &OAuth2Params, ui: &dyn Ui) -> bool {
+/// Why the authorization code grant cannot reach a user, if it cannot: a loopback callback
+/// needs `BROWSER` or a terminal; any other callback needs a terminal to paste into.
+pub fn cannot_interact(params: &OAuth2Params, ui: &dyn Ui) -> Option<&'static str> {
+    if ui.is_terminal() {
+        return None;
+    }
     let callback = params.callback_url.as_deref().unwrap_or(DEFAULT_CALLBACK);
     let loopback = Url::parse(callback)
         .map(|u| is_loopback(&u))
         .unwrap_or(false);
     let browser = std::env::var_os("BROWSER").is_some_and(|v| !v.is_empty());
-    ui.is_terminal() || (loopback && browser)
+    match (loopback, browser) {
+        (true, true) => None,
+        (true, false) => Some("there is no terminal and BROWSER is not set"),
+        (false, _) => Some(
+            "the callback_url is not on this machine, so the redirected URL must be pasted, and there is no terminal",
+        ),
+    }
 }
 
 /// Runs the front channel: returns the code once the user approved.

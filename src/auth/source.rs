@@ -329,13 +329,13 @@ impl TokenSource {
         // Nobody to ask: fail now rather than wait for a login that cannot happen.
         if params.grant == Grant::AuthorizationCode
             && !self.is_mock(params.auth_url.as_deref())
-            && !browser::can_interact(params, self.ui.as_ref())
+            && let Some(why) = browser::cannot_interact(params, self.ui.as_ref())
         {
-            return Err(AuthError::Interaction(
-                "the authorization_code grant needs a browser login, but there is no terminal and BROWSER is not set. \
+            return Err(AuthError::Interaction(format!(
+                "the authorization_code grant needs a browser login, but {why}. \
                  Log in once with `runner auth login <COLLECTION> -e <ENV>` to fill the token cache, \
-                 or use `grant: refresh_token` with a refresh token from a CI secret (`runner auth token --refresh-token` prints one)".into(),
-            ));
+                 or use `grant: refresh_token` with a refresh token from a CI secret (`runner auth token --refresh-token` prints one)"
+            )));
         }
         // A person may take minutes: do not keep other runs waiting on the lock meanwhile.
         let locked = if params.grant.is_interactive() {

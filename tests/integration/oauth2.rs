@@ -1188,3 +1188,19 @@ fn a_server_error_that_echoes_the_secret_is_masked() {
         out.assert_not_contains(&f);
     }
 }
+
+#[test]
+fn a_pasted_callback_without_a_terminal_fails_at_once_even_with_browser() {
+    let (server, _) = start(Config::default());
+    let extra = "    callback_url: https://cb.example/icsapis/agent/oauth/callback\n";
+    let ws = workspace(
+        &server,
+        &collection("authorization_code", "basic", extra, 1),
+    );
+    browser(&ws, "browser.sh", "s/x/x/");
+    run(&ws, &["run", "c.yaml", "-e", "test"], Some("browser.sh"))
+        .assert_code(3)
+        .assert_contains("the callback_url is not on this machine, so the redirected URL must be pasted, and there is no terminal")
+        .assert_contains("runner auth login");
+    assert_eq!(server.hits(), 0);
+}
