@@ -408,6 +408,7 @@ async fn run_command(args: RunArgs) -> ExitStatus {
         settings.timeout,
         mock_url.clone(),
         &masker,
+        reporter.progress_bar(),
     );
     let runner = Runner {
         tokens: Some(&tokens),
@@ -543,6 +544,7 @@ fn token_source(
     request_timeout: std::time::Duration,
     mock_url: Option<String>,
     masker: &Arc<Masker>,
+    bar: Option<indicatif::ProgressBar>,
 ) -> TokenSource {
     TokenSource::new(
         client.clone(),
@@ -553,7 +555,7 @@ fn token_source(
             request_timeout,
             mock_url,
         },
-        Arc::new(TerminalUi::new(Arc::clone(masker))),
+        Arc::new(TerminalUi::new(Arc::clone(masker), bar)),
         Arc::clone(masker),
     )
 }
@@ -631,6 +633,7 @@ async fn auth_command(command: AuthCommand) -> ExitStatus {
         std::time::Duration::from_secs(30),
         None,
         &masker,
+        None,
     );
     let fail = |e: crate::auth::AuthError| {
         eprintln!("error: {}", masker.mask(&e.to_string()));

@@ -4,18 +4,28 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
 
+use indicatif::ProgressBar;
+
 use crate::auth::{Notice, Ui};
 use crate::secrets::Masker;
 
 /// [`Ui`] on stderr and stdin.
 pub struct TerminalUi {
     masker: Arc<Masker>,
+    bar: Option<ProgressBar>,
 }
 
 impl TerminalUi {
-    /// Warnings pass through `masker`.
-    pub fn new(masker: Arc<Masker>) -> TerminalUi {
-        TerminalUi { masker }
+    /// Warnings pass through `masker`; a progress `bar` is hidden while writing or reading.
+    pub fn new(masker: Arc<Masker>, bar: Option<ProgressBar>) -> TerminalUi {
+        TerminalUi { masker, bar }
+    }
+
+    fn suspended<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.bar {
+            Some(bar) => bar.suspend(f),
+            None => f(),
+        }
     }
 }
 
@@ -42,9 +52,11 @@ impl Ui for TerminalUi {
             }
             Notice::Warning(w) => format!("warning: {}\n", self.masker.mask(&w)),
         };
-        let mut err = std::io::stderr().lock();
-        let _ = err.write_all(text.as_bytes());
-        let _ = err.flush();
+        self.suspended(|| {
+            let mut err = std::io::stderr().lock();
+            let _ = err.write_all(text.as_bytes());
+            let _ = err.flush();
+        });
     }
 
     fn read_line(&self) -> Option<String> {
@@ -52,11 +64,13 @@ impl Ui for TerminalUi {
         if !stdin.is_terminal() {
             return None;
         }
-        let mut line = String::new();
-        match stdin.lock().read_line(&mut line) {
-            Ok(n) if n > 0 => Some(line),
-            _ => None,
-        }
+        self.suspended(|| {
+            let mut line = String::new();
+            match stdin.lock().read_line(&mut line) {
+                Ok(n) if n > 0 => Some(line),
+                _ => None,
+            }
+        })
     }
 
     fn is_terminal(&self) -> bool {
