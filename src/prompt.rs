@@ -35,6 +35,11 @@ impl Ui for TerminalUi {
             Notice::OpenBrowser { url } => {
                 format!("Log in with your browser. If it does not open, visit this URL:\n  {url}\n")
             }
+            Notice::MockConsent { url } => {
+                format!(
+                    "Logging in at the mock's consent page (approved automatically):\n  {url}\n"
+                )
+            }
             Notice::PasteRedirect { url } => format!(
                 "Open this URL in a browser and log in:\n  {url}\nThen paste the URL you were redirected to (or just the code) and press Enter:\n"
             ),

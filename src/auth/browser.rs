@@ -146,16 +146,19 @@ pub async fn authorize(
     let wait = async {
         match callback {
             Callback::Loopback(listener, _) => {
-                ui.notice(Notice::OpenBrowser {
-                    url: url.to_string(),
-                });
                 if auto_consent {
+                    ui.notice(Notice::MockConsent {
+                        url: url.to_string(),
+                    });
                     let approve = consent(client, &url);
                     let accept = accept(&listener, &state);
                     let (approved, code) = tokio::join!(approve, accept);
                     approved?;
                     code
                 } else {
+                    ui.notice(Notice::OpenBrowser {
+                        url: url.to_string(),
+                    });
                     let target = url.to_string();
                     // The opener may block while a text browser runs: keep it off the runtime.
                     let opened = tokio::task::spawn_blocking(move || webbrowser::open(&target));

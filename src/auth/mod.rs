@@ -224,6 +224,11 @@ pub enum Notice {
         /// The URL.
         url: String,
     },
+    /// The authorize URL of the mock, whose consent page runner approves itself.
+    MockConsent {
+        /// The URL.
+        url: String,
+    },
     /// The authorize URL; the redirected URL or code is read next.
     PasteRedirect {
         /// The URL.
