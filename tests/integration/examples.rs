@@ -117,6 +117,10 @@ fn the_main_job_passes_offline_with_the_mock() {
     // followed the redirect; neither the client secret nor a token shows.
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
+        stderr.contains("Logging in at the mock's consent page (approved automatically):"),
+        "{stderr}"
+    );
+    assert!(
         stderr.contains("/oauth2/v1/authorize?response_type=code"),
         "{stderr}"
     );
