@@ -8,7 +8,8 @@ use std::time::Instant;
 
 use minijinja::Value;
 
-use crate::cli::{Args, Command, MockArgs, RunArgs, ValidateArgs};
+use crate::auth::{AuthOptions, OAuth2Params, TokenSource};
+use crate::cli::{Args, AuthArgs, AuthCommand, Command, MockArgs, RunArgs, ValidateArgs};
 use crate::collection::{
     Collection, Environment, VarDef, load_collection, load_environment, resolve_environment_path,
 };
@@ -16,10 +17,12 @@ use crate::diagnostic::{Diagnostic, Sources, did_you_mean};
 use crate::http::build_client;
 use crate::mock::MockServer;
 use crate::output::Styles;
+use crate::prompt::TerminalUi;
 use crate::report::TerminalReporter;
+use crate::runner::Renderer;
 use crate::runner::{RunOptions, RunResult, Runner, Selection, Status, check_requests};
 use crate::secrets::Masker;
-use crate::settings::{LoadSettings, RunSettings, color_enabled};
+use crate::settings::{LoadSettings, RunSettings, TokenSettings, color_enabled};
 use crate::template::{Engine, Scope, json_leaves};
 
 /// The process exit status (DESIGN §2).
@@ -42,6 +45,7 @@ pub async fn run(args: Args) -> ExitStatus {
         Command::Run(a) => run_command(a).await,
         Command::Validate(a) => validate_command(a).await,
         Command::Mock(a) => mock_command(a).await,
+        Command::Auth(a) => auth_command(a).await,
     }
 }
 
@@ -406,7 +410,16 @@ async fn run_command(args: RunArgs) -> ExitStatus {
         bail: settings.bail,
         secrets: secret_names(&ws),
     };
+    let tokens = token_source(
+        &client,
+        settings.tokens.clone(),
+        settings.timeout,
+        mock_url.clone(),
+        &masker,
+        reporter.progress_bar(),
+    );
     let runner = Runner {
+        tokens: Some(&tokens),
         client: &client,
         engine: &engine,
         masker: &masker,
@@ -487,8 +500,15 @@ async fn mock_command(args: MockArgs) -> ExitStatus {
             return ExitStatus::Invalid;
         }
     };
+    let lifetime = match crate::collection::parse_duration_str(&args.token_lifetime) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: invalid --token-lifetime: {e}");
+            return ExitStatus::Invalid;
+        }
+    };
     let server = match MockServer::bind(args.port).await {
-        Ok(s) => s,
+        Ok(s) => s.with_token_lifetime(lifetime),
         Err(e) => {
             eprintln!("error: cannot listen on 127.0.0.1:{}: {e}", args.port);
             return ExitStatus::Runtime;
@@ -517,10 +537,176 @@ async fn mock_command(args: MockArgs) -> ExitStatus {
     for r in routes {
         println!("  {r}");
     }
+    println!("  OAuth2: {url}/oauth2/v1/authorize, {url}/oauth2/v1/token, {url}/oauth2/v1/device");
     println!("{}", styles.dim("Press Ctrl-C to stop."));
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
         _ = task => {}
+    }
+    ExitStatus::Ok
+}
+
+fn token_source(
+    client: &reqwest::Client,
+    settings: TokenSettings,
+    request_timeout: std::time::Duration,
+    mock_url: Option<String>,
+    masker: &Arc<Masker>,
+    bar: Option<indicatif::ProgressBar>,
+) -> TokenSource {
+    TokenSource::new(
+        client.clone(),
+        AuthOptions {
+            cache: settings.cache,
+            login_timeout: settings.login_timeout,
+            save_refresh_token: settings.save_refresh_token,
+            request_timeout,
+            mock_url,
+        },
+        Arc::new(TerminalUi::new(Arc::clone(masker), bar)),
+        Arc::clone(masker),
+    )
+}
+
+/// `runner auth login|token|logout`.
+async fn auth_command(command: AuthCommand) -> ExitStatus {
+    let masker = Arc::new(Masker::new());
+    let (args, print_refresh, login) = match command {
+        AuthCommand::Login(a) => (a, None, true),
+        AuthCommand::Token(t) => (t.auth, Some(t.refresh_token), false),
+        AuthCommand::Logout(a) => (a, None, false),
+    };
+    let AuthArgs {
+        collection,
+        load,
+        tokens,
+    } = args;
+    let settings = match LoadSettings::resolve(vec![collection], load, false)
+        .and_then(|l| TokenSettings::resolve(tokens).map(|t| (l, t)))
+    {
+        Ok(s) => s,
+        Err(d) => {
+            report_diagnostics(&[d], &Sources::default(), &masker);
+            return ExitStatus::Invalid;
+        }
+    };
+    let (load, token_settings) = settings;
+    let prepared = match prepare(&load, &Selection::default(), None, &masker, false) {
+        Ok(p) => p,
+        Err((diags, sources)) => {
+            report_diagnostics(&diags, &sources, &masker);
+            return ExitStatus::Invalid;
+        }
+    };
+    let mut all: Vec<OAuth2Params> = Vec::new();
+    for (c, scope) in prepared.ws.collections.iter().zip(&prepared.scopes) {
+        let renderer = Renderer {
+            engine: &prepared.engine,
+            scope,
+            masker: &masker,
+            dir: &c.dir,
+            tokens: None,
+        };
+        for req in &c.requests {
+            if let crate::collection::AuthDef::OAuth2(o) = &req.auth {
+                match renderer.oauth2_params(o) {
+                    Ok(p) => {
+                        if !all.iter().any(|q| q.key() == p.key()) {
+                            all.push(p);
+                        }
+                    }
+                    Err(e) => {
+                        eprintln!("error: {}", masker.mask(&e.message()));
+                        return ExitStatus::Invalid;
+                    }
+                }
+            }
+        }
+    }
+    if all.is_empty() {
+        eprintln!("error: no request of this collection uses `auth: {{ oauth2: ... }}`");
+        return ExitStatus::Invalid;
+    }
+    let client = match build_client(&Default::default()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitStatus::Runtime;
+        }
+    };
+    let no_cache = token_settings.cache.is_none();
+    let tokens = token_source(
+        &client,
+        token_settings,
+        std::time::Duration::from_secs(30),
+        None,
+        &masker,
+        None,
+    );
+    let fail = |e: crate::auth::AuthError| {
+        eprintln!("error: {}", masker.mask(&e.to_string()));
+        ExitStatus::Runtime
+    };
+    if let Some(refresh) = print_refresh {
+        let p = &all[0];
+        if refresh {
+            return match tokens.refresh_token(p).await {
+                Ok(Some(rt)) => {
+                    println!("{rt}");
+                    ExitStatus::Ok
+                }
+                Ok(None) => {
+                    eprintln!(
+                        "error: the server gave no refresh token (ask for the offline_access scope?)"
+                    );
+                    ExitStatus::Runtime
+                }
+                Err(e) => fail(e),
+            };
+        }
+        return match tokens.access_token(p).await {
+            Ok(issued) => {
+                let token = issued
+                    .header
+                    .split_once(' ')
+                    .map(|(_, t)| t)
+                    .unwrap_or(&issued.header);
+                println!("{token}");
+                ExitStatus::Ok
+            }
+            Err(e) => fail(e),
+        };
+    }
+    if login {
+        if no_cache {
+            eprintln!("warning: --no-token-cache: the tokens obtained are not kept");
+        }
+        for p in &all {
+            if let Err(e) = tokens.login(p).await {
+                return fail(e);
+            }
+            eprintln!(
+                "Logged in: {} token for client {} cached",
+                p.grant.as_str(),
+                p.client_id
+            );
+        }
+        return ExitStatus::Ok;
+    }
+    for p in &all {
+        match tokens.logout(p).await {
+            Ok(true) => eprintln!(
+                "Forgot the cached {} token of client {}",
+                p.grant.as_str(),
+                p.client_id
+            ),
+            Ok(false) => eprintln!(
+                "No cached {} token of client {}",
+                p.grant.as_str(),
+                p.client_id
+            ),
+            Err(e) => return fail(e),
+        }
     }
     ExitStatus::Ok
 }

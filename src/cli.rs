@@ -20,8 +20,59 @@ pub enum Command {
     Run(RunArgs),
     /// Check collections, templates and variables for an environment; send nothing.
     Validate(ValidateArgs),
-    /// Serve the collection's saved examples on a local port.
+    /// Serve the collection's saved examples and a local OAuth2 server on a local port.
     Mock(MockArgs),
+    /// Log in, print or forget the OAuth2 tokens of a collection.
+    #[command(subcommand)]
+    Auth(AuthCommand),
+}
+
+/// `runner auth`.
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Obtain tokens (a browser or device login where the grant needs one) and cache them.
+    Login(AuthArgs),
+    /// Print a valid access token on stdout, refreshing it if needed.
+    Token(AuthTokenArgs),
+    /// Forget the cached tokens of the collection.
+    Logout(AuthArgs),
+}
+
+/// Options of `runner auth` commands.
+#[derive(Debug, clap::Args)]
+pub struct AuthArgs {
+    /// The collection whose `oauth2:` blocks are used.
+    #[arg(value_name = "COLLECTION")]
+    pub collection: PathBuf,
+    #[command(flatten)]
+    pub load: LoadArgs,
+    #[command(flatten)]
+    pub tokens: TokenArgs,
+}
+
+/// `runner auth token`.
+#[derive(Debug, clap::Args)]
+pub struct AuthTokenArgs {
+    #[command(flatten)]
+    pub auth: AuthArgs,
+    /// Print the refresh token instead (to store as a CI secret).
+    #[arg(long)]
+    pub refresh_token: bool,
+}
+
+/// Token options shared by `run` and `auth`.
+#[derive(Debug, clap::Args)]
+pub struct TokenArgs {
+    /// How long to wait for a browser or device login ("5m", "90s").
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    pub login_timeout: String,
+    /// Neither read nor write the token cache.
+    #[arg(long)]
+    pub no_token_cache: bool,
+    /// Write the newest refresh token to this file (mode 0600), e.g. to store a rotated
+    /// one back into a CI secret.
+    #[arg(long, value_name = "PATH")]
+    pub save_refresh_token: Option<PathBuf>,
 }
 
 /// Options shared by commands that load collections and an environment.
@@ -76,10 +127,12 @@ pub struct RunArgs {
     /// Reporter: cli (default). Repeatable.
     #[arg(long = "reporter", value_name = "NAME[=PATH]")]
     pub reporters: Vec<String>,
-    /// Serve the collections' examples on a free loopback port for this run; its URL is
-    /// the variable mock_url.
+    /// Serve the collections' examples and a local OAuth2 server on a free loopback port
+    /// for this run; its URL is the variable mock_url.
     #[arg(long)]
     pub mock: bool,
+    #[command(flatten)]
+    pub tokens: TokenArgs,
     /// Print each exchange like `curl -v`, secrets masked.
     #[arg(short, long)]
     pub verbose: bool,
@@ -115,6 +168,9 @@ pub struct MockArgs {
     /// Port on 127.0.0.1 (default: a free one).
     #[arg(long, default_value_t = 0)]
     pub port: u16,
+    /// Lifetime of the access tokens of the embedded OAuth2 server ("1h", "30s").
+    #[arg(long, value_name = "DURATION", default_value = "1h")]
+    pub token_lifetime: String,
     /// Colour output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -3,12 +3,14 @@
 
 pub mod app;
 pub mod assert;
+pub mod auth;
 pub mod cli;
 pub mod collection;
 pub mod diagnostic;
 pub mod http;
 pub mod mock;
 pub mod output;
+pub mod prompt;
 pub mod report;
 pub mod runner;
 pub mod secrets;

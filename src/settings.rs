@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::cli::{ColorChoice, LoadArgs, RunArgs};
+use crate::cli::{ColorChoice, LoadArgs, RunArgs, TokenArgs};
 use crate::diagnostic::Diagnostic;
 use crate::http::ClientOptions;
 use crate::runner::Selection;
@@ -52,6 +52,41 @@ pub struct RunSettings {
     pub client: ClientOptions,
     /// Output.
     pub output: OutputSettings,
+    /// OAuth2 token options.
+    pub tokens: TokenSettings,
+}
+
+/// OAuth2 token options (`run` and `auth`).
+#[derive(Debug, Clone)]
+pub struct TokenSettings {
+    /// The token cache file; `None` with `--no-token-cache`.
+    pub cache: Option<PathBuf>,
+    /// `--login-timeout`.
+    pub login_timeout: Duration,
+    /// `--save-refresh-token`.
+    pub save_refresh_token: Option<PathBuf>,
+}
+
+impl TokenSettings {
+    /// Resolves token options: `--no-token-cache`, then `RUNNER_TOKEN_CACHE`, then the user
+    /// cache directory (`runner/tokens.json`).
+    pub fn resolve(args: TokenArgs) -> Result<TokenSettings, UsageError> {
+        let login_timeout = crate::collection::parse_duration_str(&args.login_timeout)
+            .map_err(|e| Diagnostic::new(format!("invalid --login-timeout: {e}"), None))?;
+        let cache = if args.no_token_cache {
+            None
+        } else if let Some(p) = std::env::var_os("RUNNER_TOKEN_CACHE").filter(|v| !v.is_empty()) {
+            Some(PathBuf::from(p))
+        } else {
+            directories::ProjectDirs::from("", "", "runner")
+                .map(|d| d.cache_dir().join("tokens.json"))
+        };
+        Ok(TokenSettings {
+            cache,
+            login_timeout,
+            save_refresh_token: args.save_refresh_token,
+        })
+    }
 }
 
 /// A command-line mistake (exit 2).
@@ -194,7 +229,9 @@ impl RunSettings {
             verbose: args.verbose,
             progress: stderr_tty && !args.verbose && std::env::var_os("CI").is_none(),
         };
+        let tokens = TokenSettings::resolve(args.tokens)?;
         Ok(RunSettings {
+            tokens,
             load: LoadSettings::resolve(args.collections, args.load, args.mock)?,
             selection: Selection {
                 only: args.only,

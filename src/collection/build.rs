@@ -516,6 +516,25 @@ impl<'a> Builder<'a> {
                             .or_else(|| Some(format!("grants: {}", GRANTS.join(", ")))),
                     );
                 }
+                let needs = match o.grant.value.as_str() {
+                    "authorization_code" => vec![("auth_url", o.auth_url.is_some())],
+                    "device_code" => vec![("device_url", o.device_url.is_some())],
+                    "password" => vec![
+                        ("username", o.username.is_some()),
+                        ("password", o.password.is_some()),
+                    ],
+                    "refresh_token" => vec![("refresh_token", o.refresh_token.is_some())],
+                    _ => Vec::new(),
+                };
+                for (field, present) in needs {
+                    if !present {
+                        self.error_help(
+                            format!("the OAuth2 `{}` grant needs `{field}`", o.grant.value),
+                            span.clone(),
+                            Some(format!("add `{field}:` to the oauth2 block")),
+                        );
+                    }
+                }
                 let client_auth = match o.client_auth {
                     Some(c) => {
                         if !["basic", "body", "none"].contains(&c.value.as_str()) {
@@ -540,6 +559,7 @@ impl<'a> Builder<'a> {
                     auth_url: self.opt_template(o.auth_url),
                     token_url: self.template(o.token_url),
                     device_url: self.opt_template(o.device_url),
+                    revocation_url: self.opt_template(o.revocation_url),
                     client_id: self.template(o.client_id),
                     client_secret: self.opt_template(o.client_secret),
                     scope: self.opt_template(o.scope),

@@ -284,6 +284,8 @@ pub struct OAuth2Def {
     pub token_url: Template,
     /// `device_url:`.
     pub device_url: Option<Template>,
+    /// `revocation_url:` (RFC 7009), used by `runner auth logout`.
+    pub revocation_url: Option<Template>,
     /// `client_id:`.
     pub client_id: Template,
     /// `client_secret:`.
@@ -313,6 +315,7 @@ impl OAuth2Def {
         for t in [
             &self.auth_url,
             &self.device_url,
+            &self.revocation_url,
             &self.client_secret,
             &self.scope,
             &self.callback_url,

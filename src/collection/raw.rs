@@ -130,6 +130,7 @@ pub struct RawOAuth2 {
     pub auth_url: Option<Sp<String>>,
     pub token_url: Sp<String>,
     pub device_url: Option<Sp<String>>,
+    pub revocation_url: Option<Sp<String>>,
     pub client_id: Sp<String>,
     pub client_secret: Option<Sp<String>>,
     pub scope: Option<Sp<String>>,

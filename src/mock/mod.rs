@@ -9,6 +9,7 @@
 //! A request that the collection gives auth must carry an Authorization header, and the
 //! exact one where the credentials are known.
 
+mod oauth;
 mod routes;
 
 use std::collections::BTreeMap;
@@ -33,7 +34,11 @@ pub use routes::{Route, RouteAuth, build_routes};
 pub struct MockServer {
     listener: TcpListener,
     addr: SocketAddr,
+    token_lifetime: std::time::Duration,
 }
+
+/// Default lifetime of the access tokens the embedded OAuth2 server issues.
+pub const DEFAULT_TOKEN_LIFETIME: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// Called with one line per request served.
 pub type RequestLog = Arc<dyn Fn(String) + Send + Sync>;
@@ -49,7 +54,17 @@ impl MockServer {
     pub async fn bind(port: u16) -> std::io::Result<MockServer> {
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
-        Ok(MockServer { listener, addr })
+        Ok(MockServer {
+            listener,
+            addr,
+            token_lifetime: DEFAULT_TOKEN_LIFETIME,
+        })
+    }
+
+    /// Sets the lifetime of access tokens issued by the embedded OAuth2 server.
+    pub fn with_token_lifetime(mut self, lifetime: std::time::Duration) -> MockServer {
+        self.token_lifetime = lifetime;
+        self
     }
 
     /// `http://127.0.0.1:PORT`, the value of `mock_url`.
@@ -75,10 +90,12 @@ impl MockServer {
             engine,
             log,
         });
-        let app = Router::new().fallback(move |req: Request<Body>| {
-            let state = Arc::clone(&state);
-            async move { handle(&state, req).await }
-        });
+        let app = Router::new()
+            .nest(oauth::PREFIX, oauth::router(self.token_lifetime))
+            .fallback(move |req: Request<Body>| {
+                let state = Arc::clone(&state);
+                async move { handle(&state, req).await }
+            });
         let listener = self.listener;
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;

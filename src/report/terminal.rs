@@ -51,6 +51,11 @@ impl TerminalReporter {
         }
     }
 
+    /// The progress bar, if one is drawn: other writers to the terminal suspend it.
+    pub fn progress_bar(&self) -> Option<ProgressBar> {
+        self.bar.clone()
+    }
+
     fn print(&self, text: &str) {
         let masked = self.masker.mask(text);
         let write = || {

@@ -13,13 +13,14 @@ use reqwest::Client;
 use serde_json::Value;
 
 use crate::assert::{self, ResponseView};
+use crate::auth::TokenSource;
 use crate::collection::{Collection, JsonTemplate, RequestDef, RetryOn};
 use crate::http::{self, Exchange, HttpError};
 use crate::secrets::Masker;
 use crate::template::{Engine, Scope, truthy};
 
 pub use check::{check_requests, contains_template};
-pub use prepare::Renderer;
+pub use prepare::{OAuthUse, Renderer};
 pub use result::{CollectionResult, RequestResult, RunError, RunErrorKind, RunResult, Status};
 pub use select::{Selection, glob_match};
 
@@ -56,6 +57,8 @@ pub struct Runner<'a> {
     pub listener: &'a dyn Listener,
     /// Options.
     pub options: &'a RunOptions,
+    /// OAuth2 tokens of the run.
+    pub tokens: Option<&'a TokenSource>,
 }
 
 impl Runner<'_> {
@@ -134,8 +137,9 @@ impl Runner<'_> {
             scope,
             masker: self.masker,
             dir: &collection.dir,
+            tokens: self.tokens,
         };
-        let prepared = match renderer.prepare(req, self.options.timeout).await {
+        let (mut prepared, oauth) = match renderer.prepare(req, self.options.timeout).await {
             Ok(p) => p,
             Err(e) => {
                 result.errors.push(e);
@@ -148,7 +152,32 @@ impl Runner<'_> {
             result.attempts += 1;
             result.asserts.clear();
             result.errors.clear();
-            let (exchanges, error) = http::execute(self.client, prepared.clone()).await;
+            let (mut exchanges, mut error) = http::execute(self.client, prepared.clone()).await;
+            // A cached token the server no longer accepts: one refresh, one retry.
+            if let (Some(used), Some(tokens)) = (&oauth, self.tokens)
+                && used.from_cache
+                && result.attempts == 1
+                && error.is_none()
+                && exchanges.last().map(|e| e.response.status.as_u16()) == Some(401)
+            {
+                match tokens.refresh_after_401(&used.params, &used.header).await {
+                    Ok(issued) => {
+                        if let Ok(v) = reqwest::header::HeaderValue::from_str(&issued.header) {
+                            prepared.headers.insert(reqwest::header::AUTHORIZATION, v);
+                        }
+                        (exchanges, error) = http::execute(self.client, prepared.clone()).await;
+                    }
+                    Err(e) => {
+                        result.errors.push(RunError {
+                            span: req.span.clone(),
+                            kind: RunErrorKind::Auth(e.to_string()),
+                            assert: false,
+                        });
+                        result.exchanges = exchanges;
+                        return result;
+                    }
+                }
+            }
             result.duration = exchanges.iter().map(|e| e.timings.total).sum();
             result.exchanges = exchanges;
             if let Some(e) = &error {

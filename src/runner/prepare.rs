@@ -11,7 +11,8 @@ use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use url::Url;
 
 use super::result::{RunError, RunErrorKind};
-use crate::collection::{AuthDef, BodyDef, PartKind, RequestDef, Template, TrustDef};
+use crate::auth::{ClientAuth, Grant, OAuth2Params, TokenSource};
+use crate::collection::{AuthDef, BodyDef, OAuth2Def, PartKind, RequestDef, Template, TrustDef};
 use crate::http::{
     HostPattern, Part, PartValue, PreparedBody, PreparedRequest, RedirectPolicy, Trust,
 };
@@ -28,6 +29,18 @@ pub struct Renderer<'a> {
     pub masker: &'a Masker,
     /// Where relative file paths start.
     pub dir: &'a Path,
+    /// OAuth2 tokens of the run.
+    pub tokens: Option<&'a TokenSource>,
+}
+
+/// The OAuth2 token a prepared request carries, for one refresh and retry after a 401.
+pub struct OAuthUse {
+    /// The rendered parameters.
+    pub params: OAuth2Params,
+    /// The Authorization value sent.
+    pub header: String,
+    /// Whether the token came from the cache file.
+    pub from_cache: bool,
 }
 
 impl Renderer<'_> {
@@ -49,12 +62,13 @@ impl Renderer<'_> {
         }
     }
 
-    /// Renders the request. `default_timeout` applies when the request sets none.
+    /// Renders the request, with the OAuth2 token it carries, if any. `default_timeout`
+    /// applies when the request sets none.
     pub async fn prepare(
         &self,
         req: &RequestDef,
         default_timeout: Duration,
-    ) -> Result<PreparedRequest, RunError> {
+    ) -> Result<(PreparedRequest, Option<OAuthUse>), RunError> {
         let method = Method::from_bytes(req.method.as_bytes())
             .map_err(|_| self.request_error(format!("invalid method `{}`", req.method), None))?;
         let url_text = self.render(&req.url)?;
@@ -100,8 +114,16 @@ impl Renderer<'_> {
             }
             headers.insert(name, hv);
         }
+        let mut oauth = None;
         if !headers.contains_key(header::AUTHORIZATION) {
-            if let Some(value) = self.authorization(&req.auth)? {
+            if let AuthDef::OAuth2(o) = &req.auth {
+                let used = self.oauth2(o).await?;
+                let value = HeaderValue::from_str(&used.header).map_err(|_| {
+                    self.request_error("the access token is not a valid header value".into(), None)
+                })?;
+                headers.insert(header::AUTHORIZATION, value);
+                oauth = Some(used);
+            } else if let Some(value) = self.authorization(&req.auth)? {
                 headers.insert(header::AUTHORIZATION, value);
             } else if let Some(value) = userinfo {
                 headers.insert(header::AUTHORIZATION, value);
@@ -122,18 +144,21 @@ impl Renderer<'_> {
                 Trust::Hosts(out)
             }
         };
-        Ok(PreparedRequest {
-            method,
-            url,
-            headers,
-            body,
-            timeout: req.timeout.unwrap_or(default_timeout),
-            redirects: RedirectPolicy {
-                follow: req.follow_redirects,
-                max: req.max_redirects,
-                trust,
+        Ok((
+            PreparedRequest {
+                method,
+                url,
+                headers,
+                body,
+                timeout: req.timeout.unwrap_or(default_timeout),
+                redirects: RedirectPolicy {
+                    follow: req.follow_redirects,
+                    max: req.max_redirects,
+                    trust,
+                },
             },
-        })
+            oauth,
+        ))
     }
 
     /// Moves `user:password@` out of the URL into a Basic Authorization value, so that
@@ -194,22 +219,82 @@ impl Renderer<'_> {
                 self.masker.add(&encoded);
                 format!("Basic {encoded}")
             }
-            AuthDef::OAuth2(o) => {
-                return Err(RunError {
-                    span: o.span.clone(),
-                    kind: RunErrorKind::Auth(format!(
-                        "the OAuth2 `{}` grant is not available in this version of runner; use `auth: {{ bearer: ... }}` with a token for now",
-                        o.grant
-                    )),
-                    assert: false,
-                });
-            }
+            // Obtained asynchronously by `oauth2`.
+            AuthDef::OAuth2(_) => return Ok(None),
         };
         HeaderValue::from_str(&value).map(Some).map_err(|_| {
             self.request_error(
                 "the credentials contain characters not allowed in a header".into(),
                 None,
             )
+        })
+    }
+
+    /// Renders an `oauth2:` block.
+    pub fn oauth2_params(&self, o: &OAuth2Def) -> Result<OAuth2Params, RunError> {
+        let auth_error = |m: String| RunError {
+            span: o.span.clone(),
+            kind: RunErrorKind::Auth(m),
+            assert: false,
+        };
+        let grant = Grant::parse(&o.grant)
+            .ok_or_else(|| auth_error(format!("unknown OAuth2 grant `{}`", o.grant)))?;
+        let client_auth = ClientAuth::parse(&o.client_auth)
+            .ok_or_else(|| auth_error(format!("unknown client_auth `{}`", o.client_auth)))?;
+        let opt = |t: &Option<Template>| -> Result<Option<String>, RunError> {
+            t.as_ref()
+                .map(|t| self.render(t).map(|s| s.trim().to_string()))
+                .transpose()
+        };
+        let secret =
+            |t: &Option<Template>| -> Result<Option<crate::secrets::SecretString>, RunError> {
+                Ok(opt(t)?
+                    .filter(|s| !s.is_empty())
+                    .map(crate::secrets::SecretString::new))
+            };
+        let mut extra_params = Vec::with_capacity(o.extra_params.len());
+        for (k, v) in &o.extra_params {
+            extra_params.push((k.clone(), self.render(v)?));
+        }
+        let params = OAuth2Params {
+            grant,
+            auth_url: opt(&o.auth_url)?,
+            token_url: self.render(&o.token_url)?.trim().to_string(),
+            device_url: opt(&o.device_url)?,
+            revocation_url: opt(&o.revocation_url)?,
+            client_id: self.render(&o.client_id)?.trim().to_string(),
+            client_secret: secret(&o.client_secret)?,
+            scope: o.scope.as_ref().map(|t| self.render(t)).transpose()?,
+            callback_url: opt(&o.callback_url)?,
+            client_auth,
+            pkce: o.pkce,
+            refresh_token: secret(&o.refresh_token)?,
+            username: opt(&o.username)?,
+            password: secret(&o.password)?,
+            extra_params,
+        };
+        crate::auth::oauth2::mask_client(&params, self.masker);
+        Ok(params)
+    }
+
+    async fn oauth2(&self, o: &OAuth2Def) -> Result<OAuthUse, RunError> {
+        let params = self.oauth2_params(o)?;
+        let Some(tokens) = self.tokens else {
+            return Err(RunError {
+                span: o.span.clone(),
+                kind: RunErrorKind::Auth("OAuth2 is not set up for this command".into()),
+                assert: false,
+            });
+        };
+        let issued = tokens.access_token(&params).await.map_err(|e| RunError {
+            span: o.span.clone(),
+            kind: RunErrorKind::Auth(e.to_string()),
+            assert: false,
+        })?;
+        Ok(OAuthUse {
+            params,
+            header: issued.header,
+            from_cache: issued.from_cache,
         })
     }
 

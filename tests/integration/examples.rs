@@ -49,7 +49,13 @@ fn every_shipped_environment_loads() {
             .env("OIC_RUNTIME_HOST", "runtime.example.test")
             .env("OIC_REGION", "region-1")
             .env("OIC_INSTANCE", "inst")
-            .env("OIC_ACCESS_TOKEN", "token-value")
+            .env("OIC_IDCS_HOST", "idcs-1.identity.example.test")
+            .env("OIC_CLIENT_ID", "client")
+            .env("OIC_CLIENT_SECRET", "secret-value")
+            .env(
+                "OIC_SCOPE",
+                "https://x.example.test:443urn:opc:resource:consumer::all",
+            )
             .args(["validate", "collections/connections.yaml", "--mock", "-e"])
             .arg(&path)
             .output()
@@ -107,9 +113,22 @@ fn the_main_job_passes_offline_with_the_mock() {
     );
     // Each request went through the runtime → design-time redirect.
     assert_eq!(stdout.matches("1 redirect)").count(), 3, "{stdout}");
-    // The bearer token never shows.
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("local-dev-token"));
-    assert!(!stdout.contains("local-dev-token"));
+    // The OAuth2 login ran against the mock (no browser, no terminal) and its token
+    // followed the redirect; neither the client secret nor a token shows.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Logging in at the mock's consent page (approved automatically):"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("/oauth2/v1/authorize?response_type=code"),
+        "{stderr}"
+    );
+    for text in [&*stdout, &*stderr] {
+        assert!(!text.contains("local-client-secret"), "{text}");
+        assert!(!text.contains("mock-access-"), "{text}");
+        assert!(!text.contains("mock-refresh-"), "{text}");
+    }
 }
 
 #[test]
@@ -119,7 +138,7 @@ fn prod_without_its_environment_variables_is_invalid_input_naming_them() {
     let out = runner()
         .current_dir(ws.path())
         .env_remove("OIC_RUNTIME_HOST")
-        .env_remove("OIC_ACCESS_TOKEN")
+        .env_remove("OIC_CLIENT_SECRET")
         .args(["run"])
         .arg(root.join("collections/connections.yaml"))
         .args(["-e", "prod"])

@@ -6,6 +6,7 @@ mod asserts;
 mod errors;
 mod examples;
 mod mock;
+mod oauth2;
 mod redirects;
 mod requests;
 mod run;

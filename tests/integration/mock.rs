@@ -226,6 +226,9 @@ fn mock_serves_examples_on_the_given_port() {
             "  POST /users  (Create user)",
             "  GET /where  (Where)",
             "  GET /admin  (Secure/Admin)",
+            &format!(
+                "  OAuth2: http://127.0.0.1:{port}/oauth2/v1/authorize, http://127.0.0.1:{port}/oauth2/v1/token, http://127.0.0.1:{port}/oauth2/v1/device"
+            ),
             "Press Ctrl-C to stop.",
         ],
     );
@@ -445,4 +448,85 @@ requests:
     let out = ws.run(&["validate", "shop.yaml", "--mock"]);
     out.assert_code(2)
         .assert_contains("error: undefined variable `user_id` in request `Get user`");
+}
+
+#[test]
+fn mock_serves_an_oauth2_server_with_a_configurable_token_lifetime() {
+    let ws = Workspace::new();
+    ws.write("shop.yaml", SHOP);
+    let mut mock = MockProcess::start(&ws, &["shop.yaml", "--token-lifetime", "90s"]);
+    mock.expect_line("Press Ctrl-C to stop.");
+    let form = [("Content-Type", "application/x-www-form-urlencoded")];
+
+    let r = mock.send(
+        "POST",
+        "/oauth2/v1/token",
+        &form,
+        "grant_type=client_credentials",
+    );
+    assert_eq!(r.status, 200);
+    let body = r.json();
+    assert_eq!(body["expires_in"], 90);
+    assert_eq!(body["token_type"], "Bearer");
+    assert!(
+        body["access_token"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("mock-access-"))
+    );
+
+    // The consent page approves by itself through `Refresh`, then redirects with the code.
+    let r = mock.send(
+        "GET",
+        "/oauth2/v1/authorize?response_type=code&client_id=c&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&state=st1",
+        &[],
+        "",
+    );
+    assert_eq!(r.status, 200);
+    let refresh = r.header("refresh").expect("refresh header").to_string();
+    let approve = refresh.strip_prefix("1; url=").expect("url").to_string();
+    assert!(approve.starts_with("/oauth2/v1/approve?"), "{approve}");
+    let r = mock.send("GET", &approve, &[], "");
+    assert_eq!(r.status, 302);
+    let location = url::Url::parse(r.header("location").expect("location")).expect("url");
+    assert_eq!(location.path(), "/cb");
+    let q: std::collections::HashMap<String, String> =
+        location.query_pairs().into_owned().collect();
+    assert_eq!(q.get("state").map(String::as_str), Some("st1"));
+    let code = q.get("code").expect("code").clone();
+
+    // Code exchange, then refresh rotation: each refresh token works once.
+    let r = mock.send(
+        "POST",
+        "/oauth2/v1/token",
+        &form,
+        &format!(
+            "grant_type=authorization_code&code={code}&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb"
+        ),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let rt = r.json()["refresh_token"]
+        .as_str()
+        .expect("refresh token")
+        .to_string();
+    let refresh_body = format!("grant_type=refresh_token&refresh_token={rt}");
+    let r = mock.send("POST", "/oauth2/v1/token", &form, &refresh_body);
+    assert_eq!(r.status, 200);
+    assert_ne!(r.json()["refresh_token"].as_str(), Some(rt.as_str()));
+    let r = mock.send("POST", "/oauth2/v1/token", &form, &refresh_body);
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["error"], "invalid_grant");
+
+    // Device flow: pending once, then a token.
+    let r = mock.send("POST", "/oauth2/v1/device", &form, "client_id=c");
+    let device_code = r.json()["device_code"]
+        .as_str()
+        .expect("device code")
+        .to_string();
+    let poll = format!(
+        "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code={device_code}"
+    );
+    let r = mock.send("POST", "/oauth2/v1/token", &form, &poll);
+    assert_eq!(r.json()["error"], "authorization_pending");
+    let r = mock.send("POST", "/oauth2/v1/token", &form, &poll);
+    assert_eq!(r.status, 200);
 }

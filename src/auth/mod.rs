@@ -1,0 +1,274 @@
+//! OAuth2 tokens for requests (DESIGN §5): every grant, the token cache, one login per run.
+//!
+//! This module sees rendered [`OAuth2Params`], the run's `reqwest::Client`, a cache path
+//! and a [`Ui`] to show URLs and codes; it never reads collection files or the terminal.
+
+mod browser;
+pub mod cache;
+pub mod oauth2;
+mod source;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::secrets::SecretString;
+use cache::CacheKey;
+
+pub use browser::{challenge, random_token};
+pub use source::{Issued, TokenSource};
+
+/// A cached access token is used until this many seconds before it expires.
+pub const EXPIRY_SKEW_SECS: i64 = 30;
+
+/// `grant:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grant {
+    /// Browser login with a code (RFC 6749 §4.1, PKCE).
+    AuthorizationCode,
+    /// A refresh token supplied by the collection (CI).
+    RefreshToken,
+    /// The client's own credentials.
+    ClientCredentials,
+    /// Resource owner password.
+    Password,
+    /// Device authorization (RFC 8628).
+    DeviceCode,
+}
+
+impl Grant {
+    /// Parses the collection's spelling.
+    pub fn parse(s: &str) -> Option<Grant> {
+        Some(match s {
+            "authorization_code" => Grant::AuthorizationCode,
+            "refresh_token" => Grant::RefreshToken,
+            "client_credentials" => Grant::ClientCredentials,
+            "password" => Grant::Password,
+            "device_code" => Grant::DeviceCode,
+            _ => return None,
+        })
+    }
+
+    /// The collection's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grant::AuthorizationCode => "authorization_code",
+            Grant::RefreshToken => "refresh_token",
+            Grant::ClientCredentials => "client_credentials",
+            Grant::Password => "password",
+            Grant::DeviceCode => "device_code",
+        }
+    }
+
+    /// Whether a person takes part.
+    pub fn is_interactive(self) -> bool {
+        matches!(self, Grant::AuthorizationCode | Grant::DeviceCode)
+    }
+}
+
+/// `client_auth:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientAuth {
+    /// `Authorization: Basic` of the form-urlencoded id and secret.
+    Basic,
+    /// `client_id` and `client_secret` in the form body.
+    Body,
+    /// Public client: `client_id` only.
+    None,
+}
+
+impl ClientAuth {
+    /// Parses the collection's spelling.
+    pub fn parse(s: &str) -> Option<ClientAuth> {
+        Some(match s {
+            "basic" => ClientAuth::Basic,
+            "body" => ClientAuth::Body,
+            "none" => ClientAuth::None,
+            _ => return None,
+        })
+    }
+}
+
+/// A rendered `oauth2:` block.
+#[derive(Debug, Clone)]
+pub struct OAuth2Params {
+    /// The grant.
+    pub grant: Grant,
+    /// Authorization endpoint.
+    pub auth_url: Option<String>,
+    /// Token endpoint.
+    pub token_url: String,
+    /// Device authorization endpoint.
+    pub device_url: Option<String>,
+    /// Token revocation endpoint (RFC 7009).
+    pub revocation_url: Option<String>,
+    /// Client id.
+    pub client_id: String,
+    /// Client secret.
+    pub client_secret: Option<SecretString>,
+    /// Scope, sent as written.
+    pub scope: Option<String>,
+    /// Redirect URI.
+    pub callback_url: Option<String>,
+    /// Client authentication at the token endpoint.
+    pub client_auth: ClientAuth,
+    /// PKCE S256.
+    pub pkce: bool,
+    /// Refresh token supplied by the collection.
+    pub refresh_token: Option<SecretString>,
+    /// Password grant user.
+    pub username: Option<String>,
+    /// Password grant password.
+    pub password: Option<SecretString>,
+    /// Extra authorize (and device) request parameters.
+    pub extra_params: Vec<(String, String)>,
+}
+
+impl OAuth2Params {
+    /// The cache key of these parameters.
+    pub fn key(&self) -> CacheKey {
+        CacheKey {
+            token_url: self.token_url.clone(),
+            client_id: self.client_id.clone(),
+            scope: self.scope.clone().unwrap_or_default(),
+            grant: self.grant.as_str().to_string(),
+        }
+    }
+}
+
+/// A successful token endpoint answer.
+#[derive(Clone)]
+pub struct TokenResponse {
+    /// The access token.
+    pub access_token: String,
+    /// `token_type`, `Bearer` when absent.
+    pub token_type: String,
+    /// Lifetime in seconds (numbers sent as strings are accepted).
+    pub expires_in: Option<u64>,
+    /// A new refresh token.
+    pub refresh_token: Option<String>,
+}
+
+/// Why no token could be obtained.
+#[derive(Debug, Clone)]
+pub enum AuthError {
+    /// The `oauth2:` block lacks something.
+    Config(String),
+    /// The endpoint could not be reached.
+    Network(String),
+    /// The endpoint answered something that is not OAuth2.
+    Protocol(String),
+    /// The endpoint refused with an OAuth2 error.
+    Server {
+        /// `token`, `device authorization`.
+        what: String,
+        /// HTTP status.
+        status: u16,
+        /// `error`.
+        error: String,
+        /// `error_description`.
+        description: Option<String>,
+    },
+    /// The authorization server redirected back with an error.
+    Denied {
+        /// `error`.
+        error: String,
+        /// `error_description`.
+        description: Option<String>,
+    },
+    /// No person could be asked, or what they gave is wrong.
+    Interaction(String),
+    /// `--login-timeout` or the device code expired.
+    Timeout(String),
+    /// The token cache could not be used.
+    Cache(String),
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AuthError::Config(m)
+            | AuthError::Network(m)
+            | AuthError::Protocol(m)
+            | AuthError::Interaction(m)
+            | AuthError::Timeout(m)
+            | AuthError::Cache(m) => f.write_str(m),
+            AuthError::Server {
+                what,
+                status,
+                error,
+                description,
+            } => {
+                write!(f, "the {what} endpoint refused: {error}")?;
+                if let Some(d) = description {
+                    write!(f, ": {d}")?;
+                }
+                write!(f, " (HTTP {status})")
+            }
+            AuthError::Denied { error, description } => {
+                write!(f, "the authorization server denied the login: {error}")?;
+                if let Some(d) = description {
+                    write!(f, ": {d}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Something to show the user.
+#[derive(Debug, Clone)]
+pub enum Notice {
+    /// The authorize URL, opened in a browser.
+    OpenBrowser {
+        /// The URL.
+        url: String,
+    },
+    /// The authorize URL of the mock, whose consent page runner approves itself.
+    MockConsent {
+        /// The URL.
+        url: String,
+    },
+    /// The authorize URL; the redirected URL or code is read next.
+    PasteRedirect {
+        /// The URL.
+        url: String,
+    },
+    /// Device login instructions.
+    DeviceCode {
+        /// Where to go.
+        verification_uri: String,
+        /// What to type.
+        user_code: String,
+        /// The URL with the code in it, when given.
+        complete: Option<String>,
+    },
+    /// Something went wrong but the run goes on.
+    Warning(String),
+}
+
+/// How the auth code reaches the user.
+pub trait Ui: Send + Sync {
+    /// Shows a notice (on stderr).
+    fn notice(&self, notice: Notice);
+    /// Reads one line typed or pasted by the user; `None` without a terminal.
+    fn read_line(&self) -> Option<String>;
+    /// Whether a person is at a terminal.
+    fn is_terminal(&self) -> bool;
+}
+
+/// Options of token acquisition.
+#[derive(Debug, Clone)]
+pub struct AuthOptions {
+    /// The cache file; `None` with `--no-token-cache`.
+    pub cache: Option<PathBuf>,
+    /// How long to wait for a browser or device login.
+    pub login_timeout: Duration,
+    /// `--save-refresh-token PATH`.
+    pub save_refresh_token: Option<PathBuf>,
+    /// Timeout of each token endpoint request.
+    pub request_timeout: Duration,
+    /// `--mock`: the mock's URL. Its consent page is approved without a browser, and its
+    /// tokens stay out of the cache (its port changes with every run).
+    pub mock_url: Option<String>,
+}

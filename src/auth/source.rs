@@ -1,0 +1,484 @@
+//! [`TokenSource`]: the tokens of one run. From memory, the cache file, a refresh, or the
+//! grant itself, in that order; one login per set of parameters.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use reqwest::Client;
+
+use super::cache::{self, Cache, CacheKey, Entry, Locked};
+use super::{
+    AuthError, AuthOptions, EXPIRY_SKEW_SECS, Grant, Notice, OAuth2Params, TokenResponse, Ui,
+    browser, oauth2,
+};
+use crate::secrets::Masker;
+
+/// An access token ready for a request.
+#[derive(Clone)]
+pub struct Issued {
+    /// The Authorization header value.
+    pub header: String,
+    /// Whether it came from the cache file (a 401 then triggers one refresh).
+    pub from_cache: bool,
+}
+
+enum Memo {
+    Token { entry: Entry, from_cache: bool },
+    Failed(AuthError),
+}
+
+/// Tokens of one run: one login per set of parameters, shared by every request.
+pub struct TokenSource {
+    client: Client,
+    options: AuthOptions,
+    ui: Arc<dyn Ui>,
+    masker: Arc<Masker>,
+    memo: tokio::sync::Mutex<HashMap<CacheKey, Memo>>,
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+fn fresh(entry: &Entry) -> bool {
+    entry
+        .expires_at
+        .is_none_or(|at| now() + EXPIRY_SKEW_SECS < at)
+}
+
+fn header(entry: &Entry) -> String {
+    let kind = if entry.token_type.eq_ignore_ascii_case("bearer") {
+        "Bearer"
+    } else {
+        entry.token_type.as_str()
+    };
+    format!("{kind} {}", entry.access_token)
+}
+
+impl TokenSource {
+    /// A token source for a run.
+    pub fn new(
+        client: Client,
+        options: AuthOptions,
+        ui: Arc<dyn Ui>,
+        masker: Arc<Masker>,
+    ) -> TokenSource {
+        TokenSource {
+            client,
+            options,
+            ui,
+            masker,
+            memo: tokio::sync::Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// A valid access token: from this run, the cache, a refresh, or the grant itself.
+    /// A failure is remembered, so later requests fail at once instead of asking again.
+    pub async fn access_token(&self, params: &OAuth2Params) -> Result<Issued, AuthError> {
+        oauth2::mask_client(params, &self.masker);
+        let key = params.key();
+        let mut memo = self.memo.lock().await;
+        match memo.get(&key) {
+            Some(Memo::Failed(e)) => return Err(e.clone()),
+            Some(Memo::Token { entry, from_cache }) if fresh(entry) => {
+                return Ok(Issued {
+                    header: header(entry),
+                    from_cache: *from_cache,
+                });
+            }
+            _ => {}
+        }
+        let known = match memo.get(&key) {
+            Some(Memo::Token { entry, .. }) => Some(entry.clone()),
+            _ => None,
+        };
+        match self.obtain(params, &key, known, false).await {
+            Ok((entry, from_cache)) => {
+                let issued = Issued {
+                    header: header(&entry),
+                    from_cache,
+                };
+                memo.insert(key, Memo::Token { entry, from_cache });
+                Ok(issued)
+            }
+            Err(e) => {
+                memo.insert(key, Memo::Failed(e.clone()));
+                Err(e)
+            }
+        }
+    }
+
+    /// After a 401 to `stale` (an Authorization value): a new token, by the refresh token
+    /// when there is one. Another request may have refreshed already; then that token.
+    pub async fn refresh_after_401(
+        &self,
+        params: &OAuth2Params,
+        stale: &str,
+    ) -> Result<Issued, AuthError> {
+        let key = params.key();
+        let mut memo = self.memo.lock().await;
+        let entry = match memo.get(&key) {
+            Some(Memo::Token { entry, .. }) if header(entry) != stale => {
+                return Ok(Issued {
+                    header: header(entry),
+                    from_cache: false,
+                });
+            }
+            Some(Memo::Token { entry, .. }) => entry.clone(),
+            _ => return Err(AuthError::Protocol("no token to refresh".into())),
+        };
+        let result = match &entry.refresh_token {
+            Some(rt) => {
+                let locked = self.lock(params).await;
+                let mut entries = self.load(locked.as_ref());
+                // A concurrent run may have rotated the refresh token meanwhile.
+                let rt = cache::find(&entries, &key)
+                    .and_then(|e| e.refresh_token.clone())
+                    .unwrap_or_else(|| rt.clone());
+                match oauth2::refresh(&self.http(), params, &rt).await {
+                    Ok(t) => {
+                        let fresh_entry = self.entry(&key, t, Some(rt));
+                        self.persist(locked.as_ref(), &mut entries, &fresh_entry)?;
+                        Ok(fresh_entry)
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            None if !params.grant.is_interactive() => self
+                .obtain(params, &key, None, true)
+                .await
+                .map(|(e, _)| e),
+            None => Err(AuthError::Protocol(
+                "the server refused the cached access token (HTTP 401) and there is no refresh token; log in again with `runner auth login`".into(),
+            )),
+        };
+        match result {
+            Ok(entry) => {
+                let issued = Issued {
+                    header: header(&entry),
+                    from_cache: false,
+                };
+                memo.insert(
+                    key,
+                    Memo::Token {
+                        entry,
+                        from_cache: false,
+                    },
+                );
+                Ok(issued)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `runner auth login`: runs the grant itself, whatever the cache holds, and caches it.
+    pub async fn login(&self, params: &OAuth2Params) -> Result<(), AuthError> {
+        oauth2::mask_client(params, &self.masker);
+        let key = params.key();
+        let (entry, _) = self.obtain(params, &key, None, true).await?;
+        self.memo.lock().await.insert(
+            key,
+            Memo::Token {
+                entry,
+                from_cache: false,
+            },
+        );
+        Ok(())
+    }
+
+    /// The refresh token known for these parameters, after making sure a token exists.
+    pub async fn refresh_token(&self, params: &OAuth2Params) -> Result<Option<String>, AuthError> {
+        self.access_token(params).await?;
+        let memo = self.memo.lock().await;
+        Ok(match memo.get(&params.key()) {
+            Some(Memo::Token { entry, .. }) => entry.refresh_token.clone(),
+            _ => None,
+        })
+    }
+
+    /// `runner auth logout`: removes the cached entry, after revoking its tokens at the
+    /// `revocation_url` when there is one; returns whether there was an entry.
+    pub async fn logout(&self, params: &OAuth2Params) -> Result<bool, AuthError> {
+        oauth2::mask_client(params, &self.masker);
+        let key = params.key();
+        let Some(locked) = self.lock_cache(params).await? else {
+            return Ok(false);
+        };
+        let mut entries = self.load(Some(&locked));
+        let Some(entry) = cache::find(&entries, &key).cloned() else {
+            return Ok(false);
+        };
+        if let Some(url) = &params.revocation_url {
+            let mut tokens = vec![(entry.access_token.as_str(), "access_token")];
+            if let Some(rt) = &entry.refresh_token {
+                tokens.insert(0, (rt.as_str(), "refresh_token"));
+            }
+            for (token, hint) in tokens {
+                if let Err(e) = oauth2::revoke(&self.http(), params, url, token, hint).await {
+                    self.ui.notice(Notice::Warning(format!(
+                        "could not revoke the {} ({e}); it is forgotten here all the same",
+                        hint.replace('_', " ")
+                    )));
+                }
+            }
+        }
+        entries.retain(|e| e.key != key);
+        locked.store(&entries).map_err(AuthError::Cache)?;
+        Ok(true)
+    }
+
+    fn http(&self) -> oauth2::Http<'_> {
+        oauth2::Http {
+            client: &self.client,
+            timeout: self.options.request_timeout,
+        }
+    }
+
+    fn is_mock(&self, url: Option<&str>) -> bool {
+        match (&self.options.mock_url, url) {
+            (Some(mock), Some(url)) => {
+                url == mock
+                    || url
+                        .strip_prefix(mock.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+            }
+            _ => false,
+        }
+    }
+
+    /// The locked cache for these parameters; `None` without a cache. A cache that cannot
+    /// be used is a warning: the run goes on without it.
+    async fn lock(&self, params: &OAuth2Params) -> Option<Locked> {
+        match self.lock_cache(params).await {
+            Ok(l) => l,
+            Err(e) => {
+                self.ui.notice(Notice::Warning(format!(
+                    "{e}; going on without the token cache"
+                )));
+                None
+            }
+        }
+    }
+
+    async fn lock_cache(&self, params: &OAuth2Params) -> Result<Option<Locked>, AuthError> {
+        match &self.options.cache {
+            Some(path) if !self.is_mock(Some(&params.token_url)) => Cache::new(path.clone())
+                .lock()
+                .await
+                .map(Some)
+                .map_err(AuthError::Cache),
+            _ => Ok(None),
+        }
+    }
+
+    fn load(&self, locked: Option<&Locked>) -> Vec<Entry> {
+        let Some(locked) = locked else {
+            return Vec::new();
+        };
+        let (entries, warning) = locked.load();
+        if let Some(w) = warning {
+            self.ui.notice(Notice::Warning(w));
+        }
+        for e in &entries {
+            self.mask_entry(e);
+        }
+        entries
+    }
+
+    fn mask_entry(&self, entry: &Entry) {
+        self.masker.add(&entry.access_token);
+        if let Some(rt) = &entry.refresh_token {
+            self.masker.add(rt);
+        }
+    }
+
+    /// Cache, refresh, then the grant. `force` skips the cache and the refresh.
+    async fn obtain(
+        &self,
+        params: &OAuth2Params,
+        key: &CacheKey,
+        known: Option<Entry>,
+        force: bool,
+    ) -> Result<(Entry, bool), AuthError> {
+        let locked = self.lock(params).await;
+        let mut entries = self.load(locked.as_ref());
+        let cached = cache::find(&entries, key).cloned().or(known);
+        if let Some(e) = cached.filter(|_| !force) {
+            self.mask_entry(&e);
+            if fresh(&e) {
+                self.save_refresh_token(&e)?;
+                return Ok((e, true));
+            }
+            if let Some(rt) = &e.refresh_token {
+                match oauth2::refresh(&self.http(), params, rt).await {
+                    Ok(t) => {
+                        let entry = self.entry(key, t, Some(rt.clone()));
+                        self.persist(locked.as_ref(), &mut entries, &entry)?;
+                        return Ok((entry, false));
+                    }
+                    Err(err @ AuthError::Server { .. }) => {
+                        self.ui.notice(Notice::Warning(format!(
+                            "the cached refresh token no longer works ({err}); obtaining a new token"
+                        )));
+                    }
+                    Err(err) => return Err(err),
+                }
+            }
+        }
+        // Nobody to ask: fail now rather than wait for a login that cannot happen.
+        if params.grant == Grant::AuthorizationCode
+            && !self.is_mock(params.auth_url.as_deref())
+            && let Some(why) = browser::cannot_interact(params, self.ui.as_ref())
+        {
+            return Err(AuthError::Interaction(format!(
+                "the authorization_code grant needs a browser login, but {why}. \
+                 Log in once with `runner auth login <COLLECTION> -e <ENV>` to fill the token cache, \
+                 or use `grant: refresh_token` with a refresh token from a CI secret (`runner auth token --refresh-token` prints one)"
+            )));
+        }
+        // A person may take minutes: do not keep other runs waiting on the lock meanwhile.
+        let locked = if params.grant.is_interactive() {
+            drop(locked);
+            None
+        } else {
+            locked
+        };
+        let supplied = params
+            .refresh_token
+            .as_ref()
+            .map(|s| s.expose().to_string());
+        let t = self.grant(params).await?;
+        let spent = params.grant == Grant::RefreshToken
+            && t.refresh_token.is_some()
+            && t.refresh_token != supplied;
+        let entry = self.entry(
+            key,
+            t,
+            supplied.filter(|_| params.grant == Grant::RefreshToken),
+        );
+        let (locked, mut entries) = match locked {
+            Some(l) => (Some(l), entries),
+            None => {
+                let l = self.lock(params).await;
+                let e = self.load(l.as_ref());
+                (l, e)
+            }
+        };
+        self.persist(locked.as_ref(), &mut entries, &entry)?;
+        if spent {
+            let kept = match (&self.options.save_refresh_token, &self.options.cache) {
+                (Some(p), _) => format!("the new one was written to {}", p.display()),
+                (None, Some(_)) => "the new one is in the token cache; use --save-refresh-token PATH to store it back".into(),
+                (None, None) => "use --save-refresh-token PATH to keep the new one".into(),
+            };
+            self.ui.notice(Notice::Warning(format!(
+                "the server rotated the refresh token: the one supplied is spent; {kept}"
+            )));
+        }
+        Ok((entry, false))
+    }
+
+    async fn grant(&self, params: &OAuth2Params) -> Result<TokenResponse, AuthError> {
+        match params.grant {
+            Grant::ClientCredentials => oauth2::client_credentials(&self.http(), params).await,
+            Grant::Password => oauth2::password(&self.http(), params).await,
+            Grant::RefreshToken => {
+                let rt = params.refresh_token.as_ref().ok_or_else(|| {
+                    AuthError::Config(
+                        "the refresh_token grant needs `refresh_token` (for example \"{{ env.REFRESH_TOKEN }}\")".into(),
+                    )
+                })?;
+                oauth2::refresh(&self.http(), params, rt.expose()).await
+            }
+            Grant::DeviceCode => {
+                oauth2::device_code(
+                    &self.http(),
+                    params,
+                    self.ui.as_ref(),
+                    self.options.login_timeout,
+                )
+                .await
+            }
+            Grant::AuthorizationCode => {
+                let done = browser::authorize(
+                    &self.client,
+                    params,
+                    self.ui.as_ref(),
+                    self.options.login_timeout,
+                    self.is_mock(params.auth_url.as_deref()),
+                )
+                .await?;
+                oauth2::exchange_code(
+                    &self.http(),
+                    params,
+                    &done.code,
+                    &done.redirect_uri,
+                    done.verifier.as_deref(),
+                )
+                .await
+            }
+        }
+    }
+
+    fn entry(&self, key: &CacheKey, t: TokenResponse, old_refresh: Option<String>) -> Entry {
+        let entry = Entry {
+            key: key.clone(),
+            access_token: t.access_token,
+            token_type: t.token_type,
+            expires_at: t.expires_in.map(|s| now() + s as i64),
+            refresh_token: t.refresh_token.or(old_refresh),
+            updated_at: now(),
+        };
+        self.mask_entry(&entry);
+        entry
+    }
+
+    fn persist(
+        &self,
+        locked: Option<&Locked>,
+        entries: &mut Vec<Entry>,
+        entry: &Entry,
+    ) -> Result<(), AuthError> {
+        if let Some(locked) = locked {
+            cache::upsert(entries, entry.clone());
+            if let Err(e) = locked.store(entries) {
+                self.ui.notice(Notice::Warning(e));
+            }
+        }
+        self.save_refresh_token(entry)
+    }
+
+    fn save_refresh_token(&self, entry: &Entry) -> Result<(), AuthError> {
+        let (Some(path), Some(rt)) = (&self.options.save_refresh_token, &entry.refresh_token)
+        else {
+            return Ok(());
+        };
+        write_private(path, rt).map_err(|e| {
+            AuthError::Cache(format!(
+                "cannot write --save-refresh-token {}: {e}",
+                path.display()
+            ))
+        })
+    }
+}
+
+/// Writes `text` to `path` with mode 0600, atomically.
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".tmp{}", std::process::id()));
+    let tmp = PathBuf::from(tmp);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(&tmp)?;
+    f.write_all(text.as_bytes())?;
+    f.write_all(b"\n")?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, path)
+}

@@ -1,0 +1,84 @@
+//! The terminal side of logging in: URLs, device codes and warnings go to stderr (stdout
+//! stays for results and `runner auth token`), and pasted redirect URLs come from stdin.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::Arc;
+
+use indicatif::ProgressBar;
+
+use crate::auth::{Notice, Ui};
+use crate::secrets::Masker;
+
+/// [`Ui`] on stderr and stdin.
+pub struct TerminalUi {
+    masker: Arc<Masker>,
+    bar: Option<ProgressBar>,
+}
+
+impl TerminalUi {
+    /// Warnings pass through `masker`; a progress `bar` is hidden while writing or reading.
+    pub fn new(masker: Arc<Masker>, bar: Option<ProgressBar>) -> TerminalUi {
+        TerminalUi { masker, bar }
+    }
+
+    fn suspended<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.bar {
+            Some(bar) => bar.suspend(f),
+            None => f(),
+        }
+    }
+}
+
+impl Ui for TerminalUi {
+    fn notice(&self, notice: Notice) {
+        let text = match notice {
+            Notice::OpenBrowser { url } => {
+                format!("Log in with your browser. If it does not open, visit this URL:\n  {url}\n")
+            }
+            Notice::MockConsent { url } => {
+                format!(
+                    "Logging in at the mock's consent page (approved automatically):\n  {url}\n"
+                )
+            }
+            Notice::PasteRedirect { url } => format!(
+                "Open this URL in a browser and log in:\n  {url}\nThen paste the URL you were redirected to (or just the code) and press Enter:\n"
+            ),
+            Notice::DeviceCode {
+                verification_uri,
+                user_code,
+                complete,
+            } => {
+                let mut t =
+                    format!("To log in, visit {verification_uri} and enter the code {user_code}\n");
+                if let Some(c) = complete {
+                    t.push_str(&format!("  or open {c}\n"));
+                }
+                t
+            }
+            Notice::Warning(w) => format!("warning: {}\n", self.masker.mask(&w)),
+        };
+        self.suspended(|| {
+            let mut err = std::io::stderr().lock();
+            let _ = err.write_all(text.as_bytes());
+            let _ = err.flush();
+        });
+    }
+
+    fn read_line(&self) -> Option<String> {
+        let stdin = std::io::stdin();
+        if !stdin.is_terminal() {
+            return None;
+        }
+        self.suspended(|| {
+            let mut line = String::new();
+            match stdin.lock().read_line(&mut line) {
+                Ok(n) if n > 0 => Some(line),
+                _ => None,
+            }
+        })
+    }
+
+    fn is_terminal(&self) -> bool {
+        std::io::stdin().is_terminal()
+    }
+}
