@@ -16,11 +16,23 @@ fn every_shipped_collection_validates_with_the_local_environment() {
     for c in collections {
         let out = runner()
             .current_dir(&root)
-            .args(["validate", c.to_str().expect("utf-8"), "-e", "local", "--mock"])
+            .args([
+                "validate",
+                c.to_str().expect("utf-8"),
+                "-e",
+                "local",
+                "--mock",
+            ])
             .output()
             .expect("run");
         let stdout = String::from_utf8_lossy(&out.stdout);
-        assert_eq!(out.status.code(), Some(0), "{}: {stdout}{}", c.display(), String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}: {stdout}{}",
+            c.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(stdout.starts_with("ok "), "{stdout}");
     }
 }
@@ -57,16 +69,42 @@ fn every_shipped_environment_loads() {
 fn the_main_job_passes_offline_with_the_mock() {
     let out = runner()
         .current_dir(repo_root())
-        .args(["run", "collections/connections.yaml", "-e", "local", "--mock"])
+        .args([
+            "run",
+            "collections/connections.yaml",
+            "-e",
+            "local",
+            "--mock",
+        ])
         .output()
         .expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("PASS  List connections  GET 200"), "{stdout}");
-    assert!(stdout.contains("PASS  Get a connection  GET 200"), "{stdout}");
-    assert!(stdout.contains("PASS  Admin/Test a connection  POST 200"), "{stdout}");
-    assert!(stdout.contains("Requests:   3 passed, 0 failed, 0 errors, 0 skipped (3 total)"), "{stdout}");
-    assert!(stdout.contains("Assertions: 15 passed, 0 failed (15 total)"), "{stdout}");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("PASS  List connections  GET 200"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("PASS  Get a connection  GET 200"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("PASS  Admin/Test a connection  POST 200"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Requests:   3 passed, 0 failed, 0 errors, 0 skipped (3 total)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Assertions: 15 passed, 0 failed (15 total)"),
+        "{stdout}"
+    );
     // Each request went through the runtime → design-time redirect.
     assert_eq!(stdout.matches("1 redirect)").count(), 3, "{stdout}");
     // The bearer token never shows.
@@ -89,6 +127,12 @@ fn prod_without_its_environment_variables_is_invalid_input_naming_them() {
         .expect("run");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("variable `runtime_url`: undefined variable `env.OIC_RUNTIME_HOST`"), "{stderr}");
-    assert!(stderr.contains("set the environment variable OIC_RUNTIME_HOST"), "{stderr}");
+    assert!(
+        stderr.contains("variable `runtime_url`: undefined variable `env.OIC_RUNTIME_HOST`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("set the environment variable OIC_RUNTIME_HOST"),
+        "{stderr}"
+    );
 }

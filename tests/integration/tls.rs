@@ -6,7 +6,9 @@ use axum::routing::get;
 use crate::support::{TestServer, Workspace, repo_root};
 
 fn collection(url: &str) -> String {
-    format!("name: tls\nrequests:\n  - name: hello\n    url: {url}/hello\n    expect:\n      status: 200\n      body: hi\n")
+    format!(
+        "name: tls\nrequests:\n  - name: hello\n    url: {url}/hello\n    expect:\n      status: 200\n      body: hi\n"
+    )
 }
 
 #[test]
@@ -22,6 +24,12 @@ fn https_with_cacert_insecure_and_untrusted() {
     ws.run(&["run", "c.yaml", "--insecure"]).assert_code(0);
 
     let out = ws.run(&["run", "c.yaml"]);
-    out.assert_code(3).assert_contains("ERROR hello").assert_contains("TLS error");
-    assert_eq!(server.hits(), 2, "the untrusted handshake never reaches the handler");
+    out.assert_code(3)
+        .assert_contains("ERROR hello")
+        .assert_contains("TLS error");
+    assert_eq!(
+        server.hits(),
+        2,
+        "the untrusted handshake never reaches the handler"
+    );
 }

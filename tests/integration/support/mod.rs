@@ -12,7 +12,6 @@ use assert_cmd::Command;
 
 pub use server::{Recorded, TestServer};
 
-
 /// A temporary folder to write collections into and run the binary in.
 pub struct Workspace {
     dir: tempfile::TempDir,
@@ -57,7 +56,9 @@ impl Workspace {
 /// The runner binary with a predictable environment.
 pub fn runner() -> Command {
     let mut cmd = Command::cargo_bin("runner").expect("runner binary");
-    cmd.env("NO_COLOR", "1").env_remove("CI").env_remove("RUST_LOG");
+    cmd.env("NO_COLOR", "1")
+        .env_remove("CI")
+        .env_remove("RUST_LOG");
     cmd
 }
 
@@ -91,21 +92,35 @@ impl Output {
     /// Asserts the exit code, showing the output when it differs.
     #[track_caller]
     pub fn assert_code(&self, code: i32) -> &Output {
-        assert_eq!(self.code, code, "exit code\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     /// Asserts that stdout or stderr contains `text`.
     #[track_caller]
     pub fn assert_contains(&self, text: &str) -> &Output {
-        assert!(self.all().contains(text), "expected output to contain {text:?}\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        assert!(
+            self.all().contains(text),
+            "expected output to contain {text:?}\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
         self
     }
 
     /// Asserts that neither stdout nor stderr contains `text`.
     #[track_caller]
     pub fn assert_not_contains(&self, text: &str) -> &Output {
-        assert!(!self.all().contains(text), "output must not contain {text:?}\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        assert!(
+            !self.all().contains(text),
+            "output must not contain {text:?}\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
         self
     }
 }

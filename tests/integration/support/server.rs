@@ -93,7 +93,8 @@ impl TestServer {
                             .await;
                     }
                     Some((certs, key)) => {
-                        let tls_listener = super::server_tls::TlsListener::new(listener, &certs, &key);
+                        let tls_listener =
+                            super::server_tls::TlsListener::new(listener, &certs, &key);
                         let _ = axum::serve(tls_listener, app)
                             .with_graceful_shutdown(async {
                                 let _ = rx.await;
@@ -151,7 +152,9 @@ impl Drop for TestServer {
 
 async fn record(log: Arc<Mutex<Vec<Recorded>>>, req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, 64 * 1024 * 1024).await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(body, 64 * 1024 * 1024)
+        .await
+        .unwrap_or_default();
     let host = parts
         .headers
         .get("host")
@@ -164,5 +167,6 @@ async fn record(log: Arc<Mutex<Vec<Recorded>>>, req: Request, next: Next) -> Res
         headers: parts.headers.clone(),
         body: bytes.clone(),
     });
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
