@@ -2,7 +2,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-#[tokio::main]
+// One thread: the work is network-bound, and with the connection's task on the same thread
+// a response needs no hand-off between threads, and a kept-alive connection is back in the
+// pool before the next request looks for one (no stray second connection).
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let args = runner::cli::Args::parse();
     let status = runner::run(args).await;

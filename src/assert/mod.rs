@@ -3,8 +3,9 @@
 
 mod diff;
 mod predicate;
+mod scan;
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::time::Duration;
 
 use reqwest::header::HeaderMap;
@@ -37,8 +38,12 @@ impl AssertOutcome {
     }
 }
 
+/// Singular JSONPath queries a view answers by scanning the body before it parses the
+/// document: a scan costs a fraction of a parse, which later queries share.
+const SCANS_BEFORE_PARSE: u8 = 3;
+
 /// The parts of the final response that assertions read. The body is parsed as JSON at
-/// most once.
+/// most once; singular queries (`$.items[0].id`) first only scan it.
 pub struct ResponseView<'a> {
     /// Status code.
     pub status: u16,
@@ -49,6 +54,7 @@ pub struct ResponseView<'a> {
     /// Total time, redirects included.
     pub duration: Duration,
     json: OnceCell<Result<Value, String>>,
+    scans: Cell<u8>,
 }
 
 impl<'a> ResponseView<'a> {
@@ -60,6 +66,7 @@ impl<'a> ResponseView<'a> {
             body,
             duration,
             json: OnceCell::new(),
+            scans: Cell::new(0),
         }
     }
 
@@ -91,6 +98,18 @@ impl<'a> ResponseView<'a> {
     }
 
     fn query(&self, path: &JsonPathDef) -> Result<Option<Value>, String> {
+        if self.json.get().is_none()
+            && self.scans.get() < SCANS_BEFORE_PARSE
+            && let Some(steps) = scan::steps(&path.query)
+        {
+            self.scans.set(self.scans.get() + 1);
+            // A body the scan rejects is parsed below, for the same error as ever.
+            if let Ok(text) = std::str::from_utf8(self.body)
+                && let Ok(found) = scan::find(text, &steps)
+            {
+                return Ok(found);
+            }
+        }
         let doc = self.json().map_err(str::to_string)?;
         let nodes = jsonpath_rust::query::js_path_process(&path.query, doc)
             .map_err(|e| format!("JSONPath {} failed: {e}", path.src))?;
@@ -212,6 +231,36 @@ mod tests {
     }
 
     #[test]
+    fn scanned_and_parsed_answers_agree() {
+        let headers = HeaderMap::new();
+        let body = br#"{"items":[{"id":1,"s":"OK"},{"id":2,"s":"FAILED"}],"n":2}"#;
+        let view = ResponseView::new(200, &headers, body, Duration::ZERO);
+        // More singular queries than the view scans, then one that needs the parse.
+        let paths = [
+            "$.n",
+            "$.items[1].s",
+            "$.nope",
+            "$.items[0]",
+            "$.items[1].id",
+            "$.items[*].id",
+            "$.n",
+        ];
+        let answers: Vec<_> = paths.iter().map(|p| view.query(&path(p))).collect();
+        assert_eq!(
+            answers,
+            vec![
+                Ok(Some(json!(2))),
+                Ok(Some(json!("FAILED"))),
+                Ok(None),
+                Ok(Some(json!({"id": 1, "s": "OK"}))),
+                Ok(Some(json!(2))),
+                Ok(Some(json!([1, 2]))),
+                Ok(Some(json!(2))),
+            ]
+        );
+    }
+
+    #[test]
     fn non_json_body_fails_json_assertions() {
         let headers = HeaderMap::new();
         let view = ResponseView::new(200, &headers, b"<html>", Duration::ZERO);
@@ -226,6 +275,15 @@ mod tests {
             out[0].check.actual.starts_with("the body is not JSON"),
             "{}",
             out[0].check.actual
+        );
+        // Invalid UTF-8 in a string the query does not select.
+        let body = b"{\"a\":1,\"b\":\"\xff\"}";
+        let view = ResponseView::new(200, &headers, body, Duration::ZERO);
+        let out = eval(&def, &view, &id);
+        assert!(!out[0].check.passed);
+        assert_eq!(
+            out[0].check.actual,
+            "the body is not JSON (invalid unicode code point at line 1 column 13)"
         );
     }
 

@@ -3,8 +3,9 @@
 use std::error::Error as _;
 use std::time::Instant;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use reqwest::Client;
+use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::multipart::{Form, Part as ReqwestPart};
 
 use super::redirect::{headers_for_hop, is_redirect, location, next_method};
@@ -16,7 +17,8 @@ use super::{
 /// Sends `req`, following redirects as its policy says. Returns every hop that completed
 /// and, when the request could not finish, why.
 pub async fn execute(client: &Client, req: PreparedRequest) -> (Vec<Exchange>, Option<HttpError>) {
-    let mut exchanges = Vec::new();
+    // Most requests are not redirected; results keep this vector.
+    let mut exchanges = Vec::with_capacity(1);
     let PreparedRequest {
         mut method,
         mut url,
@@ -64,8 +66,8 @@ pub async fn execute(client: &Client, req: PreparedRequest) -> (Vec<Exchange>, O
         let headers_at = start.elapsed();
         let status = response.status();
         let version = response.version();
-        let response_headers = response.headers().clone();
-        let bytes = match response.bytes().await {
+        let response_headers = own_headers(response.headers());
+        let bytes = match read_body(response).await {
             Ok(b) => b,
             Err(e) => return (exchanges, Some(classify(&e, timeout))),
         };
@@ -106,6 +108,35 @@ pub async fn execute(client: &Client, req: PreparedRequest) -> (Vec<Exchange>, O
         method = next_method;
         url = next;
     }
+}
+
+/// A copy of response headers in memory of their own: parsed values are slices of the
+/// connection's read buffer, which a kept result would otherwise keep alive.
+fn own_headers(headers: &HeaderMap) -> HeaderMap {
+    let mut out = HeaderMap::with_capacity(headers.len());
+    for (name, value) in headers {
+        let mut copy = HeaderValue::from_bytes(value.as_bytes()).unwrap_or_else(|_| value.clone());
+        copy.set_sensitive(value.is_sensitive());
+        out.append(name.clone(), copy);
+    }
+    out
+}
+
+/// Reads the whole body into a buffer of exactly its size. Results keep every body, and a
+/// body that arrived in one read would otherwise be a slice that keeps the connection's
+/// whole read buffer alive.
+async fn read_body(mut response: reqwest::Response) -> Result<Bytes, reqwest::Error> {
+    let mut chunks = Vec::new();
+    let mut len = 0;
+    while let Some(chunk) = response.chunk().await? {
+        len += chunk.len();
+        chunks.push(chunk);
+    }
+    let mut body = BytesMut::with_capacity(len);
+    for chunk in chunks {
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 fn multipart(parts: &[super::Part]) -> (Form, String) {
