@@ -22,7 +22,7 @@ pub struct HtmlWriter {
     path: PathBuf,
     iterations: usize,
     sections: String,
-    bars: Vec<(String, f64, Outcome)>,
+    bars: Vec<(String, f64, Outcome, bool)>,
     bars_left_out: usize,
 }
 
@@ -85,15 +85,16 @@ fn request_html(out: &mut String, r: &RequestReport) {
     let failing = matches!(r.status, Outcome::Failed | Outcome::Errored);
     let _ = write!(
         out,
-        "<details class=\"req {}\"{}><summary><span class=\"badge {}\">{}</span> <b>{}</b> <span class=\"dim\">{} {} · {} ms</span></summary>",
+        "<details class=\"req {}\"{}><summary><span class=\"badge {}\">{}</span> <b>{}</b> <span class=\"dim\">{}</span></summary>",
         class(r.status),
         if failing { " open" } else { "" },
         class(r.status),
         class(r.status).to_uppercase(),
         esc(&r.path),
-        esc(&r.method),
-        r.response_status.map(|s| s.to_string()).unwrap_or_default(),
-        r.duration_ms
+        match r.response_status {
+            Some(code) => format!("{} {code} · {} ms", esc(&r.method), r.duration_ms),
+            None => esc(&r.method),
+        }
     );
     if let Some(why) = &r.skipped {
         let _ = write!(out, "<p class=\"dim\">skipped: {}</p>", esc(why));
@@ -151,16 +152,19 @@ fn request_html(out: &mut String, r: &RequestReport) {
         if let Some(note) = &h.redirect_note {
             let _ = write!(out, "<div class=\"note\">{}</div>", esc(note));
         }
-        out.push_str("<pre>");
+        let mut sent = String::new();
         for (k, v) in &h.request_headers {
-            let _ = writeln!(out, "&gt; {}: {}", esc(k), esc(v));
+            let _ = writeln!(sent, "{}: {}", esc(k), esc(v));
         }
         if let Some(b) = &h.request_body {
-            let _ = writeln!(out, "\n{}", esc(b));
+            let _ = writeln!(sent, "\n{}", esc(b));
         }
-        out.push_str("</pre><pre>");
+        if !sent.is_empty() {
+            let _ = write!(out, "<div class=\"lbl\">request</div><pre>{sent}</pre>");
+        }
+        out.push_str("<div class=\"lbl\">response</div><pre>");
         for (k, v) in &h.response_headers {
-            let _ = writeln!(out, "&lt; {}: {}", esc(k), esc(v));
+            let _ = writeln!(out, "{}: {}", esc(k), esc(v));
         }
         if let Some(b) = &h.response_body {
             let _ = writeln!(out, "\n{}", esc(b));
@@ -170,21 +174,30 @@ fn request_html(out: &mut String, r: &RequestReport) {
     out.push_str("</details>\n");
 }
 
-fn chart(bars: &[(String, f64, Outcome)], left_out: usize) -> String {
+fn chart(bars: &[(String, f64, Outcome, bool)], left_out: usize) -> String {
     const ROW: usize = 16;
     const LABEL: f64 = 320.0;
     const WIDTH: f64 = 1000.0;
-    let max = bars.iter().map(|b| b.1).fold(0.0_f64, f64::max).max(1.0);
+    let max = bars.iter().map(|b| b.1).fold(0.0_f64, f64::max).max(1e-6);
     let height = bars.len() * ROW + 8;
     let mut out = format!(
         "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" role=\"img\" aria-label=\"request timings\">"
     );
-    for (i, (label, ms, outcome)) in bars.iter().enumerate() {
+    for (i, (label, ms, outcome, sent)) in bars.iter().enumerate() {
         let y = i * ROW + 4;
-        let w = ((WIDTH - LABEL - 90.0) * ms / max).max(1.0);
+        let w = if *sent {
+            ((WIDTH - LABEL - 90.0) * ms / max).max(1.0)
+        } else {
+            0.0
+        };
+        let value = if *sent {
+            format!("{ms} ms")
+        } else {
+            "not sent".to_string()
+        };
         let _ = write!(
             out,
-            "<g class=\"bar {}\"><title>{} — {} ms</title><text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><rect x=\"{LABEL}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" rx=\"2\"/><text x=\"{:.1}\" y=\"{}\">{} ms</text></g>",
+            "<g class=\"bar {}\"><title>{} — {} ms</title><text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><rect x=\"{LABEL}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" rx=\"2\"/><text x=\"{:.1}\" y=\"{}\">{}</text></g>",
             class(*outcome),
             esc(label),
             ms,
@@ -194,7 +207,7 @@ fn chart(bars: &[(String, f64, Outcome)], left_out: usize) -> String {
             ROW - 4,
             LABEL + w + 4.0,
             y + 11,
-            ms
+            value
         );
     }
     out.push_str("</svg>");
@@ -234,11 +247,11 @@ summary{cursor:pointer}
 .path{font-family:ui-monospace,monospace;font-size:12px;margin-left:28px;color:#6e3a00}
 pre{background:#f6f8fa;border-radius:4px;padding:6px 8px;font-size:12px;overflow:auto;max-height:320px;white-space:pre-wrap;word-break:break-all;margin:4px 0}
 pre.diff{margin-left:24px}.diff .add{color:#1a7f37;background:#e6ffec}.diff .del{color:#c0262d;background:#ffebe9}
-.hop{margin:6px 0 6px 8px}.hoptitle{font-family:ui-monospace,monospace;font-size:12.5px}.note{color:#9a6700;font-size:12px}
+.hop{margin:6px 0 6px 8px}.lbl{font-size:11px;color:#6b7280;text-transform:uppercase;letter-spacing:.04em;margin-top:4px}.hoptitle{font-family:ui-monospace,monospace;font-size:12.5px}.note{color:#9a6700;font-size:12px}
 .chart text{font:11px ui-monospace,monospace;fill:#1d2330}
 .chart .passed rect{fill:#4ac26b}.chart .failed rect{fill:#e5534b}.chart .errored rect{fill:#a371f7}.chart .skipped rect{fill:#d4a72c}
 .filter{margin:8px 0;user-select:none}
-body:has(#only-failures:checked) details.req.passed,body:has(#only-failures:checked) details.req.skipped,body:has(#only-failures:checked) .iter.clean,body:has(#only-failures:checked) .chart .passed,body:has(#only-failures:checked) .chart .skipped{display:none}
+body:has(#only-failures:checked) details.req.passed,body:has(#only-failures:checked) details.req.skipped,body:has(#only-failures:checked) .iter.clean{display:none}
 ";
 
 impl ReportWriter for HtmlWriter {
@@ -271,7 +284,8 @@ impl ReportWriter for HtmlWriter {
                 } else {
                     r.path.clone()
                 };
-                self.bars.push((label, r.duration_ms, r.status));
+                self.bars
+                    .push((label, r.duration_ms, r.status, !r.hops.is_empty()));
             } else {
                 self.bars_left_out += 1;
             }
