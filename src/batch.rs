@@ -250,7 +250,7 @@ impl Batch<'_> {
                 heading: self
                     .terminal
                     .heading(collection, (self.iterations > 1).then_some(unit.iteration)),
-                buffer: (self.parallel > 1).then(|| Mutex::new(String::new())),
+                buffer: (self.parallel > 1).then(|| Mutex::new((String::new(), String::new()))),
             };
             let runner = Runner {
                 client: self.client,
@@ -290,26 +290,36 @@ async fn next_done(active: &mut Vec<UnitFuture<'_>>) -> Done {
 struct UnitListener<'a> {
     terminal: &'a TerminalReporter,
     heading: String,
-    buffer: Option<Mutex<String>>,
+    buffer: Option<Mutex<(String, String)>>,
 }
 
 impl UnitListener<'_> {
-    fn out(&self, text: &str) {
+    fn out(&self, text: &str, stderr: bool) {
         match &self.buffer {
             Some(buf) => {
                 if let Ok(mut b) = buf.lock() {
-                    b.push_str(text);
+                    if stderr {
+                        b.1.push_str(text)
+                    } else {
+                        b.0.push_str(text)
+                    }
                 }
             }
+            None if stderr => self.terminal.emit_err(text),
             None => self.terminal.emit(text),
         }
     }
 
+    /// Prints a parallel unit's `-v` exchanges, then its lines.
     fn flush(&self) {
         if let Some(buf) = &self.buffer
             && let Ok(mut b) = buf.lock()
         {
-            self.terminal.emit(&std::mem::take(&mut *b));
+            let (out, err) = std::mem::take(&mut *b);
+            if !err.is_empty() {
+                self.terminal.emit_err(&err);
+            }
+            self.terminal.emit(&out);
         }
     }
 }
@@ -319,7 +329,7 @@ impl Listener for UnitListener<'_> {
         if let Some(bar) = self.terminal.progress_bar() {
             bar.inc_length(count as u64);
         }
-        self.out(&self.heading);
+        self.out(&self.heading, false);
     }
 
     fn request_started(&self, r: &RequestDef) {
@@ -334,9 +344,9 @@ impl Listener for UnitListener<'_> {
         }
         let (line, verbose) = self.terminal.request_text(r);
         if let Some(v) = verbose {
-            self.terminal.emit_err(&v);
+            self.out(&v, true);
         }
-        self.out(&line);
+        self.out(&line, false);
     }
 }
 

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 
 use super::model::{IterationReport, Outcome, RequestReport, RunMeta, Totals};
-use super::writers::{ReportWriter, create};
+use super::writers::{PartFile, ReportWriter, create};
 
 /// Bars drawn in the timing chart at most; the rest are counted below it.
 const MAX_BARS: usize = 5000;
@@ -21,7 +21,7 @@ pub struct HtmlWriter {
     file: Option<File>,
     path: PathBuf,
     iterations: usize,
-    sections: String,
+    sections: Option<PartFile>,
     bars: Vec<(String, f64, Outcome, bool)>,
     bars_left_out: usize,
 }
@@ -33,7 +33,7 @@ impl HtmlWriter {
             file: Some(create(path)?),
             path: path.to_path_buf(),
             iterations,
-            sections: String::new(),
+            sections: Some(PartFile::create(path)?),
             bars: Vec::new(),
             bars_left_out: 0,
         })
@@ -261,8 +261,9 @@ impl ReportWriter for HtmlWriter {
             .iter()
             .all(|r| matches!(r.status, Outcome::Passed | Outcome::Skipped));
         let name = it.suite_name(self.iterations);
+        let mut section = String::new();
         let _ = write!(
-            self.sections,
+            section,
             "<section class=\"iter{}\"><h3>{} <span class=\"dim\">{} · {} ms</span></h3>",
             if clean { " clean" } else { "" },
             esc(&name),
@@ -271,13 +272,13 @@ impl ReportWriter for HtmlWriter {
         );
         if let Some(data) = &it.data {
             let _ = write!(
-                self.sections,
+                section,
                 "<div class=\"dim\">data: {}</div>",
                 esc(&serde_json::Value::Object(data.clone()).to_string())
             );
         }
         for r in &it.requests {
-            request_html(&mut self.sections, r);
+            request_html(&mut section, r);
             if self.bars.len() < MAX_BARS {
                 let label = if self.iterations > 1 {
                     format!("{} #{}", r.path, it.iteration)
@@ -290,12 +291,15 @@ impl ReportWriter for HtmlWriter {
                 self.bars_left_out += 1;
             }
         }
-        self.sections.push_str("</section>\n");
-        Ok(())
+        section.push_str("</section>\n");
+        match &mut self.sections {
+            Some(part) => part.write(&section),
+            None => Ok(()),
+        }
     }
 
     fn finish(&mut self, meta: &RunMeta, t: &Totals) -> anyhow::Result<()> {
-        let Some(file) = self.file.take() else {
+        let (Some(file), Some(sections)) = (self.file.take(), self.sections.take()) else {
             return Ok(());
         };
         let mut page = String::new();
@@ -331,11 +335,11 @@ impl ReportWriter for HtmlWriter {
         page.push_str("<h2>Timings</h2>");
         page.push_str(&chart(&self.bars, self.bars_left_out));
         page.push_str("<h2>Requests</h2>\n");
-        page.push_str(&self.sections);
-        page.push_str("</body></html>\n");
-        let mut file = file;
-        file.write_all(page.as_bytes())
-            .with_context(|| format!("cannot write report {}", self.path.display()))?;
-        Ok(())
+        let mut out = std::io::BufWriter::new(file);
+        out.write_all(page.as_bytes())?;
+        sections.copy_into(&mut out)?;
+        out.write_all(b"</body></html>\n")?;
+        out.flush()
+            .with_context(|| format!("cannot write report {}", self.path.display()))
     }
 }

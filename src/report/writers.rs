@@ -81,6 +81,42 @@ pub(super) fn create(path: &Path) -> anyhow::Result<File> {
     File::create(path).with_context(|| format!("cannot write report {}", path.display()))
 }
 
+/// Sections of a report kept in a file beside it (`PATH.part`) until the run ends, so
+/// that memory does not grow with the run; then copied into the report and removed.
+pub(super) struct PartFile {
+    path: PathBuf,
+    out: BufWriter<File>,
+}
+
+impl PartFile {
+    pub(super) fn create(report: &Path) -> anyhow::Result<PartFile> {
+        let mut name = report.as_os_str().to_os_string();
+        name.push(".part");
+        let path = PathBuf::from(name);
+        Ok(PartFile {
+            out: BufWriter::new(create(&path)?),
+            path,
+        })
+    }
+
+    pub(super) fn write(&mut self, text: &str) -> anyhow::Result<()> {
+        self.out
+            .write_all(text.as_bytes())
+            .with_context(|| format!("cannot write {}", self.path.display()))
+    }
+
+    /// Copies the sections into `out` and removes the part file.
+    pub(super) fn copy_into(mut self, out: &mut impl Write) -> anyhow::Result<()> {
+        self.out.flush()?;
+        let mut file = File::open(&self.path)
+            .with_context(|| format!("cannot read {}", self.path.display()))?;
+        std::io::copy(&mut file, out)?;
+        drop(file);
+        let _ = std::fs::remove_file(&self.path);
+        Ok(())
+    }
+}
+
 /// The JSON report, streamed: iterations are written as they arrive.
 pub struct JsonWriter {
     out: BufWriter<File>,
@@ -140,10 +176,11 @@ pub struct JsonReport {
 }
 
 /// JUnit XML: one testsuite per collection and iteration, one testcase per request.
+/// Each suite is serialized when its iteration arrives and kept in a part file.
 pub struct JunitWriter {
     file: Option<File>,
     path: PathBuf,
-    report: Report,
+    suites: Option<PartFile>,
     iterations: usize,
 }
 
@@ -152,10 +189,24 @@ impl JunitWriter {
         Ok(JunitWriter {
             file: Some(create(path)?),
             path: path.to_path_buf(),
-            report: Report::new("runner"),
+            suites: Some(PartFile::create(path)?),
             iterations,
         })
     }
+}
+
+/// The `<testsuite>` element of a one-suite document, as quick-junit indents it.
+fn suite_xml(suite: TestSuite) -> anyhow::Result<String> {
+    let mut report = Report::new("runner");
+    report.add_test_suite(suite);
+    let doc = report.to_string()?;
+    let start = doc
+        .find("    <testsuite ")
+        .ok_or_else(|| anyhow::anyhow!("unexpected JUnit serialization"))?;
+    let end = doc
+        .rfind("</testsuites>")
+        .ok_or_else(|| anyhow::anyhow!("unexpected JUnit serialization"))?;
+    Ok(doc[start..end].to_string())
 }
 
 fn duration(ms: f64) -> Duration {
@@ -279,23 +330,34 @@ impl ReportWriter for JunitWriter {
             }
             suite.add_test_case(case);
         }
-        self.report.add_test_suite(suite);
+        let xml = suite_xml(suite)?;
+        if let Some(part) = &mut self.suites {
+            part.write(&xml)?;
+        }
         Ok(())
     }
 
-    fn finish(&mut self, meta: &RunMeta, _totals: &Totals) -> anyhow::Result<()> {
-        self.report.set_time(duration(meta.duration_ms as f64));
-        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(&meta.started_at) {
-            self.report.set_timestamp(t);
-        }
-        if let Some(file) = self.file.take() {
-            let mut out = BufWriter::new(file);
-            self.report
-                .serialize(&mut out)
-                .with_context(|| format!("cannot write report {}", self.path.display()))?;
-            out.flush()?;
-        }
-        Ok(())
+    fn finish(&mut self, meta: &RunMeta, t: &Totals) -> anyhow::Result<()> {
+        let (Some(file), Some(part)) = (self.file.take(), self.suites.take()) else {
+            return Ok(());
+        };
+        let mut out = BufWriter::new(file);
+        let timestamp = chrono::DateTime::parse_from_rfc3339(&meta.started_at)
+            .map(|t| format!(" timestamp=\"{}\"", t.format("%Y-%m-%dT%H:%M:%S%.3f%:z")))
+            .unwrap_or_default();
+        write!(
+            out,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"runner\" tests=\"{}\" skipped=\"{}\" failures=\"{}\" errors=\"{}\"{timestamp} time=\"{:.3}\">\n",
+            t.requests,
+            t.skipped,
+            t.failed,
+            t.errored,
+            meta.duration_ms as f64 / 1000.0
+        )?;
+        part.copy_into(&mut out)?;
+        writeln!(out, "</testsuites>")?;
+        out.flush()
+            .with_context(|| format!("cannot write report {}", self.path.display()))
     }
 }
 

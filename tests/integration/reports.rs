@@ -285,6 +285,14 @@ fn every_reporter_describes_the_same_run() {
         assert!(!html.contains(external), "HTML refers outside: {external}");
     }
 
+    // Sections kept beside the reports during the run are gone.
+    let mut names: Vec<String> = std::fs::read_dir(ws.path().join("out"))
+        .expect("out")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    names.sort();
+    assert_eq!(names, ["junit.xml", "report.html", "report.json"]);
+
     // GitHub: an annotation at each failure's YAML position, and the job summary.
     out.assert_contains(
         "::error file=r.yaml,line=16,col=19,title=Folder/bad::status: expected 200, got 500\n",
