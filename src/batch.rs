@@ -356,8 +356,10 @@ pub fn with_data(mut settings: RunSettings) -> Result<(RunSettings, Vec<Row>), D
         Some(path) => crate::data::load_rows(path)?,
         None => Vec::new(),
     };
-    settings.load.iteration_names = crate::data::field_names(&rows);
-    settings.load.iteration_names.push("iteration".to_string());
+    settings
+        .load
+        .iteration_names
+        .extend(crate::data::field_names(&rows));
     Ok((settings, rows))
 }
 

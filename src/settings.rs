@@ -201,7 +201,7 @@ impl LoadSettings {
             vars,
             env_file,
             mock,
-            iteration_names: Vec::new(),
+            iteration_names: vec!["iteration".to_string()],
         })
     }
 

@@ -410,6 +410,14 @@ fn csv_rows_drive_iterations_and_n_repeats_the_passes() {
             "/user/cee?i=5"
         ]
     );
+    // `iteration` is defined for `validate` too; data fields are not known there.
+    ws.write(
+        "i.yaml",
+        "name: i\nrequests:\n  - name: x\n    url: \"http://127.0.0.1:1/{{ iteration }}\"\n",
+    );
+    ws.run(&["validate", "i.yaml"])
+        .assert_code(0)
+        .assert_contains("ok i.yaml (1 requests)");
     let report = read_json(&ws.path().join("r.json"));
     let its = report["iterations"].as_array().expect("iterations");
     assert_eq!(its.len(), 6);
