@@ -762,3 +762,48 @@ requests:
     let junit = quick_junit::Report::deserialize_from_str(&xml).expect("valid JUnit");
     assert_eq!(junit.tests, 2);
 }
+
+#[test]
+fn the_github_job_summary_lists_the_first_fifty_failures() {
+    let server = server();
+    let ws = Workspace::new();
+    ws.write(
+        "g.yaml",
+        "name: g\nrequests:\n  - name: created\n    url: \"{{ server }}/ok\"\n    expect:\n      status: 201\n",
+    );
+    let var = format!("server={}", server.url());
+    let summary = ws.path().join("summary.md");
+    let out = crate::support::Output::from(
+        ws.runner()
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .args([
+                "run",
+                "g.yaml",
+                "--var",
+                &var,
+                "-n",
+                "60",
+                "-j",
+                "3",
+                "--reporter",
+                "github",
+            ])
+            .output()
+            .expect("run"),
+    );
+    out.assert_code(1);
+    let annotations: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("::error "))
+        .collect();
+    assert_eq!(annotations.len(), 60);
+    assert_eq!(
+        annotations[59],
+        "::error file=g.yaml,line=6,col=15,title=created [iteration 59]::status: expected 201, got 200"
+    );
+    let md = std::fs::read_to_string(&summary).expect("summary");
+    assert_eq!(md.matches("| g | created [iteration ").count(), 50);
+    assert!(md.contains("| g | created [iteration 49] | status: expected 201, got 200 |"));
+    assert!(md.ends_with("\n10 more failures not listed.\n"), "{md}");
+}
