@@ -4,7 +4,6 @@
 use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::sync::Arc;
-use std::time::Instant;
 
 use minijinja::Value;
 
@@ -20,7 +19,7 @@ use crate::output::Styles;
 use crate::prompt::TerminalUi;
 use crate::report::TerminalReporter;
 use crate::runner::Renderer;
-use crate::runner::{RunOptions, RunResult, Runner, Selection, Status, check_requests};
+use crate::runner::{RunOptions, Selection, check_requests};
 use crate::secrets::Masker;
 use crate::settings::{LoadSettings, RunSettings, TokenSettings, color_enabled};
 use crate::template::{Engine, Scope, json_leaves};
@@ -37,6 +36,8 @@ pub enum ExitStatus {
     Invalid = 2,
     /// A runtime error: connection, TLS, timeout, credentials.
     Runtime = 3,
+    /// Ctrl-C stopped `runner run` (reports hold what finished).
+    Interrupted = 130,
 }
 
 /// Runs a parsed command line.
@@ -46,6 +47,7 @@ pub async fn run(args: Args) -> ExitStatus {
         Command::Validate(a) => validate_command(a).await,
         Command::Mock(a) => mock_command(a).await,
         Command::Auth(a) => auth_command(a).await,
+        Command::Report(crate::cli::ReportCommand::Merge(a)) => crate::merge::merge_command(a),
     }
 }
 
@@ -298,7 +300,8 @@ fn prepare(
         Err(d) => return Err((vec![d], ws.sources)),
     };
     let mut engine = Engine::new();
-    let captured = captured_names(&ws.collections);
+    let mut captured = captured_names(&ws.collections);
+    captured.extend(settings.iteration_names.iter().cloned());
     let secrets = secret_names(&ws);
     let mut diags = Vec::new();
     let mut scopes = Vec::new();
@@ -344,7 +347,7 @@ fn prepare(
 
 async fn run_command(args: RunArgs) -> ExitStatus {
     let masker = Arc::new(Masker::new());
-    let settings = match RunSettings::resolve(args) {
+    let (settings, rows) = match RunSettings::resolve(args).and_then(crate::batch::with_data) {
         Ok(s) => s,
         Err(d) => {
             report_diagnostics(&[d], &Sources::default(), &masker);
@@ -418,47 +421,44 @@ async fn run_command(args: RunArgs) -> ExitStatus {
         &masker,
         reporter.progress_bar(),
     );
-    let runner = Runner {
-        tokens: Some(&tokens),
-        client: &client,
-        engine: &engine,
-        masker: &masker,
-        listener: &reporter,
-        options: &options,
+    let iterations = settings.batch.iterations * rows.len().max(1);
+    let mut reports = match crate::report::Reports::open(&settings.batch.reporters, iterations) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitStatus::Invalid;
+        }
     };
-    let start = Instant::now();
-    let mut result = RunResult::default();
-    let mut carried: Vec<(String, serde_json::Value)> = Vec::new();
-    let mut bailed = false;
-    for ((collection, mut scope), selected) in ws.collections.iter().zip(scopes).zip(&selections) {
-        for (k, v) in &carried {
-            scope.capture(k, v);
-        }
-        if !carried.is_empty() {
-            scope.refresh(&engine);
-            register_secrets(&options.secrets, &scope, &masker);
-        }
-        let (res, bail) = runner
-            .run_collection(collection, selected, &mut scope)
-            .await;
-        carried.extend(res.requests.iter().flat_map(|r| r.captures.iter().cloned()));
-        result.collections.push(res);
-        if bail {
-            bailed = true;
-            break;
-        }
+    let batch = crate::batch::Batch {
+        collections: &ws.collections,
+        scopes: &scopes,
+        selections: &selections,
+        engine: &engine,
+        client: &client,
+        masker: &masker,
+        options: &options,
+        tokens: Some(&tokens),
+        terminal: &reporter,
+        rows: &rows,
+        iterations,
+        parallel: settings.batch.parallel,
+        shard: settings.batch.shard.map(|s| s.label()),
+    };
+    let units = crate::batch::plan(ws.collections.len(), iterations, settings.batch.shard);
+    let started_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let outcome = batch.run(&units, &mut reports).await;
+    let meta = crate::batch::meta(&settings, &outcome, iterations, started_at);
+    let written = reports.finish(&meta);
+    reporter.summary(&outcome.stats, outcome.bailed, outcome.interrupted);
+    if let Some(e) = outcome.report_error.or(written.err()) {
+        eprintln!("error: {}", masker.mask(&format!("{e:#}")));
+        return ExitStatus::Runtime;
     }
-    result.duration = start.elapsed();
-    reporter.summary(&result, bailed);
-    exit_status(&result)
-}
-
-/// 3 wins over 1: a runtime error anywhere, else a failure anywhere, else 0.
-fn exit_status(result: &RunResult) -> ExitStatus {
-    let statuses: Vec<Status> = result.requests().map(|r| r.status()).collect();
-    if statuses.contains(&Status::Errored) {
+    if outcome.interrupted {
+        ExitStatus::Interrupted
+    } else if outcome.errored {
         ExitStatus::Runtime
-    } else if statuses.contains(&Status::Failed) {
+    } else if outcome.failed {
         ExitStatus::Failed
     } else {
         ExitStatus::Ok

@@ -15,6 +15,7 @@ pub struct Args {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once
 pub enum Command {
     /// Run collections (exit 0 passed, 1 assertion failed, 2 invalid input, 3 runtime error).
     Run(RunArgs),
@@ -25,6 +26,27 @@ pub enum Command {
     /// Log in, print or forget the OAuth2 tokens of a collection.
     #[command(subcommand)]
     Auth(AuthCommand),
+    /// Work with report files.
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+/// `runner report`.
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Combine JSON reports (e.g. of shards) and write them with other reporters.
+    Merge(MergeArgs),
+}
+
+/// `runner report merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// JSON reports written by `--reporter json=PATH`.
+    #[arg(required = true, value_name = "REPORT.json")]
+    pub reports: Vec<PathBuf>,
+    /// junit=PATH, json=PATH, html=PATH (repeatable).
+    #[arg(long = "reporter", value_name = "NAME=PATH", required = true)]
+    pub reporters: Vec<String>,
 }
 
 /// `runner auth`.
@@ -124,9 +146,21 @@ pub struct RunArgs {
     /// Send every request through this proxy.
     #[arg(long, value_name = "URL")]
     pub proxy: Option<String>,
-    /// Reporter: cli (default). Repeatable.
+    /// Reporter: cli (default), junit=PATH, json=PATH, html=PATH, github. Repeatable.
     #[arg(long = "reporter", value_name = "NAME[=PATH]")]
     pub reporters: Vec<String>,
+    /// Run each collection once per row of this CSV or JSON file (fields are variables).
+    #[arg(short = 'd', long = "data", value_name = "FILE.csv|.json")]
+    pub data: Option<PathBuf>,
+    /// Iterations; with --data, passes over the rows.
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 1)]
+    pub iterations: usize,
+    /// Run independent collections and iterations N at a time.
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 1)]
+    pub parallel: usize,
+    /// Run the K-th of N deterministic slices of (collection, iteration) units.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
     /// Serve the collections' examples and a local OAuth2 server on a free loopback port
     /// for this run; its URL is the variable mock_url.
     #[arg(long)]

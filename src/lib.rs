@@ -4,10 +4,13 @@
 pub mod app;
 pub mod assert;
 pub mod auth;
+pub mod batch;
 pub mod cli;
 pub mod collection;
+pub mod data;
 pub mod diagnostic;
 pub mod http;
+pub mod merge;
 pub mod mock;
 pub mod output;
 pub mod prompt;

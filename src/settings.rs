@@ -6,9 +6,11 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::batch::Shard;
 use crate::cli::{ColorChoice, LoadArgs, RunArgs, TokenArgs};
 use crate::diagnostic::Diagnostic;
 use crate::http::ClientOptions;
+use crate::report::ReporterSpec;
 use crate::runner::Selection;
 
 /// Where collections, environment and variables come from.
@@ -24,6 +26,8 @@ pub struct LoadSettings {
     pub env_file: Option<PathBuf>,
     /// Whether mock_url is defined (the mock runs).
     pub mock: bool,
+    /// Names set for each iteration (data fields, `iteration`): defined for checks.
+    pub iteration_names: Vec<String>,
 }
 
 /// Output settings.
@@ -54,6 +58,58 @@ pub struct RunSettings {
     pub output: OutputSettings,
     /// OAuth2 token options.
     pub tokens: TokenSettings,
+    /// Reporters, data, iterations, parallelism and shard.
+    pub batch: BatchSettings,
+}
+
+/// `--reporter`, `-d`, `-n`, `-j`, `--shard`.
+#[derive(Debug, Clone)]
+pub struct BatchSettings {
+    /// Reporters besides the terminal.
+    pub reporters: Vec<ReporterSpec>,
+    /// `-d`.
+    pub data: Option<PathBuf>,
+    /// `-n` (passes over the data rows with `-d`).
+    pub iterations: usize,
+    /// `-j`.
+    pub parallel: usize,
+    /// `--shard`.
+    pub shard: Option<Shard>,
+}
+
+impl BatchSettings {
+    fn resolve(args: &RunArgs) -> Result<BatchSettings, UsageError> {
+        let usage = |m: String, help: &str| Diagnostic::new(m, None).with_help(help.to_string());
+        let mut reporters = Vec::new();
+        for r in &args.reporters {
+            let spec = ReporterSpec::parse(r).map_err(|m| {
+                usage(
+                    m,
+                    "available: cli, junit=PATH, json=PATH, html=PATH, github",
+                )
+            })?;
+            if !reporters.contains(&spec) {
+                reporters.push(spec);
+            }
+        }
+        if args.iterations == 0 || args.parallel == 0 {
+            return Err(usage(
+                "--iterations and --parallel must be at least 1".into(),
+                "for example -n 10 -j 4",
+            ));
+        }
+        let shard = match &args.shard {
+            Some(s) => Some(Shard::parse(s).map_err(|m| usage(m, "for example --shard 2/3"))?),
+            None => None,
+        };
+        Ok(BatchSettings {
+            reporters,
+            data: args.data.clone(),
+            iterations: args.iterations,
+            parallel: args.parallel,
+            shard,
+        })
+    }
 }
 
 /// OAuth2 token options (`run` and `auth`).
@@ -145,6 +201,7 @@ impl LoadSettings {
             vars,
             env_file,
             mock,
+            iteration_names: vec!["iteration".to_string()],
         })
     }
 
@@ -215,13 +272,7 @@ impl RunSettings {
             Diagnostic::new(format!("invalid --timeout: {e}"), None)
                 .with_help("write a duration such as 500ms, 30s or 2m")
         })?;
-        for r in &args.reporters {
-            let name = r.split('=').next().unwrap_or_default();
-            if name != "cli" {
-                return Err(Diagnostic::new(format!("unknown reporter `{name}`"), None)
-                    .with_help("available: cli"));
-            }
-        }
+        let batch = BatchSettings::resolve(&args)?;
         let stdout_tty = std::io::stdout().is_terminal();
         let stderr_tty = std::io::stderr().is_terminal();
         let output = OutputSettings {
@@ -231,6 +282,7 @@ impl RunSettings {
         };
         let tokens = TokenSettings::resolve(args.tokens)?;
         Ok(RunSettings {
+            batch,
             tokens,
             load: LoadSettings::resolve(args.collections, args.load, args.mock)?,
             selection: Selection {

@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::verbose::write_exchange;
 use crate::collection::{Collection, RequestDef};
 use crate::output::Styles;
-use crate::runner::{Listener, RequestResult, RunResult, Status};
+use crate::runner::{Listener, RequestResult, Status};
 use crate::secrets::Masker;
 
 /// How many slowest requests the summary names.
@@ -83,30 +83,19 @@ impl TerminalReporter {
     }
 
     /// Prints the summary of the run.
-    pub fn summary(&self, run: &RunResult, bailed: bool) {
+    pub fn summary(&self, stats: &Stats, bailed: bool, interrupted: bool) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
         let s = &self.styles;
-        let (mut passed, mut failed, mut errored, mut skipped) = (0, 0, 0, 0);
-        let (mut a_passed, mut a_failed) = (0, 0);
-        for r in run.requests() {
-            match r.status() {
-                Status::Passed => passed += 1,
-                Status::Failed => failed += 1,
-                Status::Errored => errored += 1,
-                Status::Skipped => skipped += 1,
-            }
-            for a in &r.asserts {
-                if a.check.passed {
-                    a_passed += 1;
-                } else {
-                    a_failed += 1;
-                }
-            }
-        }
+        let (passed, failed, errored, skipped) =
+            (stats.passed, stats.failed, stats.errored, stats.skipped);
+        let (a_passed, a_failed) = (stats.assertions_passed, stats.assertions_failed);
         let total = passed + failed + errored + skipped;
         let mut text = String::from("\n");
+        if stats.iterations > 1 {
+            let _ = writeln!(text, "{} {}", s.bold("Iterations:"), stats.iterations);
+        }
         let _ = writeln!(
             text,
             "{} {}, {}, {}, {} ({total} total)",
@@ -129,15 +118,17 @@ impl TerminalReporter {
             paint_count(s, a_failed, "failed", Styles::red),
             a_passed + a_failed
         );
-        let mut slow: Vec<&RequestResult> =
-            run.requests().filter(|r| !r.exchanges.is_empty()).collect();
-        slow.sort_by_key(|r| std::cmp::Reverse(r.duration));
-        let slowest: Vec<String> = slow
+        let slowest: Vec<String> = stats
+            .slowest
             .iter()
-            .take(SLOWEST)
-            .map(|r| format!("{} {}", r.path, ms(r.duration)))
+            .map(|(path, d)| format!("{path} {}", ms(*d)))
             .collect();
-        let _ = write!(text, "{} {} total", s.bold("Time:      "), ms(run.duration));
+        let _ = write!(
+            text,
+            "{} {} total",
+            s.bold("Time:      "),
+            ms(stats.duration)
+        );
         if !slowest.is_empty() {
             let _ = write!(text, "; slowest: {}", slowest.join(", "));
         }
@@ -149,7 +140,50 @@ impl TerminalReporter {
                 s.yellow("Stopped at the first failure (--bail).")
             );
         }
+        if interrupted {
+            let _ = writeln!(
+                text,
+                "{}",
+                s.yellow("Interrupted: only finished iterations are counted and reported.")
+            );
+        }
         self.print(&text);
+    }
+
+    /// The heading line of a collection (and iteration, when there are several).
+    pub fn heading(&self, c: &Collection, iteration: Option<usize>) -> String {
+        let label = match iteration {
+            Some(i) => format!("{} [iteration {i}]", c.name),
+            None => c.name.clone(),
+        };
+        format!(
+            "{} {}\n",
+            self.styles.bold(&label),
+            self.styles.dim(&format!("({})", c.file))
+        )
+    }
+
+    /// The lines of a finished request; `-v` exchanges go to `verbose` (stderr).
+    pub fn request_text(&self, r: &RequestResult) -> (String, Option<String>) {
+        let verbose = (self.verbose && !r.exchanges.is_empty()).then(|| {
+            let mut text = String::new();
+            for (i, e) in r.exchanges.iter().enumerate() {
+                write_exchange(&mut text, e, i, &self.styles);
+            }
+            text.push('\n');
+            text
+        });
+        (self.request_line(r), verbose)
+    }
+
+    /// Prints text to stdout, masked, around the progress bar.
+    pub fn emit(&self, text: &str) {
+        self.print(text);
+    }
+
+    /// Prints text to stderr, masked, around the progress bar.
+    pub fn emit_err(&self, text: &str) {
+        self.eprint(text);
     }
 
     fn request_line(&self, r: &RequestResult) -> String {
@@ -239,11 +273,7 @@ impl Listener for TerminalReporter {
         if let Some(bar) = &self.bar {
             bar.inc_length(count as u64);
         }
-        self.print(&format!(
-            "{} {}\n",
-            self.styles.bold(&c.name),
-            self.styles.dim(&format!("({})", c.file))
-        ));
+        self.print(&self.heading(c, None));
     }
 
     fn request_started(&self, r: &RequestDef) {
@@ -256,14 +286,60 @@ impl Listener for TerminalReporter {
         if let Some(bar) = &self.bar {
             bar.inc(1);
         }
-        if self.verbose && !r.exchanges.is_empty() {
-            let mut text = String::new();
-            for (i, e) in r.exchanges.iter().enumerate() {
-                write_exchange(&mut text, e, i, &self.styles);
-            }
-            text.push('\n');
-            self.eprint(&text);
+        let (line, verbose) = self.request_text(r);
+        if let Some(v) = verbose {
+            self.eprint(&v);
         }
-        self.print(&self.request_line(r));
+        self.print(&line);
+    }
+}
+
+/// Counts for the summary, gathered request by request so results need not be kept.
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// Iterations finished.
+    pub iterations: usize,
+    /// Passed requests.
+    pub passed: usize,
+    /// Failed requests.
+    pub failed: usize,
+    /// Errored requests.
+    pub errored: usize,
+    /// Skipped requests.
+    pub skipped: usize,
+    /// Assertions that held.
+    pub assertions_passed: usize,
+    /// Assertions that failed.
+    pub assertions_failed: usize,
+    /// The slowest sent requests, slowest first.
+    pub slowest: Vec<(String, Duration)>,
+    /// Wall time of the run.
+    pub duration: Duration,
+}
+
+impl Stats {
+    /// Counts one request.
+    pub fn add(&mut self, r: &RequestResult) {
+        match r.status() {
+            Status::Passed => self.passed += 1,
+            Status::Failed => self.failed += 1,
+            Status::Errored => self.errored += 1,
+            Status::Skipped => self.skipped += 1,
+        }
+        for a in &r.asserts {
+            if a.check.passed {
+                self.assertions_passed += 1;
+            } else {
+                self.assertions_failed += 1;
+            }
+        }
+        if !r.exchanges.is_empty() {
+            // Ties keep the earlier request first.
+            let at = self.slowest.partition_point(|(_, d)| *d >= r.duration);
+            if at < SLOWEST {
+                self.slowest.insert(at, (r.path.clone(), r.duration));
+                self.slowest.truncate(SLOWEST);
+            }
+        }
     }
 }

@@ -8,6 +8,7 @@ mod examples;
 mod mock;
 mod oauth2;
 mod redirects;
+mod reports;
 mod requests;
 mod run;
 mod secrets;

@@ -1204,3 +1204,50 @@ fn a_pasted_callback_without_a_terminal_fails_at_once_even_with_browser() {
         .assert_contains("runner auth login");
     assert_eq!(server.hits(), 0);
 }
+
+#[test]
+fn parallel_iterations_share_one_token_and_one_refresh() {
+    let (server, _) = start(Config::default());
+    let ws = workspace(&server, &collection("client_credentials", "basic", "", 2));
+    run(
+        &ws,
+        &["run", "c.yaml", "-e", "test", "-n", "8", "-j", "4"],
+        None,
+    )
+    .assert_code(0);
+    assert_eq!(token_requests(&server).len(), 1, "one token for the run");
+    assert_eq!(api_requests(&server).len(), 16);
+
+    // A cached token the server refuses: one refresh for all workers (a second refresh
+    // with the rotated-away refresh token would fail the run).
+    let (server, app) = start(Config {
+        rotate: true,
+        ..Config::default()
+    });
+    app.state
+        .lock()
+        .expect("state")
+        .refresh
+        .insert("RT0-cached-abcdef".into());
+    let ws = workspace(&server, &collection("authorization_code", "basic", "", 1));
+    write_cache(
+        &ws,
+        &server,
+        "authorization_code",
+        "AT0-revoked",
+        now() + 3000,
+        "RT0-cached-abcdef",
+    );
+    run(
+        &ws,
+        &["run", "c.yaml", "-e", "test", "-n", "8", "-j", "4"],
+        None,
+    )
+    .assert_code(0);
+    assert_eq!(token_requests(&server).len(), 1);
+    let fresh = api_requests(&server)
+        .iter()
+        .filter(|r| r.header("authorization").as_deref() == Some("Bearer AT1-q7Lk2PzR9wXv"))
+        .count();
+    assert_eq!(fresh, 8);
+}

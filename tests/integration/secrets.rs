@@ -439,3 +439,86 @@ fn a_template_error_shows_no_secret() {
     assert_no_secret(&out, "template error");
     assert_eq!(server.hits(), 0);
 }
+
+/// A secret as HTML and XML write it.
+fn markup_forms(secret: &str) -> Vec<String> {
+    let html = secret
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;");
+    vec![html.replace('\'', "&#39;"), html.replace('\'', "&apos;")]
+}
+
+#[test]
+fn no_report_holds_a_secret() {
+    let server = TestServer::start(echo_server());
+    let expect = r#"        $.json: { equals: { key: wrong, nested: { client: wrong, cli: wrong }, note: wrong } }
+      headers:
+        x-echo-x-api-key: wrong"#;
+    for (label, expect, code) in [("passing", "", 0), ("failing", expect, 1)] {
+        let ws = workspace(&server.url(), expect);
+        let summary = ws.path().join("summary.md");
+        let var = format!("cli_secret={CLI_SECRET}");
+        let out = Output::from(
+            ws.runner()
+                .env("GITHUB_STEP_SUMMARY", &summary)
+                .args([
+                    "run",
+                    "c.yaml",
+                    "-e",
+                    "test",
+                    "--var",
+                    &var,
+                    "-v",
+                    "-n",
+                    "2",
+                    "-j",
+                    "2",
+                    "--reporter",
+                    "junit=r.xml",
+                    "--reporter",
+                    "json=r.json",
+                    "--reporter",
+                    "html=r.html",
+                    "--reporter",
+                    "github",
+                    "--reporter",
+                    "cli",
+                ])
+                .output()
+                .expect("run"),
+        );
+        out.assert_code(code);
+        assert_no_secret(&out, label);
+        for file in ["r.xml", "r.json", "r.html", "summary.md"] {
+            let text = std::fs::read_to_string(ws.path().join(file)).expect("report written");
+            let as_output = Output {
+                code: 0,
+                stdout: text.clone(),
+                stderr: String::new(),
+            };
+            assert_no_secret(&as_output, &format!("{label} {file}"));
+            for (name, secret) in secrets() {
+                for form in markup_forms(&secret) {
+                    assert!(
+                        !text.contains(&form),
+                        "{label} {file}: {name} shows as {form}"
+                    );
+                }
+            }
+        }
+        let report: Value =
+            serde_json::from_str(&std::fs::read_to_string(ws.path().join("r.json")).expect("json"))
+                .expect("valid JSON");
+        assert_eq!(report["summary"]["requests"], 12);
+        let hop = &report["iterations"][0]["requests"][0]["hops"][0];
+        let auth: Vec<&Value> = hop["request_headers"]
+            .as_array()
+            .expect("headers")
+            .iter()
+            .filter(|h| h[0] == "authorization")
+            .collect();
+        assert_eq!(auth, [&json!(["authorization", "Bearer *****"])]);
+    }
+}

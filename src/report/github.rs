@@ -1,0 +1,152 @@
+//! GitHub Actions: workflow commands at the YAML position of each failure, and a Markdown
+//! job summary.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+
+use super::model::{IterationReport, RunMeta, Totals};
+use super::writers::ReportWriter;
+
+/// GitHub Actions: an `::error` workflow command per failure, at its YAML position, and a
+/// Markdown job summary appended to `$GITHUB_STEP_SUMMARY` when it is set.
+pub struct GithubWriter {
+    /// The first failures, as Markdown table rows.
+    failures: Vec<String>,
+    /// How many failures there were in all.
+    count: usize,
+    /// Iterations per collection: titles name the iteration when there are several.
+    iterations: usize,
+}
+
+/// How many failures the job summary lists.
+const SUMMARY_FAILURES: usize = 50;
+
+impl GithubWriter {
+    pub(super) fn new(iterations: usize) -> GithubWriter {
+        GithubWriter {
+            failures: Vec::new(),
+            count: 0,
+            iterations,
+        }
+    }
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// One workflow command.
+pub fn annotation(title: &str, position: Option<&super::model::Position>, message: &str) -> String {
+    let mut props = Vec::new();
+    if let Some(p) = position {
+        props.push(format!("file={}", escape_property(&p.file)));
+        props.push(format!("line={}", p.line));
+        props.push(format!("col={}", p.col));
+    }
+    props.push(format!("title={}", escape_property(title)));
+    format!("::error {}::{}", props.join(","), escape_data(message))
+}
+
+fn md(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+impl ReportWriter for GithubWriter {
+    fn iteration(&mut self, it: &IterationReport) -> anyhow::Result<()> {
+        let mut out = std::io::stdout().lock();
+        for r in &it.requests {
+            let title = if self.iterations > 1 {
+                format!("{} [iteration {}]", r.path, it.iteration)
+            } else {
+                r.path.clone()
+            };
+            for a in r.assertions.iter().filter(|a| !a.passed) {
+                let mut msg = a.message();
+                for d in &a.differences {
+                    msg.push('\n');
+                    msg.push_str(d);
+                }
+                writeln!(out, "{}", annotation(&title, a.position.as_ref(), &msg))?;
+                self.count += 1;
+                if self.failures.len() < SUMMARY_FAILURES {
+                    self.failures.push(format!(
+                        "| {} | {} | {} |",
+                        md(&it.collection),
+                        md(&title),
+                        md(&a.message())
+                    ));
+                }
+            }
+            for e in &r.errors {
+                let pos = e.position.as_ref().or(r.position.as_ref());
+                writeln!(out, "{}", annotation(&title, pos, &e.message))?;
+                self.count += 1;
+                if self.failures.len() < SUMMARY_FAILURES {
+                    self.failures.push(format!(
+                        "| {} | {} | {} |",
+                        md(&it.collection),
+                        md(&title),
+                        md(&e.message)
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, meta: &RunMeta, t: &Totals) -> anyhow::Result<()> {
+        let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+            return Ok(());
+        };
+        let mut text = String::from("## runner\n\n");
+        if let Some(s) = &meta.shard {
+            text.push_str(&format!("Shard {s}\n\n"));
+        }
+        text.push_str(
+            "| Requests | Passed | Failed | Errors | Skipped | Assertions failed | Time |\n",
+        );
+        text.push_str("|---:|---:|---:|---:|---:|---:|---:|\n");
+        text.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} of {} | {} ms |\n\n",
+            t.requests,
+            t.passed,
+            t.failed,
+            t.errored,
+            t.skipped,
+            t.assertions_failed,
+            t.assertions_passed + t.assertions_failed,
+            meta.duration_ms
+        ));
+        if meta.interrupted {
+            text.push_str("**Interrupted**: only finished iterations are counted.\n\n");
+        }
+        if !self.failures.is_empty() {
+            text.push_str("| Collection | Request | Failure |\n|---|---|---|\n");
+            for line in &self.failures {
+                text.push_str(line);
+                text.push('\n');
+            }
+            if self.count > self.failures.len() {
+                text.push_str(&format!(
+                    "\n{} more failures not listed.\n",
+                    self.count - self.failures.len()
+                ));
+            }
+        }
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .with_context(|| format!("cannot append to {}", PathBuf::from(&path).display()))?;
+        file.write_all(text.as_bytes())?;
+        Ok(())
+    }
+}
