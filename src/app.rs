@@ -46,6 +46,9 @@ pub async fn run(args: Args) -> ExitStatus {
         Command::Validate(a) => validate_command(a).await,
         Command::Mock(a) => mock_command(a).await,
         Command::Auth(a) => auth_command(a).await,
+        Command::Import(a) => crate::interop::import_command(a),
+        Command::Schema(a) => crate::interop::schema_command(a),
+        Command::Completions(a) => crate::interop::completions_command(a),
     }
 }
 

@@ -25,6 +25,69 @@ pub enum Command {
     /// Log in, print or forget the OAuth2 tokens of a collection.
     #[command(subcommand)]
     Auth(AuthCommand),
+    /// Convert collections from other tools (Postman) to runner YAML.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Print the JSON Schema of the collection or environment file format.
+    #[command(after_help = "Example:\n  runner schema collection > schema/collection.schema.json")]
+    Schema(SchemaArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Example:\n  runner completions bash > ~/.local/share/bash-completion/completions/runner"
+    )]
+    Completions(CompletionsArgs),
+}
+
+/// `runner import`.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Convert a Postman Collection v2.0/v2.1 (and its environments) to YAML; sends nothing.
+    #[command(
+        after_help = "Example:\n  runner import postman api.postman_collection.json --environment prod.postman_environment.json -o .\n\nWrites DIR/collections/<name>.yaml and DIR/environments/<name>.yaml, then prints\nwhat was translated, kept as notes, renamed, and which environment variables to set."
+    )]
+    Postman(ImportPostmanArgs),
+}
+
+/// `runner import postman`.
+#[derive(Debug, clap::Args)]
+pub struct ImportPostmanArgs {
+    /// The Postman collection (JSON).
+    #[arg(value_name = "COLLECTION.json")]
+    pub collection: PathBuf,
+    /// A Postman environment (JSON); repeatable.
+    #[arg(long, value_name = "ENV.json")]
+    pub environment: Vec<PathBuf>,
+    /// Output folder: collections/ and environments/ are written inside it.
+    #[arg(short, long, value_name = "DIR", default_value = ".")]
+    pub output: PathBuf,
+    /// Replace files that already exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `runner schema`.
+#[derive(Debug, clap::Args)]
+pub struct SchemaArgs {
+    /// Which file format.
+    #[arg(value_enum, default_value_t = SchemaKind::Collection)]
+    pub kind: SchemaKind,
+}
+
+/// The file formats with a schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// A collection file.
+    Collection,
+    /// An environment file.
+    Environment,
+}
+
+/// `runner completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// `runner auth`.
