@@ -17,10 +17,15 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run collections (exit 0 passed, 1 assertion failed, 2 invalid input, 3 runtime error).
+    #[command(
+        after_help = "Examples:\n  runner run collections/connections.yaml -e prod\n  runner run collections/connections.yaml -e local --mock --only 'Admin/*'"
+    )]
     Run(RunArgs),
     /// Check collections, templates and variables for an environment; send nothing.
+    #[command(after_help = "Example:\n  runner validate collections/*.yaml -e prod")]
     Validate(ValidateArgs),
     /// Serve the collection's saved examples and a local OAuth2 server on a local port.
+    #[command(after_help = "Example:\n  runner mock collections/connections.yaml --port 8080")]
     Mock(MockArgs),
     /// Log in, print or forget the OAuth2 tokens of a collection.
     #[command(subcommand)]
@@ -28,6 +33,11 @@ pub enum Command {
     /// Convert collections from other tools (Postman) to runner YAML.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Print each request as a runnable curl command; secrets stay shell variables.
+    #[command(
+        after_help = "Example:\n  runner curl collections/connections.yaml -e prod --only 'List connections' > calls.sh\n\nValues from the process environment, secret variables and captured values are written\nas \"$NAME\" references. An OAuth2 request is preceded by its token request\n(ACCESS_TOKEN=$(curl ... | jq -r .access_token))."
+    )]
+    Curl(CurlArgs),
     /// Print the JSON Schema of the collection or environment file format.
     #[command(after_help = "Example:\n  runner schema collection > schema/collection.schema.json")]
     Schema(SchemaArgs),
@@ -65,6 +75,19 @@ pub struct ImportPostmanArgs {
     pub force: bool,
 }
 
+/// `runner curl`.
+#[derive(Debug, clap::Args)]
+pub struct CurlArgs {
+    /// The collection.
+    #[arg(value_name = "COLLECTION")]
+    pub collection: PathBuf,
+    #[command(flatten)]
+    pub load: LoadArgs,
+    /// Only requests whose "Folder/Request" path or name matches this glob (repeatable).
+    #[arg(long, value_name = "NAME-GLOB")]
+    pub only: Vec<String>,
+}
+
 /// `runner schema`.
 #[derive(Debug, clap::Args)]
 pub struct SchemaArgs {
@@ -94,10 +117,15 @@ pub struct CompletionsArgs {
 #[derive(Debug, Subcommand)]
 pub enum AuthCommand {
     /// Obtain tokens (a browser or device login where the grant needs one) and cache them.
+    #[command(after_help = "Example:\n  runner auth login collections/connections.yaml -e prod")]
     Login(AuthArgs),
     /// Print a valid access token on stdout, refreshing it if needed.
+    #[command(
+        after_help = "Examples:\n  runner auth token collections/connections.yaml -e prod\n  runner auth token collections/connections.yaml -e prod --refresh-token   # for a CI secret"
+    )]
     Token(AuthTokenArgs),
     /// Forget the cached tokens of the collection.
+    #[command(after_help = "Example:\n  runner auth logout collections/connections.yaml -e prod")]
     Logout(AuthArgs),
 }
 

@@ -8,8 +8,15 @@ use std::path::{Path, PathBuf};
 use clap::CommandFactory;
 
 use crate::app::ExitStatus;
-use crate::cli::{Args, CompletionsArgs, ImportCommand, ImportPostmanArgs, SchemaArgs};
+use crate::cli::{
+    Args, ColorChoice, CompletionsArgs, CurlArgs, ImportCommand, ImportPostmanArgs, SchemaArgs,
+};
+use crate::collection::{Environment, load_collection, load_environment, resolve_environment_path};
+use crate::curl::CurlContext;
+use crate::diagnostic::{Diagnostic, Sources};
 use crate::import::postman::{ImportReport, import};
+use crate::runner::Selection;
+use crate::settings::{LoadSettings, color_enabled};
 
 /// `runner import ...`.
 pub fn import_command(cmd: ImportCommand) -> ExitStatus {
@@ -155,4 +162,96 @@ pub fn completions_command(a: CompletionsArgs) -> ExitStatus {
     let mut cmd = Args::command();
     clap_complete::generate(a.shell, &mut cmd, "runner", &mut std::io::stdout());
     ExitStatus::Ok
+}
+
+fn print_diagnostics(diags: &[Diagnostic], sources: &Sources) -> ExitStatus {
+    let color = color_enabled(
+        ColorChoice::Auto,
+        std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    );
+    for d in diags {
+        eprintln!("{}", d.render(sources, color));
+    }
+    ExitStatus::Invalid
+}
+
+/// Whether `name` is an executable on PATH.
+fn on_path(name: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))
+}
+
+/// `runner curl`.
+pub fn curl_command(a: CurlArgs) -> ExitStatus {
+    let sources = Sources::default();
+    let env_arg = a.load.env.clone();
+    let settings = match LoadSettings::resolve(vec![a.collection.clone()], a.load, false) {
+        Ok(s) => s,
+        Err(d) => return print_diagnostics(&[d], &sources),
+    };
+    let collection = match load_collection(&a.collection, &sources) {
+        Ok(c) => c,
+        Err(e) => return print_diagnostics(&e.diagnostics, &sources),
+    };
+    let env = match &settings.env {
+        None => Environment::default(),
+        Some(name) => match resolve_environment_path(name, &settings.collections)
+            .map_err(|d| vec![d])
+            .and_then(|p| load_environment(&p, &sources).map_err(|e| e.diagnostics))
+        {
+            Ok(e) => e,
+            Err(d) => return print_diagnostics(&d, &sources),
+        },
+    };
+    let mut names: std::collections::BTreeSet<String> = match settings.process_env() {
+        Ok(m) => m.into_keys().collect(),
+        Err(d) => return print_diagnostics(&[d], &sources),
+    };
+    // `env.NAME` references that are not set here become shell references all the same.
+    let mut texts = vec![std::fs::read_to_string(&a.collection).unwrap_or_default()];
+    if let Some(name) = &settings.env
+        && let Ok(p) = resolve_environment_path(name, &settings.collections)
+    {
+        texts.push(std::fs::read_to_string(p).unwrap_or_default());
+    }
+    let env_ref = regex::Regex::new(r"\benv\.([A-Za-z_][A-Za-z0-9_]*)").ok();
+    for t in &texts {
+        for c in env_ref.iter().flat_map(|r| r.captures_iter(t)) {
+            names.insert(c[1].to_string());
+        }
+    }
+    let selected = Selection {
+        only: a.only,
+        tags: Vec::new(),
+    }
+    .select(&collection);
+    if selected.is_empty() {
+        eprintln!(
+            "error: no request of {} matches --only",
+            a.collection.display()
+        );
+        return ExitStatus::Invalid;
+    }
+    let mut auth_command = format!("runner auth token {}", a.collection.display());
+    if let Some(e) = &env_arg {
+        auth_command.push_str(&format!(" -e {e}"));
+    }
+    let mut ctx = CurlContext::new(
+        &collection,
+        &env,
+        &settings.vars,
+        names,
+        on_path("jq"),
+        auth_command,
+    );
+    match ctx.script(&selected) {
+        Ok(text) => {
+            let _ = write!(std::io::stdout(), "{text}");
+            ExitStatus::Ok
+        }
+        Err((path, e)) => {
+            let d = Diagnostic::new(format!("{} in request `{path}`", e.message), e.span);
+            print_diagnostics(&[d], &sources)
+        }
+    }
 }

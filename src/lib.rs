@@ -6,6 +6,7 @@ pub mod assert;
 pub mod auth;
 pub mod cli;
 pub mod collection;
+pub mod curl;
 pub mod diagnostic;
 pub mod http;
 pub mod import;

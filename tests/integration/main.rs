@@ -3,12 +3,15 @@
 mod support;
 
 mod asserts;
+mod curl;
 mod errors;
 mod examples;
+mod import;
 mod mock;
 mod oauth2;
 mod redirects;
 mod requests;
 mod run;
+mod schema;
 mod secrets;
 mod tls;

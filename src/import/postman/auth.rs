@@ -32,6 +32,7 @@ pub struct Secrets {
     /// Process environment variables the user must set, in order of appearance.
     pub env: IndexSet<String>,
     literal: IndexMap<String, String>,
+    by_var: IndexMap<String, String>,
 }
 
 impl Secrets {
@@ -47,19 +48,38 @@ impl Secrets {
         let name = match self.literal.get(&key) {
             Some(n) => n.clone(),
             None => {
-                let base = env_name(hint);
-                let mut name = base.clone();
-                let mut i = 2;
-                while self.env.contains(&name) {
-                    name = format!("{base}_{i}");
-                    i += 1;
-                }
+                let name = self.alloc(hint);
                 self.literal.insert(key, name.clone());
                 name
             }
         };
-        self.env.insert(name.clone());
         format!("{{{{ env.{name} }}}}")
+    }
+
+    /// The `env.NAME` reference that replaces the value of variable `var`.
+    pub fn for_var(&mut self, var: &str) -> String {
+        let name = match self.by_var.get(var) {
+            Some(n) => n.clone(),
+            None => {
+                let name = self.alloc(var);
+                self.by_var.insert(var.to_string(), name.clone());
+                name
+            }
+        };
+        format!("{{{{ env.{name} }}}}")
+    }
+
+    /// A process environment variable name not yet used for another value.
+    fn alloc(&mut self, hint: &str) -> String {
+        let base = env_name(hint);
+        let mut name = base.clone();
+        let mut i = 2;
+        while self.env.contains(&name) {
+            name = format!("{base}_{i}");
+            i += 1;
+        }
+        self.env.insert(name.clone());
+        name
     }
 }
 

@@ -232,9 +232,7 @@ pub fn import(
             let value = value_text(&v.value);
             let secret = v.kind.as_deref() == Some("secret") || looks_secret(&n);
             let out = if secret && !value.is_empty() && c.names.sole_reference(&value).is_none() {
-                let env = names::env_name(&n);
-                c.secrets.env.insert(env.clone());
-                format!("{{{{ env.{env} }}}}")
+                c.secrets.for_var(&n)
             } else {
                 c.names.template(&value)
             };

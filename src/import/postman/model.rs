@@ -47,7 +47,7 @@ pub struct PmItem {
 
 /// `request:` — an object, or a bare URL string.
 #[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "expected a request object or a URL string")]
 pub enum PmRequestOrUrl {
     Url(String),
     Request(Box<PmRequest>),
@@ -68,7 +68,7 @@ pub struct PmRequest {
 
 /// `body:`; v2.0 files sometimes carry `data: []` instead.
 #[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "expected a body object")]
 pub enum PmBodyOrList {
     Body(Box<PmBody>),
     List(Vec<PmKv>),
@@ -76,7 +76,7 @@ pub enum PmBodyOrList {
 
 /// `url:` — a string or an object.
 #[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "expected a URL string or a URL object")]
 pub enum PmUrl {
     Raw(String),
     Object(Box<PmUrlObject>),
@@ -96,7 +96,7 @@ pub struct PmUrlObject {
 
 /// A string, or a list of strings (or `{value}` segments).
 #[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "expected a string or a list of strings")]
 pub enum StrOrList {
     Str(String),
     List(Vec<Value>),
@@ -104,7 +104,10 @@ pub enum StrOrList {
 
 /// Headers: a list of pairs, or a v1-style `Name: value` text.
 #[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "expected a list of {key, value} headers or header text"
+)]
 pub enum PmHeaders {
     List(Vec<PmKv>),
     Text(String),

@@ -143,7 +143,9 @@ pub fn append_notes(description: &mut Option<String>, notes: &[String]) {
         if !d.is_empty() {
             d.push_str("\n\n");
         }
-        d.push_str("Imported from Postman: ");
+        if !n.starts_with("Postman ") {
+            d.push_str("Postman import: ");
+        }
         d.push_str(n);
     }
     *description = Some(d);
@@ -635,13 +637,18 @@ fn scripts(
         if t.leftover.is_empty() {
             c.report.scripts_translated += 1;
         } else {
-            keep_script(
-                c,
-                notes,
-                &e,
-                &lines,
-                "partly translated; lines runner cannot express",
-            );
+            let translated = !t.status.is_empty()
+                || !t.headers.is_empty()
+                || !t.json.is_empty()
+                || !t.captures.is_empty()
+                || !t.body_contains.is_empty()
+                || t.duration_lt.is_some();
+            let why = if translated {
+                "partly translated into expect/capture; the rest is not"
+            } else {
+                "not translated"
+            };
+            keep_script(c, notes, &e, &lines, why);
         }
     }
     if !expect.is_empty() {
