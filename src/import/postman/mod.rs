@@ -333,3 +333,69 @@ pub fn import(
         report,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::import;
+
+    const FIXTURE: &str =
+        include_str!("../../../tests/fixtures/postman/mappings.postman_collection.json");
+
+    /// Every node of `v` replaced in turn by each of `with`.
+    fn variants(v: &Value, with: &[Value]) -> Vec<Value> {
+        let mut out = Vec::new();
+        for w in with {
+            out.push(w.clone());
+        }
+        match v {
+            Value::Object(m) => {
+                for (k, child) in m {
+                    for c in variants(child, with) {
+                        let mut m2 = m.clone();
+                        m2.insert(k.clone(), c);
+                        out.push(Value::Object(m2));
+                    }
+                }
+            }
+            Value::Array(a) => {
+                for (i, child) in a.iter().enumerate() {
+                    for c in variants(child, with) {
+                        let mut a2 = a.clone();
+                        a2[i] = c;
+                        out.push(Value::Array(a2));
+                    }
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
+    #[test]
+    fn odd_shapes_and_cut_files_never_panic() {
+        let doc: Value = serde_json::from_str(FIXTURE).unwrap_or_default();
+        let with = [
+            Value::from(5),
+            Value::from("x"),
+            Value::Array(vec![]),
+            Value::Null,
+        ];
+        let mut errors = 0;
+        for v in variants(&doc, &with) {
+            let text = v.to_string();
+            if import(("c.json", &text), &[]).is_err() {
+                errors += 1;
+            }
+        }
+        assert!(errors > 100, "shape errors are reported: {errors}");
+        for cut in (0..FIXTURE.len()).step_by(13) {
+            let text = FIXTURE.get(..cut).unwrap_or("");
+            assert!(
+                import(("c.json", text), &[]).is_err(),
+                "cut at {cut} accepted"
+            );
+        }
+    }
+}
