@@ -3,6 +3,7 @@
 //! kept as notes otherwise, and credentials are replaced by references.
 
 mod auth;
+mod body;
 mod model;
 mod names;
 mod request;
