@@ -48,6 +48,10 @@ pub async fn run(args: Args) -> ExitStatus {
         Command::Mock(a) => mock_command(a).await,
         Command::Auth(a) => auth_command(a).await,
         Command::Report(crate::cli::ReportCommand::Merge(a)) => crate::merge::merge_command(a),
+        Command::Import(a) => crate::interop::import_command(a),
+        Command::Curl(a) => crate::interop::curl_command(a),
+        Command::Schema(a) => crate::interop::schema_command(a),
+        Command::Completions(a) => crate::interop::completions_command(a),
     }
 }
 

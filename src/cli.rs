@@ -18,10 +18,15 @@ pub struct Args {
 #[allow(clippy::large_enum_variant)] // parsed once
 pub enum Command {
     /// Run collections (exit 0 passed, 1 assertion failed, 2 invalid input, 3 runtime error).
+    #[command(
+        after_help = "Examples:\n  runner run collections/connections.yaml -e prod\n  runner run collections/connections.yaml -e local --mock --only 'Admin/*'"
+    )]
     Run(RunArgs),
     /// Check collections, templates and variables for an environment; send nothing.
+    #[command(after_help = "Example:\n  runner validate collections/*.yaml -e prod")]
     Validate(ValidateArgs),
     /// Serve the collection's saved examples and a local OAuth2 server on a local port.
+    #[command(after_help = "Example:\n  runner mock collections/connections.yaml --port 8080")]
     Mock(MockArgs),
     /// Log in, print or forget the OAuth2 tokens of a collection.
     #[command(subcommand)]
@@ -29,6 +34,22 @@ pub enum Command {
     /// Work with report files.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Convert collections from other tools (Postman) to runner YAML.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Print each request as a runnable curl command; secrets stay shell variables.
+    #[command(
+        after_help = "Example:\n  runner curl collections/connections.yaml -e prod --only 'List connections' > calls.sh\n\nValues from the process environment, secret variables and captured values are written\nas \"$NAME\" references. An OAuth2 request is preceded by its token request\n(ACCESS_TOKEN=$(curl ... | jq -r .access_token))."
+    )]
+    Curl(CurlArgs),
+    /// Print the JSON Schema of the collection or environment file format.
+    #[command(after_help = "Example:\n  runner schema collection > schema/collection.schema.json")]
+    Schema(SchemaArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Example:\n  runner completions bash > ~/.local/share/bash-completion/completions/runner"
+    )]
+    Completions(CompletionsArgs),
 }
 
 /// `runner report`.
@@ -49,14 +70,84 @@ pub struct MergeArgs {
     pub reporters: Vec<String>,
 }
 
+/// `runner import`.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Convert a Postman Collection v2.0/v2.1 (and its environments) to YAML; sends nothing.
+    #[command(
+        after_help = "Example:\n  runner import postman api.postman_collection.json --environment prod.postman_environment.json -o .\n\nWrites DIR/collections/<name>.yaml and DIR/environments/<name>.yaml, then prints\nwhat was translated, kept as notes, renamed, and which environment variables to set."
+    )]
+    Postman(ImportPostmanArgs),
+}
+
+/// `runner import postman`.
+#[derive(Debug, clap::Args)]
+pub struct ImportPostmanArgs {
+    /// The Postman collection (JSON).
+    #[arg(value_name = "COLLECTION.json")]
+    pub collection: PathBuf,
+    /// A Postman environment (JSON); repeatable.
+    #[arg(long, value_name = "ENV.json")]
+    pub environment: Vec<PathBuf>,
+    /// Output folder: collections/ and environments/ are written inside it.
+    #[arg(short, long, value_name = "DIR", default_value = ".")]
+    pub output: PathBuf,
+    /// Replace files that already exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `runner curl`.
+#[derive(Debug, clap::Args)]
+pub struct CurlArgs {
+    /// The collection.
+    #[arg(value_name = "COLLECTION")]
+    pub collection: PathBuf,
+    #[command(flatten)]
+    pub load: LoadArgs,
+    /// Only requests whose "Folder/Request" path or name matches this glob (repeatable).
+    #[arg(long, value_name = "NAME-GLOB")]
+    pub only: Vec<String>,
+}
+
+/// `runner schema`.
+#[derive(Debug, clap::Args)]
+pub struct SchemaArgs {
+    /// Which file format.
+    #[arg(value_enum, default_value_t = SchemaKind::Collection)]
+    pub kind: SchemaKind,
+}
+
+/// The file formats with a schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// A collection file.
+    Collection,
+    /// An environment file.
+    Environment,
+}
+
+/// `runner completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
 /// `runner auth`.
 #[derive(Debug, Subcommand)]
 pub enum AuthCommand {
     /// Obtain tokens (a browser or device login where the grant needs one) and cache them.
+    #[command(after_help = "Example:\n  runner auth login collections/connections.yaml -e prod")]
     Login(AuthArgs),
     /// Print a valid access token on stdout, refreshing it if needed.
+    #[command(
+        after_help = "Examples:\n  runner auth token collections/connections.yaml -e prod\n  runner auth token collections/connections.yaml -e prod --refresh-token   # for a CI secret"
+    )]
     Token(AuthTokenArgs),
     /// Forget the cached tokens of the collection.
+    #[command(after_help = "Example:\n  runner auth logout collections/connections.yaml -e prod")]
     Logout(AuthArgs),
 }
 

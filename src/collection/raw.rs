@@ -4,7 +4,10 @@
 //! kept as `Spanned<serde_json::Value>` and interpreted in `build.rs`, where errors can
 //! point at them; serde's untagged enums would lose the positions.
 
+use std::collections::BTreeMap;
+
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
 use serde_saphyr::Spanned;
@@ -13,22 +16,55 @@ use serde_saphyr::Spanned;
 pub type Sp<T> = Spanned<T>;
 
 /// A collection file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCollection {
+    #[schemars(description = "Display name.")]
     pub name: Option<String>,
+    #[schemars(description = "Free text shown in documentation.")]
     pub description: Option<String>,
+    #[schemars(
+        with = "Option<BTreeMap<String, Value>>",
+        description = "Variables: name -> value (string leaves may be {{ templates }})."
+    )]
     pub variables: Option<IndexMap<String, Sp<Value>>>,
+    #[schemars(
+        with = "Option<Vec<String>>",
+        description = "Names of variables whose values are masked in every output."
+    )]
     pub secrets: Option<Vec<Sp<String>>>,
+    #[schemars(
+        with = "Vec<RawItem>",
+        description = "Requests and folders, run in order."
+    )]
     pub requests: Sp<Vec<RawItem>>,
     // Settings (inherited by every request); `flatten` cannot be combined with
     // `deny_unknown_fields`, so they are spelled out.
+    #[schemars(
+        with = "Option<RawAuth>",
+        description = "Authentication: `none`, `inherit`, `{bearer: TOKEN}`, `{basic: {username, password}}` or `{oauth2: {...}}`; inherited by requests below."
+    )]
     pub auth: Option<Sp<RawAuth>>,
+    #[schemars(
+        with = "Option<BTreeMap<String, Value>>",
+        description = "Headers: name -> value (a template)."
+    )]
     pub headers: Option<IndexMap<String, Sp<Value>>>,
+    #[schemars(description = "Follow redirects (default true).")]
     pub follow_redirects: Option<bool>,
+    #[schemars(
+        with = "Option<Value>",
+        description = "Forward Authorization on cross-origin redirects: true/false, or a list of host patterns (`*` matches one label)."
+    )]
     pub follow_authorization_header: Option<Sp<Value>>,
+    #[schemars(description = "Most redirects followed (default 10).")]
     pub max_redirects: Option<u32>,
+    #[schemars(
+        with = "Option<Value>",
+        description = "Per-request timeout: a duration such as \"500ms\", \"30s\", \"2m\", or milliseconds."
+    )]
     pub timeout: Option<Sp<Value>>,
+    #[schemars(description = "Tags for `--tag` selection.")]
     pub tags: Option<Vec<String>>,
 }
 
@@ -60,31 +96,95 @@ pub struct RawSettings {
 }
 
 /// An entry of `requests:`: a request, or a folder when `folder:` is present.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawItem {
+    #[schemars(with = "Option<String>", description = "Display name.")]
     pub name: Option<Sp<String>>,
+    #[schemars(
+        with = "Option<String>",
+        description = "Folder name: this entry is a folder holding `requests`."
+    )]
     pub folder: Option<Sp<String>>,
+    #[schemars(description = "Free text shown in documentation.")]
     pub description: Option<String>,
+    #[schemars(
+        with = "Option<Vec<RawItem>>",
+        description = "Requests and folders, run in order."
+    )]
     pub requests: Option<Sp<Vec<RawItem>>>,
+    #[schemars(with = "Option<String>", description = "HTTP method (default GET).")]
     pub method: Option<Sp<String>>,
+    #[schemars(with = "Option<Value>", description = "URL template (string).")]
     pub url: Option<Sp<Value>>,
+    #[schemars(
+        with = "Option<BTreeMap<String, Value>>",
+        description = "Query parameters: name -> value, or a list of values for repeated pairs."
+    )]
     pub query: Option<IndexMap<String, Sp<Value>>>,
+    #[schemars(
+        with = "Option<RawBody>",
+        description = "Request body: exactly one of json, form, multipart, raw, file."
+    )]
     pub body: Option<Sp<RawBody>>,
+    #[schemars(
+        with = "Option<RawExpect>",
+        description = "Assertions on the response."
+    )]
     pub expect: Option<Sp<RawExpect>>,
+    #[schemars(
+        with = "Option<BTreeMap<String, Value>>",
+        description = "Captures: variable -> JSONPath string, {header: NAME} or {regex: PATTERN} (first group, on the body)."
+    )]
     pub capture: Option<IndexMap<String, Sp<Value>>>,
+    #[schemars(
+        with = "Option<RawRetry>",
+        description = "Retry: {count, delay, on: [5xx, timeout, ...]}."
+    )]
     pub retry: Option<Sp<RawRetry>>,
+    #[schemars(
+        with = "Option<Value>",
+        description = "Wait before sending: a duration (\"200ms\") or milliseconds."
+    )]
     pub delay: Option<Sp<Value>>,
+    #[schemars(description = "Skip this request.")]
     pub skip: Option<bool>,
+    #[schemars(
+        with = "Option<String>",
+        description = "Skip when this template renders truthy."
+    )]
     pub skip_if: Option<Sp<String>>,
+    #[schemars(
+        with = "Option<Vec<RawExample>>",
+        description = "Saved responses, for documentation and `runner mock`."
+    )]
     pub examples: Option<Vec<Sp<RawExample>>>,
     // Settings (inherited); spelled out because `flatten` would lose positions here.
+    #[schemars(
+        with = "Option<RawAuth>",
+        description = "Authentication: `none`, `inherit`, `{bearer: TOKEN}`, `{basic: {username, password}}` or `{oauth2: {...}}`; inherited by requests below."
+    )]
     pub auth: Option<Sp<RawAuth>>,
+    #[schemars(
+        with = "Option<BTreeMap<String, Value>>",
+        description = "Headers: name -> value (a template)."
+    )]
     pub headers: Option<IndexMap<String, Sp<Value>>>,
+    #[schemars(description = "Follow redirects (default true).")]
     pub follow_redirects: Option<bool>,
+    #[schemars(
+        with = "Option<Value>",
+        description = "Forward Authorization on cross-origin redirects: true/false, or a list of host patterns (`*` matches one label)."
+    )]
     pub follow_authorization_header: Option<Sp<Value>>,
+    #[schemars(description = "Most redirects followed (default 10).")]
     pub max_redirects: Option<u32>,
+    #[schemars(
+        with = "Option<Value>",
+        description = "Per-request timeout: a duration such as \"500ms\", \"30s\", \"2m\", or milliseconds."
+    )]
     pub timeout: Option<Sp<Value>>,
+    #[schemars(description = "Tags for `--tag` selection.")]
     pub tags: Option<Vec<String>>,
 }
 
@@ -104,101 +204,208 @@ impl RawItem {
 }
 
 /// `auth:` — `none`, `inherit`, `bearer: TOKEN`, `basic: {..}` or `oauth2: {..}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum RawAuth {
     None,
     Inherit,
-    Bearer(Sp<String>),
+    Bearer(#[schemars(with = "String")] Sp<String>),
     Basic(RawBasic),
     Oauth2(Box<RawOAuth2>),
 }
 
 /// HTTP Basic credentials.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBasic {
+    #[schemars(with = "String", description = "User name.")]
     pub username: Sp<String>,
+    #[schemars(with = "String", description = "Password; keep it out of files.")]
     pub password: Sp<String>,
 }
 
 /// The `oauth2:` block (DESIGN §3, §5).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawOAuth2 {
+    #[schemars(
+        with = "String",
+        description = "authorization_code | refresh_token | client_credentials | password | device_code"
+    )]
     pub grant: Sp<String>,
+    #[schemars(with = "Option<String>", description = "Authorization endpoint URL.")]
     pub auth_url: Option<Sp<String>>,
+    #[schemars(with = "String", description = "Token endpoint URL.")]
     pub token_url: Sp<String>,
+    #[schemars(
+        with = "Option<String>",
+        description = "Device authorization endpoint URL."
+    )]
     pub device_url: Option<Sp<String>>,
+    #[schemars(
+        with = "Option<String>",
+        description = "Token revocation endpoint URL (used by `runner auth logout`)."
+    )]
     pub revocation_url: Option<Sp<String>>,
+    #[schemars(with = "String", description = "Client id.")]
     pub client_id: Sp<String>,
+    #[schemars(
+        with = "Option<String>",
+        description = "Client secret; keep it out of files: \"{{ env.NAME }}\"."
+    )]
     pub client_secret: Option<Sp<String>>,
+    #[schemars(with = "Option<String>", description = "Scope, space separated.")]
     pub scope: Option<Sp<String>>,
+    #[schemars(
+        with = "Option<String>",
+        description = "Redirect URI registered for the client."
+    )]
     pub callback_url: Option<Sp<String>>,
+    #[schemars(
+        with = "Option<String>",
+        description = "Client authentication at the token endpoint: basic (default) | body | none."
+    )]
     pub client_auth: Option<Sp<String>>,
+    #[schemars(description = "Send a PKCE S256 challenge (default true).")]
     pub pkce: Option<bool>,
+    #[schemars(
+        with = "Option<String>",
+        description = "Refresh token (grant refresh_token), e.g. \"{{ env.REFRESH_TOKEN }}\"."
+    )]
     pub refresh_token: Option<Sp<String>>,
+    #[schemars(with = "Option<String>", description = "User name.")]
     pub username: Option<Sp<String>>,
+    #[schemars(
+        with = "Option<String>",
+        description = "Password; keep it out of files."
+    )]
     pub password: Option<Sp<String>>,
+    #[schemars(
+        with = "Option<BTreeMap<String, String>>",
+        description = "Extra parameters added to the authorization request."
+    )]
     pub extra_params: Option<IndexMap<String, Sp<String>>>,
 }
 
 /// `body:` — exactly one of the forms.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBody {
+    #[schemars(
+        with = "Option<Value>",
+        description = "A JSON document (YAML maps and lists); string leaves may be templates."
+    )]
     pub json: Option<Sp<Value>>,
+    #[schemars(
+        with = "Option<BTreeMap<String, Value>>",
+        description = "URL-encoded form fields: name -> value."
+    )]
     pub form: Option<IndexMap<String, Sp<Value>>>,
+    #[schemars(
+        with = "Option<BTreeMap<String, Value>>",
+        description = "Multipart fields: name -> text, or {file, filename, content_type}."
+    )]
     pub multipart: Option<IndexMap<String, Sp<Value>>>,
+    #[schemars(with = "Option<String>", description = "Raw text body (a template).")]
     pub raw: Option<Sp<String>>,
+    #[schemars(
+        with = "Option<String>",
+        description = "Path of a file sent as the body, relative to the collection."
+    )]
     pub file: Option<Sp<String>>,
+    #[schemars(with = "Option<String>", description = "Content-Type of the body.")]
     pub content_type: Option<Sp<String>>,
 }
 
 /// `expect:`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawExpect {
+    #[schemars(
+        with = "Option<Value>",
+        description = "Expected status: a code, a list of codes, or a matcher such as {in: [200, 201]}."
+    )]
     pub status: Option<Sp<Value>>,
+    #[schemars(
+        with = "Option<BTreeMap<String, Value>>",
+        description = "Header name -> matcher."
+    )]
     pub headers: Option<IndexMap<String, Sp<Value>>>,
+    #[schemars(
+        with = "Option<BTreeMap<String, Value>>",
+        description = "JSONPath (RFC 9535) -> matcher; a bare value means equals."
+    )]
     pub json: Option<IndexMap<String, Sp<Value>>>,
+    #[schemars(with = "Option<Value>", description = "Matcher on the body text.")]
     pub body: Option<Sp<Value>>,
+    #[schemars(
+        with = "Option<Value>",
+        description = "Matcher on the response time in milliseconds, e.g. {lt: 2000}."
+    )]
     pub duration: Option<Sp<Value>>,
 }
 
 /// `retry:`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRetry {
+    #[schemars(description = "How many retries.")]
     pub count: u32,
+    #[schemars(
+        with = "Option<Value>",
+        description = "Wait before sending: a duration (\"200ms\") or milliseconds."
+    )]
     pub delay: Option<Sp<Value>>,
+    #[schemars(
+        with = "Option<Vec<String>>",
+        description = "Retry on: 5xx, 4xx, a status code, timeout, connection."
+    )]
     pub on: Option<Vec<Sp<String>>>,
 }
 
 /// A saved response, for documentation and `runner mock`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawExample {
+    #[schemars(description = "Display name.")]
     pub name: Option<String>,
+    #[schemars(description = "Which incoming requests the example answers.")]
     pub when: Option<RawWhen>,
+    #[schemars(with = "Option<Value>", description = "Status code (default 200).")]
     pub status: Option<Sp<Value>>,
+    #[schemars(
+        with = "Option<BTreeMap<String, Value>>",
+        description = "Headers: name -> value (a template)."
+    )]
     pub headers: Option<IndexMap<String, Sp<Value>>>,
+    #[schemars(with = "Option<Value>", description = "The response body as JSON.")]
     pub json: Option<Sp<Value>>,
+    #[schemars(with = "Option<String>", description = "The response body as text.")]
     pub body: Option<Sp<String>>,
 }
 
 /// Which incoming requests an example answers.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWhen {
+    #[schemars(with = "Option<String>", description = "Host the request must be for.")]
     pub host: Option<Sp<String>>,
 }
 
 /// An environment file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEnvironment {
+    #[schemars(description = "Display name.")]
     pub name: Option<String>,
+    #[schemars(
+        with = "Option<BTreeMap<String, Value>>",
+        description = "Variables: name -> value (string leaves may be {{ templates }})."
+    )]
     pub variables: Option<IndexMap<String, Sp<Value>>>,
+    #[schemars(
+        with = "Option<Vec<String>>",
+        description = "Names of variables whose values are masked in every output."
+    )]
     pub secrets: Option<Vec<Sp<String>>>,
 }

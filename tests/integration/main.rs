@@ -3,13 +3,16 @@
 mod support;
 
 mod asserts;
+mod curl;
 mod errors;
 mod examples;
+mod import;
 mod mock;
 mod oauth2;
 mod redirects;
 mod reports;
 mod requests;
 mod run;
+mod schema;
 mod secrets;
 mod tls;

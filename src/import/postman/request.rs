@@ -1,0 +1,507 @@
+//! Folders and requests: URL, query, headers, body, auth, redirect settings, scripts and
+//! saved examples.
+
+use serde_json::{Map, Value, json};
+
+use super::Conv;
+use super::auth::{AuthOut, convert};
+use super::body::{body, example};
+use super::model::{
+    PmBehavior, PmEvent, PmHeaders, PmItem, PmKv, PmRequest, PmRequestOrUrl, PmUrl, StrOrList,
+    description_text, value_text,
+};
+use super::script::translate;
+
+/// What a request inherits from its folders, beyond what runner's YAML inherits itself.
+#[derive(Debug, Clone, Default)]
+pub struct Ctx {
+    /// An API key declared above: added to each request as a header or query parameter.
+    apikey: Option<(String, String, bool)>,
+}
+
+/// Applies `auth` and `protocolProfileBehavior` of a collection, folder or request.
+pub fn settings(
+    c: &mut Conv,
+    obj: &mut Map<String, Value>,
+    auth: Option<&Value>,
+    behavior: Option<&PmBehavior>,
+    ctx: &mut Ctx,
+    notes: &mut Vec<String>,
+) {
+    let mut auth_notes = Vec::new();
+    match convert(auth, &mut c.names, &mut c.secrets, &mut auth_notes) {
+        AuthOut::Inherit => {}
+        AuthOut::Auth(v) => {
+            obj.insert("auth".into(), v);
+            ctx.apikey = None;
+        }
+        AuthOut::ApiKey { name, value, query } => {
+            obj.insert("auth".into(), json!("none"));
+            ctx.apikey = Some((name, value, query));
+        }
+        AuthOut::Unsupported(kind) => {
+            obj.insert("auth".into(), json!("none"));
+            ctx.apikey = None;
+            *c.report.unsupported_auth.entry(kind).or_default() += 1;
+        }
+    }
+    for n in auth_notes {
+        if n.starts_with("auth type") {
+            notes.push(n);
+        } else {
+            c.note(notes, n);
+        }
+    }
+    let Some(b) = behavior else { return };
+    if let Some(f) = b.follow_redirects {
+        obj.insert("follow_redirects".into(), json!(f));
+    }
+    if let Some(m) = b.max_redirects {
+        obj.insert("max_redirects".into(), json!(m));
+    }
+    if let Some(f) = b.follow_authorization_header {
+        obj.insert("follow_authorization_header".into(), json!(f));
+    }
+    if b.follow_original_http_method == Some(true) {
+        c.note(
+            notes,
+            "followOriginalHttpMethod is not supported: runner turns POST into GET on 301/302/303 redirects".into(),
+        );
+    }
+    if b.remove_referer_header_on_redirect == Some(true) {
+        c.note(
+            notes,
+            "removeRefererHeaderOnRedirect: runner never adds a Referer header".into(),
+        );
+    }
+    if b.disable_url_encoding == Some(true) {
+        c.note(
+            notes,
+            "disableUrlEncoding is not supported: runner encodes query values".into(),
+        );
+    }
+    if b.strict_ssl == Some(false) {
+        c.note(
+            notes,
+            "strictSSL: false is not kept: use `runner run --insecure`".into(),
+        );
+    }
+}
+
+fn script_lines(e: &PmEvent) -> Vec<String> {
+    match e.script.as_ref().and_then(|s| s.exec.as_ref()) {
+        Some(StrOrList::Str(s)) => s.lines().map(String::from).collect(),
+        Some(StrOrList::List(l)) => l
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(String::from)
+                    .unwrap_or_else(|| v.to_string())
+            })
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+fn is_blank(lines: &[String]) -> bool {
+    lines.iter().all(|l| l.trim().is_empty())
+}
+
+fn keep_script(c: &mut Conv, notes: &mut Vec<String>, e: &PmEvent, lines: &[String], why: &str) {
+    c.report.scripts_noted += 1;
+    let listen = e.listen.as_deref().unwrap_or("script");
+    notes.push(format!(
+        "Postman {listen} script ({why}):\n{}",
+        lines.join("\n").trim_end()
+    ));
+}
+
+/// Scripts of a collection or folder: kept as notes (runner has no per-folder scripts).
+pub fn folder_scripts(c: &mut Conv, events: Vec<PmEvent>, notes: &mut Vec<String>) {
+    for e in events {
+        let lines = script_lines(&e);
+        if is_blank(&lines) || e.disabled == Some(true) {
+            continue;
+        }
+        keep_script(
+            c,
+            notes,
+            &e,
+            &lines,
+            "not translated: it applies to every request below",
+        );
+    }
+}
+
+/// Adds notes to a description.
+pub fn append_notes(description: &mut Option<String>, notes: &[String]) {
+    if notes.is_empty() {
+        return;
+    }
+    let mut d = description.take().unwrap_or_default();
+    for n in notes {
+        if !d.is_empty() {
+            d.push_str("\n\n");
+        }
+        if !n.starts_with("Postman ") {
+            d.push_str("Postman import: ");
+        }
+        d.push_str(n);
+    }
+    *description = Some(d);
+}
+
+/// Converts a folder or request.
+pub fn item(c: &mut Conv, it: PmItem, parent: &Ctx) -> Option<Value> {
+    let mut obj = Map::new();
+    let mut notes = Vec::new();
+    let mut ctx = parent.clone();
+    let name = it.name.clone().unwrap_or_else(|| "Untitled".into());
+    let mut description = description_text(&it.description);
+    let events = it.event.map(|e| e.into_vec()).unwrap_or_default();
+    if let Some(children) = it.item {
+        c.report.folders += 1;
+        obj.insert("folder".into(), json!(name));
+        settings(
+            c,
+            &mut obj,
+            it.auth.as_ref(),
+            it.behavior.as_ref(),
+            &mut ctx,
+            &mut notes,
+        );
+        folder_scripts(c, events, &mut notes);
+        let requests: Vec<Value> = children
+            .into_iter()
+            .filter_map(|i| item(c, i, &ctx))
+            .collect();
+        if requests.is_empty() {
+            c.report.folders -= 1;
+            *c.report
+                .notes
+                .entry(format!("empty folder `{name}` left out"))
+                .or_default() += 1;
+            return None;
+        }
+        append_notes(&mut description, &notes);
+        let mut out = Map::new();
+        out.insert("folder".into(), json!(name));
+        if let Some(d) = description {
+            out.insert("description".into(), json!(d));
+        }
+        obj.shift_remove("folder");
+        out.extend(obj);
+        out.insert("requests".into(), Value::Array(requests));
+        return Some(Value::Object(out));
+    }
+    c.report.requests += 1;
+    obj.insert("name".into(), json!(name));
+    let req = match it.request {
+        Some(PmRequestOrUrl::Request(r)) => *r,
+        Some(PmRequestOrUrl::Url(u)) => PmRequest {
+            method: None,
+            url: Some(PmUrl::Raw(u)),
+            header: None,
+            body: None,
+            auth: None,
+            description: None,
+        },
+        None => PmRequest {
+            method: None,
+            url: None,
+            header: None,
+            body: None,
+            auth: None,
+            description: None,
+        },
+    };
+    if description.is_none() {
+        description = description_text(&req.description);
+    }
+    let method = req
+        .method
+        .clone()
+        .unwrap_or_else(|| "GET".into())
+        .to_uppercase();
+    if method != "GET" {
+        obj.insert("method".into(), json!(method));
+    }
+    let mut query: Vec<(String, String)> = Vec::new();
+    let url = url(c, req.url.as_ref(), &mut query);
+    obj.insert("url".into(), json!(url));
+    let mut headers = headers(c, req.header.as_ref());
+    let auth_value = req.auth.clone().or(it.auth.clone());
+    settings(
+        c,
+        &mut obj,
+        auth_value.as_ref(),
+        it.behavior.as_ref(),
+        &mut ctx,
+        &mut notes,
+    );
+    if let Some((k, v, in_query)) = &ctx.apikey {
+        if *in_query {
+            query.push((k.clone(), v.clone()));
+        } else {
+            headers.insert(k.clone(), json!(v));
+        }
+    }
+    if !query.is_empty() {
+        let mut q = Map::new();
+        for (k, v) in query {
+            match q.get_mut(&k) {
+                Some(Value::Array(list)) => list.push(json!(v)),
+                Some(prev) => *prev = json!([prev.clone(), v]),
+                None => {
+                    q.insert(k, json!(v));
+                }
+            }
+        }
+        obj.insert("query".into(), Value::Object(q));
+    }
+    let content_type = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        .map(|(_, v)| v.as_str().unwrap_or("").to_string());
+    if let Some(b) = body(c, req.body, content_type.as_deref(), &mut notes) {
+        obj.insert("body".into(), b);
+    }
+    if !headers.is_empty() {
+        obj.insert("headers".into(), Value::Object(headers));
+    }
+    scripts(c, &mut obj, events, &mut notes);
+    let examples: Vec<Value> = it.response.iter().flatten().map(example).collect();
+    if !examples.is_empty() {
+        obj.insert("examples".into(), Value::Array(examples));
+    }
+    append_notes(&mut description, &notes);
+    let mut out = Map::new();
+    out.insert("name".into(), json!(name));
+    if let Some(d) = description {
+        out.insert("description".into(), json!(d));
+    }
+    obj.shift_remove("name");
+    out.extend(obj);
+    Some(Value::Object(out))
+}
+
+pub(super) fn kv_enabled(kv: &&PmKv) -> bool {
+    kv.disabled != Some(true) && kv.key.as_deref().is_some_and(|k| !k.is_empty())
+}
+
+/// The URL without its query, and the query pairs.
+fn url(c: &mut Conv, u: Option<&PmUrl>, query: &mut Vec<(String, String)>) -> String {
+    let (base, raw_query, variables) = match u {
+        None => (String::new(), None, None),
+        Some(PmUrl::Raw(s)) => {
+            let (b, q) = split_query(s);
+            (b, q, None)
+        }
+        Some(PmUrl::Object(o)) => {
+            let base = match &o.raw {
+                Some(r) => split_query(r).0,
+                None => {
+                    let mut s = String::new();
+                    if let Some(p) = &o.protocol {
+                        s.push_str(p);
+                        s.push_str("://");
+                    }
+                    s.push_str(&segments(o.host.as_ref(), "."));
+                    let port = value_text(&o.port.clone());
+                    if !port.is_empty() {
+                        s.push(':');
+                        s.push_str(&port);
+                    }
+                    let path = segments(o.path.as_ref(), "/");
+                    if !path.is_empty() {
+                        if !path.starts_with('/') {
+                            s.push('/');
+                        }
+                        s.push_str(&path);
+                    }
+                    s
+                }
+            };
+            match &o.query {
+                Some(q) => {
+                    for kv in q.iter().filter(kv_enabled) {
+                        let k = kv.key.clone().unwrap_or_default();
+                        let v = c.names.template(&value_text(&kv.value));
+                        query.push((k, v));
+                    }
+                    (base, None, o.variable.as_ref())
+                }
+                None => {
+                    let q = o.raw.as_deref().map(split_query).and_then(|(_, q)| q);
+                    (base, q, o.variable.as_ref())
+                }
+            }
+        }
+    };
+    if let Some(q) = raw_query {
+        for pair in q.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let v = c.names.template(v);
+            query.push((k.to_string(), v));
+        }
+    }
+    // Path variables: `:id` → `{{ id }}`, the declared value a collection variable.
+    let mut out = Vec::new();
+    for (i, seg) in base.split('/').enumerate() {
+        match seg.strip_prefix(':').filter(|n| i > 0 && !n.is_empty()) {
+            Some(pm_name) => {
+                let declared = variables
+                    .into_iter()
+                    .flatten()
+                    .find(|v| v.key.as_deref() == Some(pm_name))
+                    .map(|v| value_text(&v.value))
+                    .unwrap_or_default();
+                let name = match c.names.sole_reference(&declared) {
+                    Some(n) => n,
+                    None => {
+                        let n = c.names.name(pm_name);
+                        if !declared.is_empty() && !c.vars.contains_key(&n) {
+                            let v = c.names.template(&declared);
+                            c.vars.insert(n.clone(), json!(v));
+                        }
+                        n
+                    }
+                };
+                c.names.used.insert(name.clone());
+                out.push(format!("{{{{ {name} }}}}"));
+            }
+            None => out.push(c.names.template(seg)),
+        }
+    }
+    out.join("/")
+}
+
+fn split_query(s: &str) -> (String, Option<String>) {
+    let s = s.split('#').next().unwrap_or(s);
+    match s.split_once('?') {
+        Some((b, q)) => (b.to_string(), Some(q.to_string())),
+        None => (s.to_string(), None),
+    }
+}
+
+fn segments(v: Option<&StrOrList>, sep: &str) -> String {
+    match v {
+        None => String::new(),
+        Some(StrOrList::Str(s)) => s.clone(),
+        Some(StrOrList::List(l)) => l
+            .iter()
+            .map(|s| match s {
+                Value::String(s) => s.clone(),
+                Value::Object(m) => m
+                    .get("value")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(sep),
+    }
+}
+
+fn headers(c: &mut Conv, h: Option<&PmHeaders>) -> Map<String, Value> {
+    let mut out = Map::new();
+    match h {
+        None => {}
+        Some(PmHeaders::List(list)) => {
+            for kv in list.iter().filter(kv_enabled) {
+                let k = kv.key.clone().unwrap_or_default();
+                let v = c.names.template(&value_text(&kv.value));
+                out.insert(k, json!(v));
+            }
+        }
+        Some(PmHeaders::Text(t)) => {
+            for line in t.lines() {
+                if let Some((k, v)) = line.split_once(':')
+                    && !k.trim().is_empty()
+                    && !k.trim_start().starts_with("//")
+                {
+                    let v = c.names.template(v.trim());
+                    out.insert(k.trim().to_string(), json!(v));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Test scripts → `expect:`/`capture:`; everything else is kept as a note.
+fn scripts(
+    c: &mut Conv,
+    obj: &mut Map<String, Value>,
+    events: Vec<PmEvent>,
+    notes: &mut Vec<String>,
+) {
+    let mut expect = Map::new();
+    let mut capture = Map::new();
+    for e in events {
+        let lines = script_lines(&e);
+        if is_blank(&lines) || e.disabled == Some(true) {
+            continue;
+        }
+        if e.listen.as_deref() != Some("test") {
+            keep_script(c, notes, &e, &lines, "not translated");
+            continue;
+        }
+        let t = translate(&lines);
+        if let Some(first) = t.status.first() {
+            if t.status.iter().all(|s| s == first) {
+                expect.insert("status".into(), json!(first));
+            } else {
+                let mut all = t.status.clone();
+                all.dedup();
+                expect.insert("status".into(), json!(all));
+            }
+        }
+        if !t.headers.is_empty() {
+            let h = expect.entry("headers").or_insert_with(|| json!({}));
+            if let Value::Object(h) = h {
+                h.extend(t.headers.clone());
+            }
+        }
+        if !t.json.is_empty() {
+            let j = expect.entry("json").or_insert_with(|| json!({}));
+            if let Value::Object(j) = j {
+                j.extend(t.json.clone());
+            }
+        }
+        if let Some(s) = t.body_contains.first() {
+            expect.insert("body".into(), json!({"contains": s}));
+        }
+        if let Some(ms) = t.duration_lt {
+            expect.insert("duration".into(), json!({"lt": ms}));
+        }
+        for (pm_name, path) in &t.captures {
+            let n = c.names.name(pm_name);
+            c.captured.insert(n.clone());
+            capture.insert(n, json!(path));
+        }
+        if t.leftover.is_empty() {
+            c.report.scripts_translated += 1;
+        } else {
+            let translated = !t.status.is_empty()
+                || !t.headers.is_empty()
+                || !t.json.is_empty()
+                || !t.captures.is_empty()
+                || !t.body_contains.is_empty()
+                || t.duration_lt.is_some();
+            let why = if translated {
+                "partly translated into expect/capture; the rest is not"
+            } else {
+                "not translated"
+            };
+            keep_script(c, notes, &e, &lines, why);
+        }
+    }
+    if !expect.is_empty() {
+        obj.insert("expect".into(), Value::Object(expect));
+    }
+    if !capture.is_empty() {
+        obj.insert("capture".into(), Value::Object(capture));
+    }
+}
