@@ -65,17 +65,7 @@ pub fn check(pred: &Predicate, actual: Option<&Value>, root: &str, resolve: Reso
         );
     }
     let Some(actual) = actual else {
-        let what = match pred {
-            Predicate::Equals(v)
-            | Predicate::NotEquals(v)
-            | Predicate::Contains(v)
-            | Predicate::NotContains(v)
-            | Predicate::Gt(v)
-            | Predicate::Gte(v)
-            | Predicate::Lt(v)
-            | Predicate::Lte(v) => describe(pred, v),
-            _ => describe(pred, &Value::Null),
-        };
+        let what = describe(pred, pred.operand().unwrap_or(&Value::Null));
         return Check::new(false, what, "nothing (no match)".into());
     };
     let result = match pred {

@@ -66,6 +66,24 @@ pub enum Predicate {
     },
 }
 
+impl Predicate {
+    /// The one expected value compared with the actual value (`equals`, `contains`,
+    /// `gt`, ...); `None` for predicates that hold a list, a regex, a type or a schema.
+    pub fn operand(&self) -> Option<&Value> {
+        match self {
+            Predicate::Equals(v)
+            | Predicate::NotEquals(v)
+            | Predicate::Contains(v)
+            | Predicate::NotContains(v)
+            | Predicate::Gt(v)
+            | Predicate::Gte(v)
+            | Predicate::Lt(v)
+            | Predicate::Lte(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
 /// The types `type:` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JsonType {

@@ -49,20 +49,9 @@ fn expected_values(preds: &[Predicate]) -> Vec<&Value> {
     let mut out = Vec::new();
     for p in preds {
         match p {
-            Predicate::Equals(v)
-            | Predicate::NotEquals(v)
-            | Predicate::Contains(v)
-            | Predicate::NotContains(v)
-            | Predicate::Gt(v)
-            | Predicate::Gte(v)
-            | Predicate::Lt(v)
-            | Predicate::Lte(v) => out.push(v),
             Predicate::In(vs) => out.extend(vs),
             Predicate::Length(inner) => out.extend(expected_values(inner)),
-            Predicate::Matches(_)
-            | Predicate::Exists(_)
-            | Predicate::Type(_)
-            | Predicate::Schema { .. } => {}
+            other => out.extend(other.operand()),
         }
     }
     out
