@@ -421,7 +421,10 @@ impl<'a> Builder<'a> {
             }
         }
         let body = item.body.and_then(|b| self.body(b));
-        let asserts = item.expect.map(|e| self.expect(e)).unwrap_or_default();
+        let asserts = item
+            .expect
+            .map(|e| self.expectations(e))
+            .unwrap_or_default();
         let captures = self.captures(item.capture.unwrap_or_default());
         let retry = item.retry.and_then(|r| self.retry(r));
         let delay = item.delay.and_then(|d| self.duration(&d, "delay"));
@@ -741,7 +744,7 @@ impl<'a> Builder<'a> {
         Some(BodyDef::File { path, content_type })
     }
 
-    fn expect(&mut self, expect: Sp<RawExpect>) -> Vec<AssertDef> {
+    fn expectations(&mut self, expect: Sp<RawExpect>) -> Vec<AssertDef> {
         let e: RawExpect = expect.value;
         let mut out = Vec::new();
         if let Some(status) = e.status {
