@@ -10,22 +10,29 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use reqwest::Client;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use serde_json::Value;
 
-use super::{AuthError, ClientAuth, Notice, OAuth2Params, TokenResponse, Ui};
-use crate::secrets::Masker;
+use super::{
+    AuthError, ClientAuth, MAX_TOKEN_LIFETIME_SECS, Notice, OAuth2Params, TokenResponse, Ui,
+};
+use crate::secrets::{ELLIPSIS, MASK, Masker};
 
-/// The client and timeout of token endpoint requests.
+/// The client, timeout and masker of token endpoint requests.
 pub struct Http<'a> {
     /// The run's client (redirects off).
     pub client: &'a Client,
     /// Per request.
     pub timeout: Duration,
+    /// Masks secrets in the excerpts of answers before they are cut.
+    pub masker: &'a Masker,
 }
 
 /// How many characters of a non-JSON answer an error shows.
 const EXCERPT: usize = 200;
+
+/// The longest device polling interval believed (RFC 8628 suggests 5 s).
+const MAX_INTERVAL_SECS: f64 = 60.0;
 
 /// `Basic base64(urlencode(id):urlencode(secret))` (RFC 6749 §2.3.1).
 pub fn basic_header(client_id: &str, secret: &str) -> String {
@@ -63,7 +70,7 @@ pub async fn token_request(
     form: Vec<(&str, String)>,
 ) -> Result<TokenResponse, AuthError> {
     let value = post_form(http, params, url, form, "token").await?;
-    parse_token(&value)
+    parse_token(&value, url)
 }
 
 /// Posts a form with client authentication; returns the JSON object of a 2xx answer.
@@ -74,6 +81,11 @@ async fn post_form(
     mut form: Vec<(&str, String)>,
     what: &str,
 ) -> Result<Value, AuthError> {
+    if let Err(e) = url::Url::parse(url) {
+        return Err(AuthError::Config(format!(
+            "the {what} URL `{url}` is not a valid URL: {e}"
+        )));
+    }
     let mut req = http
         .client
         .post(url)
@@ -106,7 +118,12 @@ async fn post_form(
         .body(body.finish())
         .send()
         .await
-        .map_err(|e| AuthError::Network(format!("{what} request to {url} failed: {e}")))?;
+        .map_err(|e| {
+            AuthError::Network(format!(
+                "{what} request to {url} {}",
+                failure(&e, http.timeout)
+            ))
+        })?;
     let status = resp.status();
     let content_type = resp
         .headers()
@@ -114,10 +131,12 @@ async fn post_form(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let bytes = resp
-        .bytes()
-        .await
-        .map_err(|e| AuthError::Network(format!("{what} answer from {url} was cut: {e}")))?;
+    let bytes = resp.bytes().await.map_err(|e| {
+        AuthError::Network(format!(
+            "{what} answer from {url} could not be read: it {}",
+            failure(&e, http.timeout)
+        ))
+    })?;
     // RFC 7009 §2.2: a successful revocation may answer with an empty body.
     if what == "revocation" && status.is_success() && bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Object(Default::default()));
@@ -145,20 +164,14 @@ async fn post_form(
             Ok(Value::Object(map))
         }
         _ => {
-            let text = String::from_utf8_lossy(&bytes);
-            let excerpt: String = text.trim().chars().take(EXCERPT).collect();
-            let cut = if text.trim().chars().count() > EXCERPT {
-                "..."
-            } else {
-                ""
-            };
+            let (shown, cut) = excerpt(&String::from_utf8_lossy(&bytes), http.masker);
             let content_type = if content_type.is_empty() {
                 "no content type".to_string()
             } else {
                 format!("content type {content_type}")
             };
             Err(AuthError::Protocol(format!(
-                "the {what} endpoint {url} answered HTTP {} with {content_type}, not a JSON object: {excerpt:?}{cut}",
+                "the {what} endpoint {url} answered HTTP {} with {content_type}, not a JSON object: {shown:?}{cut}",
                 status.as_u16()
             )))
         }
@@ -182,15 +195,63 @@ pub async fn revoke(
         .map(|_| ())
 }
 
-/// Reads a number sent as a number or as a string (`"3600"`).
-fn number(v: Option<&Value>) -> Option<u64> {
+/// Why a request failed, in words: "timed out after 2s", "failed: could not connect: ...".
+fn failure(e: &reqwest::Error, timeout: Duration) -> String {
+    let mut causes: Vec<String> = Vec::new();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !causes.iter().any(|c| c.contains(&text)) {
+            causes.push(text);
+        }
+        source = s.source();
+    }
+    let detail = if causes.is_empty() {
+        e.to_string()
+    } else {
+        causes.join(": ")
+    };
+    if e.is_timeout() || detail.to_ascii_lowercase().contains("timed out") {
+        return format!("timed out after {}", humantime::format_duration(timeout));
+    }
+    if e.is_builder() {
+        format!("could not be built: {detail}")
+    } else if e.is_connect() {
+        format!("failed: could not connect: {detail}")
+    } else {
+        format!("failed: {detail}")
+    }
+}
+
+/// The beginning of an answer for an error message, masked before it is cut so that no
+/// fragment of a secret survives, and never cut inside a mask; with the cut marker.
+fn excerpt(text: &str, masker: &Masker) -> (String, &'static str) {
+    let masked = masker.mask(text.trim());
+    let Some((mut end, _)) = masked.char_indices().nth(EXCERPT) else {
+        return (masked.into_owned(), "");
+    };
+    if let Some((start, _)) = masked
+        .match_indices(MASK)
+        .find(|(i, _)| *i < end && i + MASK.len() > end)
+    {
+        end = start;
+    }
+    (masked[..end].to_string(), ELLIPSIS)
+}
+
+/// A number sent as a number or as a string (`"3600"`).
+fn number(v: Option<&Value>) -> Option<f64> {
     match v? {
-        Value::Number(n) => n
-            .as_u64()
-            .or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)),
-        Value::String(s) => s.trim().parse().ok(),
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok().filter(|f: &f64| f.is_finite()),
         _ => None,
     }
+}
+
+/// A duration in whole seconds sent by a server, within `0..=max`: a negative one is 0.
+fn seconds(v: Option<&Value>, max: u64) -> Option<u64> {
+    // `as` saturates, and the bound keeps every later addition in range.
+    number(v).map(|f| (f.max(0.0) as u64).min(max))
 }
 
 fn text(v: Option<&Value>) -> Option<String> {
@@ -199,15 +260,25 @@ fn text(v: Option<&Value>) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Parses a successful token answer.
-pub fn parse_token(value: &Value) -> Result<TokenResponse, AuthError> {
+/// Parses a successful token answer from `url`. A token that cannot be sent in an
+/// Authorization header is refused (it is then neither used nor cached).
+pub fn parse_token(value: &Value, url: &str) -> Result<TokenResponse, AuthError> {
     let access_token = text(value.get("access_token")).ok_or_else(|| {
-        AuthError::Protocol("the token endpoint answered without an access_token".into())
+        AuthError::Protocol(format!(
+            "the token endpoint {url} answered without an access_token"
+        ))
     })?;
+    let token_type = text(value.get("token_type")).unwrap_or_else(|| "Bearer".into());
+    if HeaderValue::from_str(&format!("{token_type} {access_token}")).is_err() {
+        return Err(AuthError::Protocol(format!(
+            "the token endpoint {url} answered a token that cannot be sent in an Authorization header \
+             (its access_token or token_type holds a line break or another control character); it was not used or cached"
+        )));
+    }
     Ok(TokenResponse {
         access_token,
-        token_type: text(value.get("token_type")).unwrap_or_else(|| "Bearer".into()),
-        expires_in: number(value.get("expires_in")),
+        token_type,
+        expires_in: seconds(value.get("expires_in"), MAX_TOKEN_LIFETIME_SECS),
         refresh_token: text(value.get("refresh_token")),
     })
 }
@@ -308,17 +379,23 @@ pub async fn device_code(
         user_code,
         complete: text(answer.get("verification_uri_complete")),
     });
-    let mut interval = Duration::from_secs(number(answer.get("interval")).unwrap_or(5));
-    let lifetime = number(answer.get("expires_in"))
+    // Server numbers are clamped: an interval of 1e20 s must neither overflow nor stall.
+    let mut interval = Duration::from_secs_f64(
+        number(answer.get("interval")).map_or(5.0, |f| f.clamp(1.0, MAX_INTERVAL_SECS)),
+    );
+    let lifetime = seconds(answer.get("expires_in"), MAX_TOKEN_LIFETIME_SECS)
         .map(Duration::from_secs)
-        .unwrap_or(timeout)
-        .min(timeout);
-    let deadline = Instant::now() + lifetime;
+        .filter(|l| *l < timeout);
+    let deadline = Instant::now() + lifetime.unwrap_or(timeout);
     loop {
         if Instant::now() + interval > deadline {
-            return Err(AuthError::Timeout(
-                "the device code expired before the login was approved".into(),
-            ));
+            return Err(AuthError::Timeout(match lifetime {
+                Some(_) => "the device code expired before the login was approved".into(),
+                None => format!(
+                    "no device login within {} (--login-timeout)",
+                    humantime::format_duration(timeout)
+                ),
+            }));
         }
         tokio::time::sleep(interval).await;
         let form = vec![
@@ -332,7 +409,8 @@ pub async fn device_code(
             Ok(t) => return Ok(t),
             Err(AuthError::Server { error, .. }) if error == "authorization_pending" => {}
             Err(AuthError::Server { error, .. }) if error == "slow_down" => {
-                interval += Duration::from_secs(5);
+                interval = (interval + Duration::from_secs(5))
+                    .min(Duration::from_secs_f64(MAX_INTERVAL_SECS));
             }
             Err(e) => return Err(e),
         }
@@ -358,15 +436,54 @@ mod tests {
 
     #[test]
     fn expires_in_as_string_is_read() {
-        let t = parse_token(&json!({"access_token": "x", "expires_in": "3600"})).unwrap();
+        let t = parse_token(&json!({"access_token": "x", "expires_in": "3600"}), "u").unwrap();
         assert_eq!(t.expires_in, Some(3600));
         assert_eq!(t.token_type, "Bearer");
-        let t = parse_token(&json!({"access_token": "x", "expires_in": 60})).unwrap();
+        let t = parse_token(&json!({"access_token": "x", "expires_in": 60}), "u").unwrap();
         assert_eq!(t.expires_in, Some(60));
     }
 
     #[test]
+    fn absurd_lifetimes_are_clamped() {
+        let lifetime = |v: Value| {
+            parse_token(&json!({"access_token": "x", "expires_in": v}), "u")
+                .unwrap()
+                .expires_in
+        };
+        assert_eq!(lifetime(json!(-5)), Some(0));
+        assert_eq!(lifetime(json!("-5")), Some(0));
+        assert_eq!(lifetime(json!(0)), Some(0));
+        assert_eq!(lifetime(json!(1e300)), Some(MAX_TOKEN_LIFETIME_SECS));
+        assert_eq!(lifetime(json!("1e300")), Some(MAX_TOKEN_LIFETIME_SECS));
+        assert_eq!(lifetime(json!(u64::MAX)), Some(MAX_TOKEN_LIFETIME_SECS));
+        assert_eq!(lifetime(json!("soon")), None);
+    }
+
+    #[test]
     fn missing_access_token_is_an_error() {
-        assert!(parse_token(&json!({"token_type": "Bearer"})).is_err());
+        assert!(parse_token(&json!({"token_type": "Bearer"}), "u").is_err());
+    }
+
+    #[test]
+    fn a_token_with_a_line_break_is_refused() {
+        let e = parse_token(&json!({"access_token": "a\r\nX-Evil: 1"}), "http://t/token");
+        let e = e.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.contains("http://t/token"), "{e}");
+        assert!(!e.contains("X-Evil"), "{e}");
+        assert!(parse_token(&json!({"access_token": "a", "token_type": "B\n"}), "u").is_err());
+    }
+
+    #[test]
+    fn an_excerpt_is_masked_before_it_is_cut() {
+        let masker = Masker::new();
+        let secret = "Zq8vK2mW9xR4tY7uP3sN6bH1jL5cF0dGe";
+        masker.add(secret);
+        // Cut first, 198 characters and 2 of the secret would show.
+        let page = format!("{}{secret}{}", "x".repeat(198), "y".repeat(50));
+        let (text, cut) = excerpt(&page, &masker);
+        assert_eq!(text, "x".repeat(198));
+        assert_eq!(cut, ELLIPSIS);
+        let (text, cut) = excerpt(&format!("a {secret} b"), &masker);
+        assert_eq!((text.as_str(), cut), ("a ***** b", ""));
     }
 }
