@@ -6,6 +6,7 @@
 mod browser;
 pub mod cache;
 mod callback;
+mod device;
 pub mod oauth2;
 mod source;
 

@@ -1,21 +1,19 @@
 //! The token endpoint: one form POST per grant, client authentication, and the parsing
 //! of answers (tolerant of `expires_in` sent as a string and of JSON served under another
-//! content type), plus the device authorization flow (RFC 8628).
+//! content type; server numbers clamped, unsendable tokens refused).
 //!
 //! Written on reqwest directly rather than with the `oauth2` crate: failed token requests
 //! must report the HTTP status and, for a non-JSON answer, its content type and an excerpt,
 //! which that crate's error types do not carry.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use base64::Engine as _;
 use reqwest::Client;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use serde_json::Value;
 
-use super::{
-    AuthError, ClientAuth, MAX_TOKEN_LIFETIME_SECS, Notice, OAuth2Params, TokenResponse, Ui,
-};
+use super::{AuthError, ClientAuth, MAX_TOKEN_LIFETIME_SECS, OAuth2Params, TokenResponse};
 use crate::secrets::{ELLIPSIS, MASK, Masker};
 
 /// The client, timeout and masker of token endpoint requests.
@@ -30,9 +28,6 @@ pub struct Http<'a> {
 
 /// How many characters of a non-JSON answer an error shows.
 const EXCERPT: usize = 200;
-
-/// The longest device polling interval believed (RFC 8628 suggests 5 s).
-const MAX_INTERVAL_SECS: f64 = 60.0;
 
 /// `Basic base64(urlencode(id):urlencode(secret))` (RFC 6749 §2.3.1).
 pub fn basic_header(client_id: &str, secret: &str) -> String {
@@ -74,7 +69,7 @@ pub async fn token_request(
 }
 
 /// Posts a form with client authentication; returns the JSON object of a 2xx answer.
-async fn post_form(
+pub(super) async fn post_form(
     http: &Http<'_>,
     params: &OAuth2Params,
     url: &str,
@@ -240,7 +235,7 @@ fn excerpt(text: &str, masker: &Masker) -> (String, &'static str) {
 }
 
 /// A number sent as a number or as a string (`"3600"`).
-fn number(v: Option<&Value>) -> Option<f64> {
+pub(super) fn number(v: Option<&Value>) -> Option<f64> {
     match v? {
         Value::Number(n) => n.as_f64(),
         Value::String(s) => s.trim().parse().ok().filter(|f: &f64| f.is_finite()),
@@ -249,12 +244,12 @@ fn number(v: Option<&Value>) -> Option<f64> {
 }
 
 /// A duration in whole seconds sent by a server, within `0..=max`: a negative one is 0.
-fn seconds(v: Option<&Value>, max: u64) -> Option<u64> {
+pub(super) fn seconds(v: Option<&Value>, max: u64) -> Option<u64> {
     // `as` saturates, and the bound keeps every later addition in range.
     number(v).map(|f| (f.max(0.0) as u64).min(max))
 }
 
-fn text(v: Option<&Value>) -> Option<String> {
+pub(super) fn text(v: Option<&Value>) -> Option<String> {
     v.and_then(Value::as_str)
         .filter(|s| !s.is_empty())
         .map(str::to_string)
@@ -343,77 +338,9 @@ pub async fn exchange_code(
     token_request(http, params, &params.token_url, form).await
 }
 
-fn push_scope(form: &mut Vec<(&str, String)>, params: &OAuth2Params) {
+pub(super) fn push_scope(form: &mut Vec<(&str, String)>, params: &OAuth2Params) {
     if let Some(scope) = params.scope.as_ref().filter(|s| !s.is_empty()) {
         form.push(("scope", scope.clone()));
-    }
-}
-
-/// The device authorization grant (RFC 8628): asks for a user code, shows it, then polls
-/// the token endpoint at the server's interval (5 s more after each `slow_down`).
-pub async fn device_code(
-    http: &Http<'_>,
-    params: &OAuth2Params,
-    ui: &dyn Ui,
-    timeout: Duration,
-) -> Result<TokenResponse, AuthError> {
-    let device_url = params
-        .device_url
-        .clone()
-        .ok_or_else(|| AuthError::Config("the device_code grant needs `device_url`".into()))?;
-    let mut form = Vec::new();
-    push_scope(&mut form, params);
-    for (k, v) in &params.extra_params {
-        form.push((k.as_str(), v.clone()));
-    }
-    let answer = post_form(http, params, &device_url, form, "device authorization").await?;
-    let device_code = text(answer.get("device_code")).ok_or_else(|| {
-        AuthError::Protocol("the device authorization answer has no device_code".into())
-    })?;
-    let user_code = text(answer.get("user_code")).unwrap_or_default();
-    let verification_uri = text(answer.get("verification_uri"))
-        .or_else(|| text(answer.get("verification_url")))
-        .unwrap_or_default();
-    ui.notice(Notice::DeviceCode {
-        verification_uri,
-        user_code,
-        complete: text(answer.get("verification_uri_complete")),
-    });
-    // Server numbers are clamped: an interval of 1e20 s must neither overflow nor stall.
-    let mut interval = Duration::from_secs_f64(
-        number(answer.get("interval")).map_or(5.0, |f| f.clamp(1.0, MAX_INTERVAL_SECS)),
-    );
-    let lifetime = seconds(answer.get("expires_in"), MAX_TOKEN_LIFETIME_SECS)
-        .map(Duration::from_secs)
-        .filter(|l| *l < timeout);
-    let deadline = Instant::now() + lifetime.unwrap_or(timeout);
-    loop {
-        if Instant::now() + interval > deadline {
-            return Err(AuthError::Timeout(match lifetime {
-                Some(_) => "the device code expired before the login was approved".into(),
-                None => format!(
-                    "no device login within {} (--login-timeout)",
-                    humantime::format_duration(timeout)
-                ),
-            }));
-        }
-        tokio::time::sleep(interval).await;
-        let form = vec![
-            (
-                "grant_type",
-                "urn:ietf:params:oauth:grant-type:device_code".to_string(),
-            ),
-            ("device_code", device_code.clone()),
-        ];
-        match token_request(http, params, &params.token_url, form).await {
-            Ok(t) => return Ok(t),
-            Err(AuthError::Server { error, .. }) if error == "authorization_pending" => {}
-            Err(AuthError::Server { error, .. }) if error == "slow_down" => {
-                interval = (interval + Duration::from_secs(5))
-                    .min(Duration::from_secs_f64(MAX_INTERVAL_SECS));
-            }
-            Err(e) => return Err(e),
-        }
     }
 }
 

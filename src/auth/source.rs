@@ -11,7 +11,7 @@ use reqwest::header::HeaderValue;
 use super::cache::{self, Cache, CacheKey, Entry, Locked};
 use super::{
     AuthError, AuthOptions, EXPIRY_SKEW_SECS, Grant, Notice, OAuth2Params, TokenResponse, Ui,
-    browser, oauth2,
+    browser, device, oauth2,
 };
 use crate::secrets::Masker;
 
@@ -397,7 +397,7 @@ impl TokenSource {
                 oauth2::refresh(&self.http(), params, rt.expose()).await
             }
             Grant::DeviceCode => {
-                oauth2::device_code(
+                device::device_code(
                     &self.http(),
                     params,
                     self.ui.as_ref(),
