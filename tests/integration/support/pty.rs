@@ -16,6 +16,7 @@ pub struct Pty {
     master: File,
     child: Child,
     output: Arc<Mutex<Vec<u8>>>,
+    reader: std::thread::JoinHandle<()>,
 }
 
 fn close_on_exec(fd: &impl AsRawFd) {
@@ -68,7 +69,7 @@ impl Pty {
         let output = Arc::new(Mutex::new(Vec::new()));
         let mut reader = master.try_clone().expect("dup master");
         let sink = Arc::clone(&output);
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
             // Ends with EIO once the child and its slave are gone.
             while let Ok(n) = reader.read(&mut buf) {
@@ -82,6 +83,7 @@ impl Pty {
             master,
             child,
             output,
+            reader,
         }
     }
 
@@ -122,9 +124,13 @@ impl Pty {
         let start = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().expect("wait") {
-                // Let the reader take the last bytes.
-                std::thread::sleep(Duration::from_millis(100));
-                return (status.code().unwrap_or(-1), start.elapsed());
+                let waited = start.elapsed();
+                // The reader takes the last bytes until the terminal reports the child gone.
+                let drained = Instant::now();
+                while !self.reader.is_finished() && drained.elapsed() < Duration::from_secs(5) {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                return (status.code().unwrap_or(-1), waited);
             }
             if start.elapsed() > timeout {
                 let _ = self.child.kill();
