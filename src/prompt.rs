@@ -1,13 +1,17 @@
 //! The terminal side of logging in: URLs, device codes and warnings go to stderr (stdout
 //! stays for results and `runner auth token`), and pasted redirect URLs come from stdin.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Read, Write};
 use std::sync::Arc;
 
-use indicatif::ProgressBar;
+use indicatif::{ProgressBar, ProgressDrawTarget};
+use tokio::sync::oneshot;
 
 use crate::auth::{Notice, Ui};
 use crate::secrets::Masker;
+
+/// The longest line read: a redirected URL is far shorter.
+const MAX_LINE: u64 = 64 * 1024;
 
 /// [`Ui`] on stderr and stdin.
 pub struct TerminalUi {
@@ -64,18 +68,36 @@ impl Ui for TerminalUi {
         });
     }
 
-    fn read_line(&self) -> Option<String> {
-        let stdin = std::io::stdin();
-        if !stdin.is_terminal() {
-            return None;
+    fn read_line(&self) -> oneshot::Receiver<Option<String>> {
+        let (tx, rx) = oneshot::channel();
+        if !std::io::stdin().is_terminal() {
+            let _ = tx.send(None);
+            return rx;
         }
-        self.suspended(|| {
-            let mut line = String::new();
-            match stdin.lock().read_line(&mut line) {
-                Ok(n) if n > 0 => Some(line),
-                _ => None,
-            }
-        })
+        // A detached thread, not `spawn_blocking`: the runtime waits for its blocking tasks
+        // when it shuts down, so a login that times out would wait for a line forever.
+        // The bar is hidden meanwhile (not suspended: that would hold its lock, and a
+        // request finishing elsewhere would block the runtime until the user pressed Enter).
+        let bar = self.bar.clone();
+        if let Some(bar) = &bar {
+            bar.set_draw_target(ProgressDrawTarget::hidden());
+        }
+        let spawned = std::thread::Builder::new()
+            .name("runner-stdin".into())
+            .spawn(move || {
+                let mut line = String::new();
+                let read = std::io::stdin().lock().take(MAX_LINE).read_line(&mut line);
+                if let Some(bar) = bar {
+                    bar.set_draw_target(ProgressDrawTarget::stderr());
+                }
+                let _ = tx.send(match read {
+                    Ok(n) if n > 0 => Some(line),
+                    _ => None,
+                });
+            });
+        // Without the thread the sender is gone, and the receiver reads that as no line.
+        drop(spawned);
+        rx
     }
 
     fn is_terminal(&self) -> bool {

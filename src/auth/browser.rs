@@ -7,10 +7,10 @@ use std::time::Duration;
 use base64::Engine as _;
 use reqwest::Client;
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use url::Url;
 
+use super::callback::{accept, parse_pasted};
 use super::{AuthError, Notice, OAuth2Params, Ui};
 
 /// The default callback when a collection names none: a free loopback port (RFC 8252 §7.3).
@@ -151,7 +151,7 @@ pub async fn authorize(
                         url: url.to_string(),
                     });
                     let approve = consent(client, &url);
-                    let accept = accept(&listener, &state);
+                    let accept = accept(&listener, &state, ui);
                     let (approved, code) = tokio::join!(approve, accept);
                     approved?;
                     code
@@ -162,7 +162,7 @@ pub async fn authorize(
                     let target = url.to_string();
                     // The opener may block while a text browser runs: keep it off the runtime.
                     let opened = tokio::task::spawn_blocking(move || webbrowser::open(&target));
-                    let accepted = accept(&listener, &state);
+                    let accepted = accept(&listener, &state, ui);
                     tokio::pin!(accepted);
                     tokio::select! {
                         code = &mut accepted => code,
@@ -181,10 +181,11 @@ pub async fn authorize(
                 ui.notice(Notice::PasteRedirect {
                     url: url.to_string(),
                 });
-                let line = tokio::task::block_in_place(|| ui.read_line()).ok_or_else(|| {
+                // A dropped sender (no reader thread) reads as no line.
+                let line = ui.read_line().await.ok().flatten().ok_or_else(|| {
                     AuthError::Interaction("no redirected URL or code was entered".into())
                 })?;
-                parse_pasted(line.trim(), &state)
+                parse_pasted(&line, &state)
             }
         }
     };
@@ -245,104 +246,6 @@ async fn consent(client: &Client, url: &Url) -> Result<(), AuthError> {
     ))
 }
 
-/// The outcome of one callback hit, read from its query.
-fn outcome(pairs: &[(String, String)], state: &str) -> Option<Result<String, AuthError>> {
-    let get = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
-    if let Some(error) = get("error") {
-        let description = get("error_description");
-        return Some(Err(AuthError::Denied { error, description }));
-    }
-    let code = get("code")?;
-    if get("state").as_deref() != Some(state) {
-        return Some(Err(AuthError::Interaction(
-            "the callback's state does not match the login request; it was ignored (a stale or forged redirect)".into(),
-        )));
-    }
-    Some(Ok(code))
-}
-
-/// Reads a pasted redirected URL (its query holds `code` and `state`) or a bare code.
-fn parse_pasted(line: &str, state: &str) -> Result<String, AuthError> {
-    if line.is_empty() {
-        return Err(AuthError::Interaction("no code was entered".into()));
-    }
-    if let Ok(url) = Url::parse(line) {
-        let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
-        return outcome(&pairs, state).unwrap_or_else(|| {
-            Err(AuthError::Interaction(
-                "the pasted URL holds no `code`".into(),
-            ))
-        });
-    }
-    Ok(line.to_string())
-}
-
-/// Answers callback hits until one carries a code or an error.
-async fn accept(listener: &TcpListener, state: &str) -> Result<String, AuthError> {
-    loop {
-        let (mut stream, _) = listener
-            .accept()
-            .await
-            .map_err(|e| AuthError::Network(format!("login callback: {e}")))?;
-        let mut buf = Vec::with_capacity(2048);
-        let mut chunk = [0u8; 2048];
-        while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < 64 * 1024 {
-            match stream.read(&mut chunk).await {
-                Ok(0) | Err(_) => break,
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            }
-        }
-        let head = String::from_utf8_lossy(&buf);
-        let target = head
-            .lines()
-            .next()
-            .and_then(|l| l.split_whitespace().nth(1))
-            .unwrap_or("/");
-        let pairs: Vec<(String, String)> = Url::parse(&format!("http://localhost{target}"))
-            .map(|u| u.query_pairs().into_owned().collect())
-            .unwrap_or_default();
-        let result = outcome(&pairs, state);
-        let (status, text) = match &result {
-            None => ("404 Not Found", "Waiting for the login callback.".to_string()),
-            Some(Ok(_)) => (
-                "200 OK",
-                "Login complete. You can close this window and return to runner.".to_string(),
-            ),
-            Some(Err(AuthError::Denied { error, .. })) => (
-                "200 OK",
-                format!("Login failed ({}). You can close this window.", html(error)),
-            ),
-            Some(Err(_)) => (
-                "400 Bad Request",
-                "This login response does not match the request (state mismatch). You can close this window.".to_string(),
-            ),
-        };
-        let page = format!(
-            "<!doctype html><html><head><meta charset=\"utf-8\"><title>runner</title></head><body><p>{text}</p></body></html>"
-        );
-        let response = format!(
-            "HTTP/1.1 {status}\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{page}",
-            page.len()
-        );
-        let _ = stream.write_all(response.as_bytes()).await;
-        let _ = stream.shutdown().await;
-        if let Some(r) = result {
-            return r;
-        }
-    }
-}
-
-fn html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,24 +263,33 @@ mod tests {
                 *self.shown.lock().unwrap() = Some(url);
             }
         }
-        fn read_line(&self) -> Option<String> {
-            let shown = self.shown.lock().unwrap().clone()?;
-            let url = Url::parse(&shown).ok()?;
-            let state = url
-                .query_pairs()
-                .find(|(k, _)| k == "state")?
-                .1
-                .into_owned();
-            Some(format!(
-                "https://cb.example/icsapis/agent/oauth/callback?code=pasted-1&state={state}\n"
-            ))
+        fn read_line(&self) -> tokio::sync::oneshot::Receiver<Option<String>> {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            let shown = self.shown.lock().unwrap().clone();
+            let state = shown.and_then(|s| {
+                Url::parse(&s)
+                    .ok()?
+                    .query_pairs()
+                    .find(|(k, _)| k == "state")
+                    .map(|(_, v)| v.into_owned())
+            });
+            // The line arrives later, from another thread, as a terminal's would.
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(20));
+                let _ = tx.send(state.map(|state| {
+                    format!(
+                        "https://cb.example/icsapis/agent/oauth/callback?code=pasted-1&state={state}\n"
+                    )
+                }));
+            });
+            rx
         }
         fn is_terminal(&self) -> bool {
             true
         }
     }
 
-    #[tokio::test(flavor = "multi_thread")]
+    #[tokio::test]
     async fn a_non_loopback_callback_reads_the_pasted_redirect() {
         let params = OAuth2Params {
             grant: Grant::AuthorizationCode,
@@ -424,15 +336,5 @@ mod tests {
             challenge("dBjftJeZ4CVP-mJ0RsE3jsOaM7hN7eAU3e8q3bIIzX3l"),
             "UYZVsLVtjCVul4gGxFqki_SXGNiPeDzimHUVXobHzHo"
         );
-    }
-
-    #[test]
-    fn pasted_url_and_bare_code() {
-        assert_eq!(
-            parse_pasted("https://x.test/cb?code=abc&state=s1", "s1").unwrap(),
-            "abc"
-        );
-        assert!(parse_pasted("https://x.test/cb?code=abc&state=bad", "s1").is_err());
-        assert_eq!(parse_pasted("abc123", "s1").unwrap(), "abc123");
     }
 }

@@ -5,6 +5,8 @@
 
 mod browser;
 pub mod cache;
+mod callback;
+mod device;
 pub mod oauth2;
 mod source;
 
@@ -20,6 +22,10 @@ pub use source::{Issued, TokenSource};
 
 /// A cached access token is used until this many seconds before it expires.
 pub const EXPIRY_SKEW_SECS: i64 = 30;
+
+/// The longest token lifetime believed: a server's `expires_in` beyond a year counts as a
+/// year, so that an absurd value neither overflows nor reads as "already expired".
+pub const MAX_TOKEN_LIFETIME_SECS: u64 = 365 * 24 * 3600;
 
 /// `grant:`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,7 +149,9 @@ pub struct TokenResponse {
     pub access_token: String,
     /// `token_type`, `Bearer` when absent.
     pub token_type: String,
-    /// Lifetime in seconds (numbers sent as strings are accepted).
+    /// Lifetime in seconds (numbers sent as strings are accepted): 0 when the server sent
+    /// zero or less (the token serves one request and is not cached), at most
+    /// [`MAX_TOKEN_LIFETIME_SECS`].
     pub expires_in: Option<u64>,
     /// A new refresh token.
     pub refresh_token: Option<String>,
@@ -251,8 +259,10 @@ pub enum Notice {
 pub trait Ui: Send + Sync {
     /// Shows a notice (on stderr).
     fn notice(&self, notice: Notice);
-    /// Reads one line typed or pasted by the user; `None` without a terminal.
-    fn read_line(&self) -> Option<String>;
+    /// Starts reading one line typed or pasted by the user, off the async runtime; the line
+    /// arrives on the receiver, `None` without a terminal or at the end of input. A login
+    /// that gives up drops the receiver and never waits for the read.
+    fn read_line(&self) -> tokio::sync::oneshot::Receiver<Option<String>>;
     /// Whether a person is at a terminal.
     fn is_terminal(&self) -> bool;
 }

@@ -1,27 +1,29 @@
 //! The token endpoint: one form POST per grant, client authentication, and the parsing
 //! of answers (tolerant of `expires_in` sent as a string and of JSON served under another
-//! content type), plus the device authorization flow (RFC 8628).
+//! content type; server numbers clamped, unsendable tokens refused).
 //!
 //! Written on reqwest directly rather than with the `oauth2` crate: failed token requests
 //! must report the HTTP status and, for a non-JSON answer, its content type and an excerpt,
 //! which that crate's error types do not carry.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use base64::Engine as _;
 use reqwest::Client;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use serde_json::Value;
 
-use super::{AuthError, ClientAuth, Notice, OAuth2Params, TokenResponse, Ui};
-use crate::secrets::Masker;
+use super::{AuthError, ClientAuth, MAX_TOKEN_LIFETIME_SECS, OAuth2Params, TokenResponse};
+use crate::secrets::{ELLIPSIS, MASK, Masker};
 
-/// The client and timeout of token endpoint requests.
+/// The client, timeout and masker of token endpoint requests.
 pub struct Http<'a> {
     /// The run's client (redirects off).
     pub client: &'a Client,
     /// Per request.
     pub timeout: Duration,
+    /// Masks secrets in the excerpts of answers before they are cut.
+    pub masker: &'a Masker,
 }
 
 /// How many characters of a non-JSON answer an error shows.
@@ -63,17 +65,22 @@ pub async fn token_request(
     form: Vec<(&str, String)>,
 ) -> Result<TokenResponse, AuthError> {
     let value = post_form(http, params, url, form, "token").await?;
-    parse_token(&value)
+    parse_token(&value, url)
 }
 
 /// Posts a form with client authentication; returns the JSON object of a 2xx answer.
-async fn post_form(
+pub(super) async fn post_form(
     http: &Http<'_>,
     params: &OAuth2Params,
     url: &str,
     mut form: Vec<(&str, String)>,
     what: &str,
 ) -> Result<Value, AuthError> {
+    if let Err(e) = url::Url::parse(url) {
+        return Err(AuthError::Config(format!(
+            "the {what} URL `{url}` is not a valid URL: {e}"
+        )));
+    }
     let mut req = http
         .client
         .post(url)
@@ -106,7 +113,12 @@ async fn post_form(
         .body(body.finish())
         .send()
         .await
-        .map_err(|e| AuthError::Network(format!("{what} request to {url} failed: {e}")))?;
+        .map_err(|e| {
+            AuthError::Network(format!(
+                "{what} request to {url} {}",
+                failure(&e, http.timeout)
+            ))
+        })?;
     let status = resp.status();
     let content_type = resp
         .headers()
@@ -114,10 +126,12 @@ async fn post_form(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let bytes = resp
-        .bytes()
-        .await
-        .map_err(|e| AuthError::Network(format!("{what} answer from {url} was cut: {e}")))?;
+    let bytes = resp.bytes().await.map_err(|e| {
+        AuthError::Network(format!(
+            "{what} answer from {url} could not be read: it {}",
+            failure(&e, http.timeout)
+        ))
+    })?;
     // RFC 7009 §2.2: a successful revocation may answer with an empty body.
     if what == "revocation" && status.is_success() && bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Object(Default::default()));
@@ -145,20 +159,14 @@ async fn post_form(
             Ok(Value::Object(map))
         }
         _ => {
-            let text = String::from_utf8_lossy(&bytes);
-            let excerpt: String = text.trim().chars().take(EXCERPT).collect();
-            let cut = if text.trim().chars().count() > EXCERPT {
-                "..."
-            } else {
-                ""
-            };
+            let (shown, cut) = excerpt(&String::from_utf8_lossy(&bytes), http.masker);
             let content_type = if content_type.is_empty() {
                 "no content type".to_string()
             } else {
                 format!("content type {content_type}")
             };
             Err(AuthError::Protocol(format!(
-                "the {what} endpoint {url} answered HTTP {} with {content_type}, not a JSON object: {excerpt:?}{cut}",
+                "the {what} endpoint {url} answered HTTP {} with {content_type}, not a JSON object: {shown:?}{cut}",
                 status.as_u16()
             )))
         }
@@ -182,32 +190,90 @@ pub async fn revoke(
         .map(|_| ())
 }
 
-/// Reads a number sent as a number or as a string (`"3600"`).
-fn number(v: Option<&Value>) -> Option<u64> {
+/// Why a request failed, in words: "timed out after 2s", "failed: could not connect: ...".
+fn failure(e: &reqwest::Error, timeout: Duration) -> String {
+    let mut causes: Vec<String> = Vec::new();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !causes.iter().any(|c| c.contains(&text)) {
+            causes.push(text);
+        }
+        source = s.source();
+    }
+    let detail = if causes.is_empty() {
+        e.to_string()
+    } else {
+        causes.join(": ")
+    };
+    if e.is_timeout() || detail.to_ascii_lowercase().contains("timed out") {
+        return format!("timed out after {}", humantime::format_duration(timeout));
+    }
+    if e.is_builder() {
+        format!("could not be built: {detail}")
+    } else if e.is_connect() {
+        format!("failed: could not connect: {detail}")
+    } else {
+        format!("failed: {detail}")
+    }
+}
+
+/// The beginning of an answer for an error message, masked before it is cut so that no
+/// fragment of a secret survives, and never cut inside a mask; with the cut marker.
+fn excerpt(text: &str, masker: &Masker) -> (String, &'static str) {
+    let masked = masker.mask(text.trim());
+    let Some((mut end, _)) = masked.char_indices().nth(EXCERPT) else {
+        return (masked.into_owned(), "");
+    };
+    if let Some((start, _)) = masked
+        .match_indices(MASK)
+        .find(|(i, _)| *i < end && i + MASK.len() > end)
+    {
+        end = start;
+    }
+    (masked[..end].to_string(), ELLIPSIS)
+}
+
+/// A number sent as a number or as a string (`"3600"`).
+pub(super) fn number(v: Option<&Value>) -> Option<f64> {
     match v? {
-        Value::Number(n) => n
-            .as_u64()
-            .or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)),
-        Value::String(s) => s.trim().parse().ok(),
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok().filter(|f: &f64| f.is_finite()),
         _ => None,
     }
 }
 
-fn text(v: Option<&Value>) -> Option<String> {
+/// A duration in whole seconds sent by a server, within `0..=max`: a negative one is 0.
+pub(super) fn seconds(v: Option<&Value>, max: u64) -> Option<u64> {
+    // `as` saturates, and the bound keeps every later addition in range.
+    number(v).map(|f| (f.max(0.0) as u64).min(max))
+}
+
+pub(super) fn text(v: Option<&Value>) -> Option<String> {
     v.and_then(Value::as_str)
         .filter(|s| !s.is_empty())
         .map(str::to_string)
 }
 
-/// Parses a successful token answer.
-pub fn parse_token(value: &Value) -> Result<TokenResponse, AuthError> {
+/// Parses a successful token answer from `url`. A token that cannot be sent in an
+/// Authorization header is refused (it is then neither used nor cached).
+pub fn parse_token(value: &Value, url: &str) -> Result<TokenResponse, AuthError> {
     let access_token = text(value.get("access_token")).ok_or_else(|| {
-        AuthError::Protocol("the token endpoint answered without an access_token".into())
+        AuthError::Protocol(format!(
+            "the token endpoint {url} answered without an access_token"
+        ))
     })?;
+    let token_type = text(value.get("token_type")).unwrap_or_else(|| "Bearer".into());
+    if HeaderValue::from_str(&format!("{token_type} {access_token}")).is_err() {
+        return Err(AuthError::Protocol(format!(
+            "the token endpoint {url} answered a token that cannot be sent in an Authorization header \
+             (its access_token or token_type holds a line break or another control character); it was not used or cached"
+        )));
+    }
     Ok(TokenResponse {
         access_token,
-        token_type: text(value.get("token_type")).unwrap_or_else(|| "Bearer".into()),
-        expires_in: number(value.get("expires_in")),
+        token_type,
+        expires_in: seconds(value.get("expires_in"), MAX_TOKEN_LIFETIME_SECS),
         refresh_token: text(value.get("refresh_token")),
     })
 }
@@ -272,70 +338,9 @@ pub async fn exchange_code(
     token_request(http, params, &params.token_url, form).await
 }
 
-fn push_scope(form: &mut Vec<(&str, String)>, params: &OAuth2Params) {
+pub(super) fn push_scope(form: &mut Vec<(&str, String)>, params: &OAuth2Params) {
     if let Some(scope) = params.scope.as_ref().filter(|s| !s.is_empty()) {
         form.push(("scope", scope.clone()));
-    }
-}
-
-/// The device authorization grant (RFC 8628): asks for a user code, shows it, then polls
-/// the token endpoint at the server's interval (5 s more after each `slow_down`).
-pub async fn device_code(
-    http: &Http<'_>,
-    params: &OAuth2Params,
-    ui: &dyn Ui,
-    timeout: Duration,
-) -> Result<TokenResponse, AuthError> {
-    let device_url = params
-        .device_url
-        .clone()
-        .ok_or_else(|| AuthError::Config("the device_code grant needs `device_url`".into()))?;
-    let mut form = Vec::new();
-    push_scope(&mut form, params);
-    for (k, v) in &params.extra_params {
-        form.push((k.as_str(), v.clone()));
-    }
-    let answer = post_form(http, params, &device_url, form, "device authorization").await?;
-    let device_code = text(answer.get("device_code")).ok_or_else(|| {
-        AuthError::Protocol("the device authorization answer has no device_code".into())
-    })?;
-    let user_code = text(answer.get("user_code")).unwrap_or_default();
-    let verification_uri = text(answer.get("verification_uri"))
-        .or_else(|| text(answer.get("verification_url")))
-        .unwrap_or_default();
-    ui.notice(Notice::DeviceCode {
-        verification_uri,
-        user_code,
-        complete: text(answer.get("verification_uri_complete")),
-    });
-    let mut interval = Duration::from_secs(number(answer.get("interval")).unwrap_or(5));
-    let lifetime = number(answer.get("expires_in"))
-        .map(Duration::from_secs)
-        .unwrap_or(timeout)
-        .min(timeout);
-    let deadline = Instant::now() + lifetime;
-    loop {
-        if Instant::now() + interval > deadline {
-            return Err(AuthError::Timeout(
-                "the device code expired before the login was approved".into(),
-            ));
-        }
-        tokio::time::sleep(interval).await;
-        let form = vec![
-            (
-                "grant_type",
-                "urn:ietf:params:oauth:grant-type:device_code".to_string(),
-            ),
-            ("device_code", device_code.clone()),
-        ];
-        match token_request(http, params, &params.token_url, form).await {
-            Ok(t) => return Ok(t),
-            Err(AuthError::Server { error, .. }) if error == "authorization_pending" => {}
-            Err(AuthError::Server { error, .. }) if error == "slow_down" => {
-                interval += Duration::from_secs(5);
-            }
-            Err(e) => return Err(e),
-        }
     }
 }
 
@@ -358,15 +363,54 @@ mod tests {
 
     #[test]
     fn expires_in_as_string_is_read() {
-        let t = parse_token(&json!({"access_token": "x", "expires_in": "3600"})).unwrap();
+        let t = parse_token(&json!({"access_token": "x", "expires_in": "3600"}), "u").unwrap();
         assert_eq!(t.expires_in, Some(3600));
         assert_eq!(t.token_type, "Bearer");
-        let t = parse_token(&json!({"access_token": "x", "expires_in": 60})).unwrap();
+        let t = parse_token(&json!({"access_token": "x", "expires_in": 60}), "u").unwrap();
         assert_eq!(t.expires_in, Some(60));
     }
 
     #[test]
+    fn absurd_lifetimes_are_clamped() {
+        let lifetime = |v: Value| {
+            parse_token(&json!({"access_token": "x", "expires_in": v}), "u")
+                .unwrap()
+                .expires_in
+        };
+        assert_eq!(lifetime(json!(-5)), Some(0));
+        assert_eq!(lifetime(json!("-5")), Some(0));
+        assert_eq!(lifetime(json!(0)), Some(0));
+        assert_eq!(lifetime(json!(1e300)), Some(MAX_TOKEN_LIFETIME_SECS));
+        assert_eq!(lifetime(json!("1e300")), Some(MAX_TOKEN_LIFETIME_SECS));
+        assert_eq!(lifetime(json!(u64::MAX)), Some(MAX_TOKEN_LIFETIME_SECS));
+        assert_eq!(lifetime(json!("soon")), None);
+    }
+
+    #[test]
     fn missing_access_token_is_an_error() {
-        assert!(parse_token(&json!({"token_type": "Bearer"})).is_err());
+        assert!(parse_token(&json!({"token_type": "Bearer"}), "u").is_err());
+    }
+
+    #[test]
+    fn a_token_with_a_line_break_is_refused() {
+        let e = parse_token(&json!({"access_token": "a\r\nX-Evil: 1"}), "http://t/token");
+        let e = e.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.contains("http://t/token"), "{e}");
+        assert!(!e.contains("X-Evil"), "{e}");
+        assert!(parse_token(&json!({"access_token": "a", "token_type": "B\n"}), "u").is_err());
+    }
+
+    #[test]
+    fn an_excerpt_is_masked_before_it_is_cut() {
+        let masker = Masker::new();
+        let secret = "Zq8vK2mW9xR4tY7uP3sN6bH1jL5cF0dGe";
+        masker.add(secret);
+        // Cut first, 198 characters and 2 of the secret would show.
+        let page = format!("{}{secret}{}", "x".repeat(198), "y".repeat(50));
+        let (text, cut) = excerpt(&page, &masker);
+        assert_eq!(text, "x".repeat(198));
+        assert_eq!(cut, ELLIPSIS);
+        let (text, cut) = excerpt(&format!("a {secret} b"), &masker);
+        assert_eq!((text.as_str(), cut), ("a ***** b", ""));
     }
 }

@@ -6,11 +6,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use reqwest::Client;
+use reqwest::header::HeaderValue;
 
 use super::cache::{self, Cache, CacheKey, Entry, Locked};
 use super::{
     AuthError, AuthOptions, EXPIRY_SKEW_SECS, Grant, Notice, OAuth2Params, TokenResponse, Ui,
-    browser, oauth2,
+    browser, device, oauth2,
 };
 use crate::secrets::Masker;
 
@@ -41,10 +42,13 @@ fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
+/// Whether `entry` may serve a request: not about to expire, and sendable (a cache written
+/// before tokens were checked may hold one with a line break).
 fn fresh(entry: &Entry) -> bool {
     entry
         .expires_at
         .is_none_or(|at| now() + EXPIRY_SKEW_SECS < at)
+        && HeaderValue::from_str(&header(entry)).is_ok()
 }
 
 fn header(entry: &Entry) -> String {
@@ -232,6 +236,7 @@ impl TokenSource {
         oauth2::Http {
             client: &self.client,
             timeout: self.options.request_timeout,
+            masker: &self.masker,
         }
     }
 
@@ -392,7 +397,7 @@ impl TokenSource {
                 oauth2::refresh(&self.http(), params, rt.expose()).await
             }
             Grant::DeviceCode => {
-                oauth2::device_code(
+                device::device_code(
                     &self.http(),
                     params,
                     self.ui.as_ref(),
@@ -441,7 +446,13 @@ impl TokenSource {
         entry: &Entry,
     ) -> Result<(), AuthError> {
         if let Some(locked) = locked {
-            cache::upsert(entries, entry.clone());
+            // A token that arrives expired (`expires_in` of zero or less) serves one request
+            // and is not cached; a refresh token that came with it is kept.
+            if fresh(entry) || entry.refresh_token.is_some() {
+                cache::upsert(entries, entry.clone());
+            } else {
+                entries.retain(|e| e.key != entry.key);
+            }
             if let Err(e) = locked.store(entries) {
                 self.ui.notice(Notice::Warning(e));
             }

@@ -7,6 +7,8 @@ mod curl;
 mod errors;
 mod examples;
 mod import;
+#[cfg(unix)]
+mod login;
 mod mock;
 mod oauth2;
 mod redirects;
@@ -16,3 +18,4 @@ mod run;
 mod schema;
 mod secrets;
 mod tls;
+mod token_answers;

@@ -659,9 +659,15 @@ fn a_forged_state_is_rejected() {
     let (server, _) = start(Config::default());
     let ws = workspace(&server, &collection("authorization_code", "basic", "", 1));
     browser(&ws, "forge.sh", "s/state=[^&]*/state=forged/");
-    run(&ws, &["run", "c.yaml", "-e", "test"], Some("forge.sh"))
-        .assert_code(3)
-        .assert_contains("the callback's state does not match the login request");
+    // The forged callback is answered 400 and ignored; the login then waits on, in vain.
+    run(
+        &ws,
+        &["run", "c.yaml", "-e", "test", "--login-timeout", "3s"],
+        Some("forge.sh"),
+    )
+    .assert_code(3)
+    .assert_contains("ignored a login callback without this login's state")
+    .assert_contains("no login within 3s (--login-timeout)");
     assert_eq!(token_requests(&server).len(), 0);
     assert_eq!(api_requests(&server).len(), 0);
 }

@@ -3,6 +3,9 @@
 
 #![allow(dead_code, unused_imports)]
 
+#[cfg(unix)]
+pub mod pty;
+pub mod release;
 pub mod server;
 mod server_tls;
 pub mod text;
