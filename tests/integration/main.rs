@@ -16,3 +16,4 @@ mod run;
 mod schema;
 mod secrets;
 mod tls;
+mod token_cache;
