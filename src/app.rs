@@ -650,6 +650,16 @@ async fn auth_command(command: AuthCommand) -> ExitStatus {
         &masker,
         None,
     );
+    // On Ctrl-C a token request already sent is finished and cached first; then exit at
+    // once (a login may be reading standard input on a blocking thread, which the runtime
+    // would wait for).
+    let settled = tokens.settled();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            settled.await;
+            std::process::exit(ExitStatus::Interrupted as i32);
+        }
+    });
     let fail = |e: crate::auth::AuthError| {
         eprintln!("error: {}", masker.mask(&e.to_string()));
         ExitStatus::Runtime

@@ -179,6 +179,10 @@ fn now() -> i64 {
 }
 
 fn command(ws: &Workspace, cache: &Path) -> std::process::Command {
+    command_with(ws, cache, &["run", "c.yaml", "-e", "test"])
+}
+
+fn command_with(ws: &Workspace, cache: &Path, args: &[&str]) -> std::process::Command {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("runner"));
     cmd.current_dir(ws.path())
         .env("NO_COLOR", "1")
@@ -187,7 +191,7 @@ fn command(ws: &Workspace, cache: &Path) -> std::process::Command {
         .env_remove("CI")
         .env_remove("BROWSER")
         .env_remove("RUNNER_CACHE_LOCK_TIMEOUT")
-        .args(["run", "c.yaml", "-e", "test"])
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -241,8 +245,10 @@ fn refresh_token_in(cache: &Path) -> Value {
     doc["tokens"][0]["refresh_token"].clone()
 }
 
-#[test]
-fn sigint_during_a_refresh_waits_for_the_answer_and_keeps_the_rotated_refresh_token() {
+/// Seeds an expired token and the refresh token `RT0`, starts `args` against a server
+/// that answers after 1 s, sends SIGINT while the refresh is pending, and checks that
+/// the run exits 130 only after the answer, with the rotated refresh token cached.
+fn interrupt_a_refresh(args: &[&str]) -> (TestServer, Auth, Workspace, PathBuf, Output) {
     let (server, auth) = start();
     auth.state
         .lock()
@@ -252,19 +258,15 @@ fn sigint_during_a_refresh_waits_for_the_answer_and_keeps_the_rotated_refresh_to
     auth.delay_ms.store(1000, Ordering::SeqCst);
     let ws = workspace(&server, "authorization_code");
     let cache = private_cache(&ws);
-    std::fs::write(
-        &cache,
-        cache_doc(
-            &server,
-            "authorization_code",
-            "AT0-old",
-            now() - 10,
-            "RT0-Zr5tYp1cMx6e",
-        ),
-    )
-    .expect("seed cache");
-
-    let child = command(&ws, &cache).spawn().expect("spawn");
+    let seed = cache_doc(
+        &server,
+        "authorization_code",
+        "AT0-old",
+        now() - 10,
+        "RT0-Zr5tYp1cMx6e",
+    );
+    std::fs::write(&cache, seed).expect("seed cache");
+    let child = command_with(&ws, &cache, args).spawn().expect("spawn");
     let deadline = Instant::now() + Duration::from_secs(20);
     while token_requests(&server).is_empty() {
         assert!(Instant::now() < deadline, "no token request arrived");
@@ -284,9 +286,14 @@ fn sigint_during_a_refresh_waits_for_the_answer_and_keeps_the_rotated_refresh_to
     assert!(exited >= answered, "runner exited before the token answer");
     assert_eq!(refresh_token_in(&cache), "RT1-Kd7sJ3nBv8Qa");
     assert_no_secrets(&out, &auth);
-
-    // The next run refreshes with the rotated token (the old one is revoked).
     auth.delay_ms.store(0, Ordering::SeqCst);
+    (server, auth, ws, cache, out)
+}
+
+#[test]
+fn sigint_during_a_refresh_waits_for_the_answer_and_keeps_the_rotated_refresh_token() {
+    let (server, auth, ws, cache, _) = interrupt_a_refresh(&["run", "c.yaml", "-e", "test"]);
+    // The next run refreshes with the rotated token (the old one is revoked).
     let out = run(&ws, &cache);
     out.assert_code(0);
     let tokens = token_requests(&server);
@@ -298,6 +305,18 @@ fn sigint_during_a_refresh_waits_for_the_answer_and_keeps_the_rotated_refresh_to
     );
     assert_eq!(refresh_token_in(&cache), "RT2-Kd7sJ3nBv8Qa");
     assert_no_secrets(&out, &auth);
+}
+
+#[test]
+fn sigint_during_auth_token_keeps_the_rotated_refresh_token() {
+    let args = ["auth", "token", "c.yaml", "-e", "test"];
+    let (server, _auth, ws, cache, out) = interrupt_a_refresh(&args);
+    assert_eq!(out.stdout, "");
+    let out = finish(command_with(&ws, &cache, &args).spawn().expect("spawn"));
+    out.assert_code(0);
+    assert_eq!(out.stdout, "AT2-Hq2vX9mPz4Lw\n");
+    assert!(token_requests(&server)[1].contains("refresh_token=RT1-Kd7sJ3nBv8Qa"));
+    assert_eq!(refresh_token_in(&cache), "RT2-Kd7sJ3nBv8Qa");
 }
 
 /// Plants something at the temporary name older versions wrote to

@@ -34,19 +34,27 @@ impl TokenSource {
     /// the cache writes that follow them, so that a refresh token the server rotated is
     /// not lost; at most the token request timeout and 5 s more.
     pub async fn settle(&self) {
+        self.settled().await
+    }
+
+    /// [`TokenSource::settle`] as a future that owns what it needs, for a signal handler.
+    pub fn settled(&self) -> impl Future<Output = ()> + Send + 'static {
         let mut count = self.in_flight.subscribe();
-        if *count.borrow() == 0 {
-            return;
-        }
-        self.ui.notice(Notice::Warning(
-            "waiting for the token request in progress to finish, so that its tokens are cached"
-                .into(),
-        ));
+        let ui = Arc::clone(&self.ui);
         let bound = self
             .options
             .request_timeout
             .saturating_add(Duration::from_secs(5));
-        let _ = tokio::time::timeout(bound, count.wait_for(|n| *n == 0)).await;
+        async move {
+            if *count.borrow_and_update() == 0 {
+                return;
+            }
+            ui.notice(Notice::Warning(
+                "waiting for the token request in progress to finish, so that its tokens are cached"
+                    .into(),
+            ));
+            let _ = tokio::time::timeout(bound, count.wait_for(|n| *n == 0)).await;
+        }
     }
 
     /// The same source, owned, for a task of its own.
