@@ -1,6 +1,8 @@
 //! The token cache on a shared machine: a signal during a refresh, planted links and
 //! folders others may write to, a lock held by another run, a file of a newer runner.
 
+#![cfg(unix)]
+
 use std::collections::HashSet;
 use std::io::BufRead;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
