@@ -312,7 +312,7 @@ impl TokenSource {
         if let Some(e) = cached.filter(|_| !force) {
             self.mask_entry(&e);
             if fresh(&e) {
-                self.save_refresh_token(&e)?;
+                self.save_refresh_token(&e).await?;
                 return Ok((e, true));
             }
             if let Some(rt) = e.refresh_token {
@@ -441,24 +441,23 @@ impl TokenSource {
                 self.ui.notice(Notice::Warning(e));
             }
         }
-        self.save_refresh_token(entry)
+        self.save_refresh_token(entry).await
     }
 
-    fn save_refresh_token(&self, entry: &Entry) -> Result<(), AuthError> {
+    async fn save_refresh_token(&self, entry: &Entry) -> Result<(), AuthError> {
         let (Some(path), Some(rt)) = (&self.options.save_refresh_token, &entry.refresh_token)
         else {
             return Ok(());
         };
-        write_private(path, rt).map_err(|e| {
-            AuthError::Cache(format!(
-                "cannot write --save-refresh-token {}: {e}",
-                path.display()
-            ))
-        })
+        let (target, text) = (path.clone(), format!("{rt}\n"));
+        tokio::task::spawn_blocking(move || cache::write_private(&target, text.as_bytes()))
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e)))
+            .map_err(|e| {
+                AuthError::Cache(format!(
+                    "cannot write --save-refresh-token {}: {e}",
+                    path.display()
+                ))
+            })
     }
-}
-
-/// Writes `text` and a newline to `path` with mode 0600, atomically.
-fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    cache::write_private(path, format!("{text}\n").as_bytes())
 }
