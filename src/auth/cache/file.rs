@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::{Entry, VERSION, migrate};
 
+/// Runs file work off the runtime's thread.
 pub(super) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, String> {
