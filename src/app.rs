@@ -451,6 +451,8 @@ async fn run_command(args: RunArgs) -> ExitStatus {
     let units = crate::batch::plan(ws.collections.len(), iterations, settings.batch.shard);
     let started_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let outcome = batch.run(&units, &mut reports).await;
+    // An interrupted run still finishes a token request already sent, and caches its answer.
+    tokens.settle().await;
     let meta = crate::batch::meta(&settings, &outcome, iterations, started_at);
     let written = reports.finish(&meta);
     reporter.summary(&outcome.stats, outcome.bailed, outcome.interrupted);
@@ -562,6 +564,7 @@ fn token_source(
         client.clone(),
         AuthOptions {
             cache: settings.cache,
+            lock_timeout: settings.lock_timeout,
             login_timeout: settings.login_timeout,
             save_refresh_token: settings.save_refresh_token,
             request_timeout,
@@ -647,6 +650,16 @@ async fn auth_command(command: AuthCommand) -> ExitStatus {
         &masker,
         None,
     );
+    // On Ctrl-C a token request already sent is finished and cached first; then exit at
+    // once (a login may be reading standard input on a blocking thread, which the runtime
+    // would wait for).
+    let settled = tokens.settled();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            settled.await;
+            std::process::exit(ExitStatus::Interrupted as i32);
+        }
+    });
     let fail = |e: crate::auth::AuthError| {
         eprintln!("error: {}", masker.mask(&e.to_string()));
         ExitStatus::Runtime

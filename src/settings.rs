@@ -117,6 +117,8 @@ impl BatchSettings {
 pub struct TokenSettings {
     /// The token cache file; `None` with `--no-token-cache`.
     pub cache: Option<PathBuf>,
+    /// `RUNNER_CACHE_LOCK_TIMEOUT`: how long to wait for another run's lock on the cache.
+    pub lock_timeout: Duration,
     /// `--login-timeout`.
     pub login_timeout: Duration,
     /// `--save-refresh-token`.
@@ -137,8 +139,15 @@ impl TokenSettings {
             directories::ProjectDirs::from("", "", "runner")
                 .map(|d| d.cache_dir().join("tokens.json"))
         };
+        let lock_timeout = match std::env::var("RUNNER_CACHE_LOCK_TIMEOUT") {
+            Ok(v) if !v.is_empty() => crate::collection::parse_duration_str(&v).map_err(|e| {
+                Diagnostic::new(format!("invalid RUNNER_CACHE_LOCK_TIMEOUT: {e}"), None)
+            })?,
+            _ => crate::auth::cache::LOCK_TIMEOUT,
+        };
         Ok(TokenSettings {
             cache,
+            lock_timeout,
             login_timeout,
             save_refresh_token: args.save_refresh_token,
         })

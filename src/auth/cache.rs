@@ -1,15 +1,22 @@
 //! The token cache: one JSON file (mode 0600) of tokens keyed by token URL, client id,
 //! scope and grant. Every read-modify-write happens under an exclusive lock on a sibling
-//! `.lock` file, and the file is replaced atomically (temporary file + rename), so two runs
-//! refreshing at once neither corrupt it nor lose a rotated refresh token. The client
-//! secret is never stored.
+//! `.lock` file, and the file is replaced atomically (a new file of a random name, then a
+//! rename), so two runs refreshing at once neither corrupt it nor lose a rotated refresh
+//! token. The cache is used only in a folder no other user can write to, never through a
+//! symbolic link, and a file written by a newer runner is left as it is. The client secret
+//! is never stored.
 
-use std::fs::{File, OpenOptions};
-use std::io::Write;
+mod file;
+
+use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+pub use file::write_private;
+use file::{blocking, open_lock, read};
 
 /// The format written today.
 pub const VERSION: u64 = 1;
@@ -77,15 +84,25 @@ pub fn migrate(value: Value) -> Result<Vec<Entry>, String> {
     }
 }
 
+/// How long a run waits for another run's lock on the cache before it goes on without
+/// the cache, unless `RUNNER_CACHE_LOCK_TIMEOUT` says otherwise. The lock is held only
+/// around a token request (bounded by the request timeout) and a small file write.
+pub const LOCK_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How often a waiting run tries the lock again.
+const LOCK_POLL: Duration = Duration::from_millis(100);
+
 /// The cache file at a path.
 #[derive(Debug, Clone)]
 pub struct Cache {
     path: PathBuf,
 }
 
-/// The cache, locked against other runs until dropped.
+/// The cache, locked against other runs until dropped, with what it held when locked.
 pub struct Locked {
     path: PathBuf,
+    entries: Vec<Entry>,
+    warning: Option<String>,
     _lock: File,
 }
 
@@ -100,116 +117,69 @@ impl Cache {
         &self.path
     }
 
-    /// Waits for the exclusive lock.
-    pub async fn lock(&self) -> Result<Locked, String> {
+    /// Takes the exclusive lock, then reads the file. While another run holds the lock,
+    /// `waiting` is called once with the lock file's path and the lock is tried again
+    /// until `bound` has passed. Dropping the future stops the wait at once. An error
+    /// says why the cache cannot be used (a folder others may write to, a symbolic link,
+    /// a file of a newer runner, the bound passed); the file is then left as it is.
+    pub async fn lock(
+        &self,
+        bound: Duration,
+        waiting: impl FnOnce(&Path),
+    ) -> Result<Locked, String> {
         let path = self.path.clone();
-        tokio::task::spawn_blocking(move || lock_blocking(path))
-            .await
-            .map_err(|e| format!("token cache lock: {e}"))?
+        let (file, lock_path) = blocking(move || open_lock(&path)).await??;
+        let started = tokio::time::Instant::now();
+        let mut waiting = Some(waiting);
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) => {}
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(format!("cannot lock {}: {e}", lock_path.display()));
+                }
+            }
+            if let Some(w) = waiting.take() {
+                w(&lock_path);
+            }
+            if started.elapsed() >= bound {
+                return Err(format!(
+                    "gave up after {} waiting for the token cache lock {}: another runner is still refreshing the token",
+                    humantime::format_duration(bound),
+                    lock_path.display()
+                ));
+            }
+            tokio::time::sleep(LOCK_POLL).await;
+        }
+        let path = self.path.clone();
+        let (entries, warning) = blocking(move || read(&path)).await??;
+        Ok(Locked {
+            path: self.path.clone(),
+            entries,
+            warning,
+            _lock: file,
+        })
     }
-}
-
-fn lock_blocking(path: PathBuf) -> Result<Locked, String> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        create_private_dir(dir).map_err(|e| {
-            format!(
-                "cannot create the token cache folder {}: {e}",
-                dir.display()
-            )
-        })?;
-    }
-    let mut lock_name = path.as_os_str().to_owned();
-    lock_name.push(".lock");
-    let lock_path = PathBuf::from(lock_name);
-    let file = private_options()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&lock_path)
-        .map_err(|e| format!("cannot open {}: {e}", lock_path.display()))?;
-    file.lock()
-        .map_err(|e| format!("cannot lock {}: {e}", lock_path.display()))?;
-    Ok(Locked { path, _lock: file })
-}
-
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir)
-}
-
-fn private_options() -> OpenOptions {
-    let mut options = OpenOptions::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options
 }
 
 impl Locked {
-    /// Every entry. A file that cannot be read as a cache is reported as a warning and
-    /// treated as empty: the next write rebuilds it.
+    /// Every entry, and a warning when the file could not be read as a cache (it then
+    /// counts as empty and the next write rebuilds it).
     pub fn load(&self) -> (Vec<Entry>, Option<String>) {
-        let text = match std::fs::read_to_string(&self.path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Vec::new(), None),
-            Err(e) => {
-                return (
-                    Vec::new(),
-                    Some(format!(
-                        "cannot read the token cache {}: {e}",
-                        self.path.display()
-                    )),
-                );
-            }
-        };
-        let parsed = serde_json::from_str::<Value>(&text)
-            .map_err(|e| format!("it is not valid JSON ({e})"))
-            .and_then(migrate);
-        match parsed {
-            Ok(entries) => (entries, None),
-            Err(why) => (
-                Vec::new(),
-                Some(format!(
-                    "the token cache {} was ignored: {why}; it will be rebuilt",
-                    self.path.display()
-                )),
-            ),
-        }
+        (self.entries.clone(), self.warning.clone())
     }
 
     /// Replaces the file with `entries`, atomically, mode 0600.
-    pub fn store(&self, entries: &[Entry]) -> Result<(), String> {
+    pub async fn store(&self, entries: &[Entry]) -> Result<(), String> {
         let doc = FileFormat {
             version: VERSION,
             tokens: entries.to_vec(),
         };
         let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
-        let mut tmp_name = self.path.as_os_str().to_owned();
-        tmp_name.push(format!(".tmp{}", std::process::id()));
-        let tmp = PathBuf::from(tmp_name);
-        let write = || -> std::io::Result<()> {
-            let mut f = private_options()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .open(&tmp)?;
-            f.write_all(text.as_bytes())?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, &self.path)
-        };
-        write().map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            format!("cannot write the token cache {}: {e}", self.path.display())
-        })
+        let path = self.path.clone();
+        blocking(move || write_private(&path, text.as_bytes()))
+            .await?
+            .map_err(|e| format!("cannot write the token cache {}: {e}", self.path.display()))
     }
 }
 
@@ -255,14 +225,22 @@ mod tests {
         assert!(err.contains("newer runner"), "{err}");
     }
 
+    fn private_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("runner-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
     #[tokio::test]
     async fn store_then_load_roundtrips_with_mode_0600() {
-        let dir = std::env::temp_dir().join(format!("runner-cache-test-{}", std::process::id()));
+        let dir = private_dir("cache-roundtrip");
         let path = dir.join("tokens.json");
         let cache = Cache::new(path.clone());
-        let locked = cache.lock().await.unwrap();
+        let locked = cache.lock(LOCK_TIMEOUT, |_| {}).await.unwrap();
         let entries = migrate(json!([entry_json()])).unwrap();
-        locked.store(&entries).unwrap();
+        locked.store(&entries).await.unwrap();
+        drop(locked);
+        let locked = cache.lock(LOCK_TIMEOUT, |_| {}).await.unwrap();
         let (back, warning) = locked.load();
         assert!(warning.is_none());
         assert_eq!(back.len(), 1);
@@ -271,8 +249,40 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
+            let mode = std::fs::metadata(&dir).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o700);
         }
+        // Only the cache and its lock file: no temporary file is left behind.
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["tokens.json", "tokens.json.lock"]);
         drop(locked);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test]
+    async fn a_held_lock_is_waited_for_then_given_up() {
+        let dir = private_dir("cache-held");
+        let cache = Cache::new(dir.join("tokens.json"));
+        let held = cache.lock(LOCK_TIMEOUT, |_| {}).await.unwrap();
+        let mut told = None;
+        let started = std::time::Instant::now();
+        let err = cache
+            .lock(Duration::from_millis(300), |p| told = Some(p.to_path_buf()))
+            .await
+            .err()
+            .unwrap();
+        assert!(started.elapsed() >= Duration::from_millis(300));
+        assert_eq!(told, Some(dir.join("tokens.json.lock")));
+        assert!(
+            err.starts_with("gave up after 300ms waiting for the token cache lock"),
+            "{err}"
+        );
+        drop(held);
+        assert!(cache.lock(Duration::ZERO, |_| {}).await.is_ok());
         let _ = std::fs::remove_dir_all(dir);
     }
 }

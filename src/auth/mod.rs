@@ -272,6 +272,8 @@ pub trait Ui: Send + Sync {
 pub struct AuthOptions {
     /// The cache file; `None` with `--no-token-cache`.
     pub cache: Option<PathBuf>,
+    /// How long to wait for another run's lock on the cache before going on without it.
+    pub lock_timeout: Duration,
     /// How long to wait for a browser or device login.
     pub login_timeout: Duration,
     /// `--save-refresh-token PATH`.

@@ -104,13 +104,18 @@ pub(super) async fn post_form(
         }
         ClientAuth::None => form.push(("client_id", params.client_id.clone())),
     }
-    let mut body = url::form_urlencoded::Serializer::new(String::new());
-    for (k, v) in &form {
-        body.append_pair(k, v);
-    }
+    // Finished before the await: the serializer is not Send, and the request may run in a
+    // task of its own.
+    let body = {
+        let mut body = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &form {
+            body.append_pair(k, v);
+        }
+        body.finish()
+    };
     let resp = req
         .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(body.finish())
+        .body(body)
         .send()
         .await
         .map_err(|e| {

@@ -2,11 +2,12 @@
 //! grant itself, in that order; one login per set of parameters.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use reqwest::Client;
 use reqwest::header::HeaderValue;
+
+mod detached;
 
 use super::cache::{self, Cache, CacheKey, Entry, Locked};
 use super::{
@@ -35,7 +36,9 @@ pub struct TokenSource {
     options: AuthOptions,
     ui: Arc<dyn Ui>,
     masker: Arc<Masker>,
-    memo: tokio::sync::Mutex<HashMap<CacheKey, Memo>>,
+    memo: Arc<tokio::sync::Mutex<HashMap<CacheKey, Memo>>>,
+    /// How many token requests run on their own (see [`TokenSource::settle`]).
+    in_flight: Arc<tokio::sync::watch::Sender<usize>>,
 }
 
 fn now() -> i64 {
@@ -73,7 +76,8 @@ impl TokenSource {
             options,
             ui,
             masker,
-            memo: tokio::sync::Mutex::new(HashMap::new()),
+            memo: Arc::new(tokio::sync::Mutex::new(HashMap::new())),
+            in_flight: Arc::new(tokio::sync::watch::channel(0).0),
         }
     }
 
@@ -135,19 +139,14 @@ impl TokenSource {
         let result = match &entry.refresh_token {
             Some(rt) => {
                 let locked = self.lock(params).await;
-                let mut entries = self.load(locked.as_ref());
+                let entries = self.load(locked.as_ref());
                 // A concurrent run may have rotated the refresh token meanwhile.
                 let rt = cache::find(&entries, &key)
                     .and_then(|e| e.refresh_token.clone())
                     .unwrap_or_else(|| rt.clone());
-                match oauth2::refresh(&self.http(), params, &rt).await {
-                    Ok(t) => {
-                        let fresh_entry = self.entry(&key, t, Some(rt));
-                        self.persist(locked.as_ref(), &mut entries, &fresh_entry)?;
-                        Ok(fresh_entry)
-                    }
-                    Err(e) => Err(e),
-                }
+                self.request_and_store(params, &key, Some(rt), locked, entries)
+                    .await
+                    .0
             }
             None if !params.grant.is_interactive() => self
                 .obtain(params, &key, None, true)
@@ -228,7 +227,7 @@ impl TokenSource {
             }
         }
         entries.retain(|e| e.key != key);
-        locked.store(&entries).map_err(AuthError::Cache)?;
+        locked.store(&entries).await.map_err(AuthError::Cache)?;
         Ok(true)
     }
 
@@ -269,7 +268,13 @@ impl TokenSource {
     async fn lock_cache(&self, params: &OAuth2Params) -> Result<Option<Locked>, AuthError> {
         match &self.options.cache {
             Some(path) if !self.is_mock(Some(&params.token_url)) => Cache::new(path.clone())
-                .lock()
+                .lock(self.options.lock_timeout, |lock| {
+                    self.ui.notice(Notice::Warning(format!(
+                        "another runner is refreshing the token: waiting for the token cache lock {} (up to {})",
+                        lock.display(),
+                        humantime::format_duration(self.options.lock_timeout)
+                    )))
+                })
                 .await
                 .map(Some)
                 .map_err(AuthError::Cache),
@@ -306,22 +311,22 @@ impl TokenSource {
         known: Option<Entry>,
         force: bool,
     ) -> Result<(Entry, bool), AuthError> {
-        let locked = self.lock(params).await;
+        let mut locked = self.lock(params).await;
         let mut entries = self.load(locked.as_ref());
         let cached = cache::find(&entries, key).cloned().or(known);
         if let Some(e) = cached.filter(|_| !force) {
             self.mask_entry(&e);
             if fresh(&e) {
-                self.save_refresh_token(&e)?;
+                self.save_refresh_token(&e).await?;
                 return Ok((e, true));
             }
-            if let Some(rt) = &e.refresh_token {
-                match oauth2::refresh(&self.http(), params, rt).await {
-                    Ok(t) => {
-                        let entry = self.entry(key, t, Some(rt.clone()));
-                        self.persist(locked.as_ref(), &mut entries, &entry)?;
-                        return Ok((entry, false));
-                    }
+            if let Some(rt) = e.refresh_token {
+                let (result, l, es) = self
+                    .request_and_store(params, key, Some(rt), locked, entries)
+                    .await;
+                (locked, entries) = (l, es);
+                match result {
+                    Ok(entry) => return Ok((entry, false)),
                     Err(err @ AuthError::Server { .. }) => {
                         self.ui.notice(Notice::Warning(format!(
                             "the cached refresh token no longer works ({err}); obtaining a new token"
@@ -342,35 +347,25 @@ impl TokenSource {
                  or use `grant: refresh_token` with a refresh token from a CI secret (`runner auth token --refresh-token` prints one)"
             )));
         }
-        // A person may take minutes: do not keep other runs waiting on the lock meanwhile.
-        let locked = if params.grant.is_interactive() {
-            drop(locked);
-            None
-        } else {
-            locked
-        };
         let supplied = params
             .refresh_token
             .as_ref()
             .map(|s| s.expose().to_string());
-        let t = self.grant(params).await?;
-        let spent = params.grant == Grant::RefreshToken
-            && t.refresh_token.is_some()
-            && t.refresh_token != supplied;
-        let entry = self.entry(
-            key,
-            t,
-            supplied.filter(|_| params.grant == Grant::RefreshToken),
-        );
-        let (locked, mut entries) = match locked {
-            Some(l) => (Some(l), entries),
-            None => {
-                let l = self.lock(params).await;
-                let e = self.load(l.as_ref());
-                (l, e)
-            }
+        let entry = if params.grant.is_interactive() {
+            // A person may take minutes: do not keep other runs waiting on the lock meanwhile.
+            drop(locked);
+            let t = self.grant(params).await?;
+            let entry = self.entry(key, t, None);
+            let locked = self.lock(params).await;
+            let mut entries = self.load(locked.as_ref());
+            self.persist(locked.as_ref(), &mut entries, &entry).await?;
+            entry
+        } else {
+            self.request_and_store(params, key, None, locked, entries)
+                .await
+                .0?
         };
-        self.persist(locked.as_ref(), &mut entries, &entry)?;
+        let spent = params.grant == Grant::RefreshToken && entry.refresh_token != supplied;
         if spent {
             let kept = match (&self.options.save_refresh_token, &self.options.cache) {
                 (Some(p), _) => format!("the new one was written to {}", p.display()),
@@ -439,7 +434,7 @@ impl TokenSource {
         entry
     }
 
-    fn persist(
+    async fn persist(
         &self,
         locked: Option<&Locked>,
         entries: &mut Vec<Entry>,
@@ -453,43 +448,27 @@ impl TokenSource {
             } else {
                 entries.retain(|e| e.key != entry.key);
             }
-            if let Err(e) = locked.store(entries) {
+            if let Err(e) = locked.store(entries).await {
                 self.ui.notice(Notice::Warning(e));
             }
         }
-        self.save_refresh_token(entry)
+        self.save_refresh_token(entry).await
     }
 
-    fn save_refresh_token(&self, entry: &Entry) -> Result<(), AuthError> {
+    async fn save_refresh_token(&self, entry: &Entry) -> Result<(), AuthError> {
         let (Some(path), Some(rt)) = (&self.options.save_refresh_token, &entry.refresh_token)
         else {
             return Ok(());
         };
-        write_private(path, rt).map_err(|e| {
-            AuthError::Cache(format!(
-                "cannot write --save-refresh-token {}: {e}",
-                path.display()
-            ))
-        })
+        let (target, text) = (path.clone(), format!("{rt}\n"));
+        tokio::task::spawn_blocking(move || cache::write_private(&target, text.as_bytes()))
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e)))
+            .map_err(|e| {
+                AuthError::Cache(format!(
+                    "cannot write --save-refresh-token {}: {e}",
+                    path.display()
+                ))
+            })
     }
-}
-
-/// Writes `text` to `path` with mode 0600, atomically.
-fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(format!(".tmp{}", std::process::id()));
-    let tmp = PathBuf::from(tmp);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut f = options.open(&tmp)?;
-    f.write_all(text.as_bytes())?;
-    f.write_all(b"\n")?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, path)
 }

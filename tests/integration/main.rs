@@ -19,3 +19,4 @@ mod schema;
 mod secrets;
 mod tls;
 mod token_answers;
+mod token_cache;
