@@ -6,7 +6,9 @@
 //! URL parser applies to a secret written straight into a URL's path or query) and the
 //! JSON string escaping of each of these (once, and twice for a JSON document quoted
 //! inside another, as echo services do). A value cut short for display ends with
-//! [`ELLIPSIS`]; the beginning of a secret right before it is masked too.
+//! [`ELLIPSIS`]; the beginning of a secret right before it is masked too. Excerpts are
+//! made by [`Masker::excerpt`], which masks before it cuts. The password of a URL
+//! (`scheme://user:password@host`) is masked wherever a URL is written.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -99,6 +101,28 @@ impl Masker {
         needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
     }
 
+    /// Adds every leaf of a secret variable's value: a string or a number, and each
+    /// string or number inside a map or a list (at any depth), with their derived forms.
+    pub fn add_value<T: serde::Serialize + ?Sized>(&self, value: &T) {
+        if let Ok(json) = serde_json::to_value(value) {
+            self.add_json(&json);
+        }
+    }
+
+    fn add_json(&self, value: &serde_json::Value) {
+        match value {
+            serde_json::Value::String(s) => self.add(s),
+            serde_json::Value::Number(n) => self.add(&n.to_string()),
+            serde_json::Value::Array(list) => list.iter().for_each(|v| self.add_json(v)),
+            serde_json::Value::Object(map) => {
+                map.values().for_each(|v| self.add_json(v));
+                // The whole value, as a template renders it into one string.
+                self.add(&value.to_string());
+            }
+            serde_json::Value::Bool(_) | serde_json::Value::Null => {}
+        }
+    }
+
     /// Adds the credentials of an HTTP Basic pair: each part and the `user:password` form.
     pub fn add_basic(&self, user: &str, password: &str) {
         self.add(password);
@@ -122,7 +146,50 @@ impl Masker {
                 out = Cow::Owned(cut);
             }
         }
+        if out.contains("://")
+            && out.contains('@')
+            && let Some(masked) = mask_url_passwords(&out)
+        {
+            out = Cow::Owned(masked);
+        }
         out
+    }
+
+    /// The beginning of `text`, masked, at most `max_bytes` long (plus [`ELLIPSIS`] when
+    /// cut), and how many bytes of the masked text were left out. The text is masked
+    /// before it is cut, so a cut never leaves a piece of a secret; only the part that
+    /// can reach the excerpt is masked, so a huge body costs little.
+    pub fn excerpt(&self, text: &str, max_bytes: usize) -> (String, usize) {
+        let longest = self
+            .needles
+            .read()
+            .map(|n| n.first().map_or(0, String::len))
+            .unwrap_or(0);
+        let mut window = max_bytes.saturating_add(longest).saturating_mul(2);
+        loop {
+            if window >= text.len() {
+                let masked = self.mask(text);
+                if masked.len() <= max_bytes {
+                    return (masked.into_owned(), 0);
+                }
+                let cut = floor_boundary(&masked, max_bytes);
+                return (format!("{}{ELLIPSIS}", &masked[..cut]), masked.len() - cut);
+            }
+            let end = floor_boundary(text, window);
+            let masked = self.mask(&text[..end]);
+            // The window's last `longest` bytes may hold the start of a secret that goes
+            // on past the window: never show them.
+            let usable = masked.len().saturating_sub(longest);
+            if usable >= max_bytes {
+                let cut = floor_boundary(&masked, max_bytes);
+                let rest = &text[end..];
+                return (
+                    format!("{}{ELLIPSIS}", &masked[..cut]),
+                    masked.len() - cut + rest.len(),
+                );
+            }
+            window = window.saturating_mul(2);
+        }
     }
 
     /// Whether no secret is known.
@@ -164,6 +231,66 @@ fn mask_cut_prefixes(text: &str, needles: &[String]) -> Option<String> {
         }
         out.push_str(ELLIPSIS);
         rest = &rest[at + ELLIPSIS.len()..];
+    }
+    out.push_str(rest);
+    changed.then_some(out)
+}
+
+/// A URL (or `user:password@host`, as `--proxy` also takes it) to show in a message: its
+/// password replaced by [`MASK`], even when the URL is not valid.
+pub fn redact_url(url: &str) -> String {
+    if url.contains("://") {
+        return mask_url_passwords(url).unwrap_or_else(|| url.to_string());
+    }
+    match mask_url_passwords(&format!("x://{url}")) {
+        Some(masked) => masked["x://".len()..].to_string(),
+        None => url.to_string(),
+    }
+}
+
+/// The largest char boundary of `s` at or before `at`.
+fn floor_boundary(s: &str, at: usize) -> usize {
+    let mut at = at.min(s.len());
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// `text` with the password of every `scheme://user:password@host` replaced by [`MASK`];
+/// `None` when there is none. Invalid URLs count too: an error about a bad URL quotes it.
+fn mask_url_passwords(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut changed = false;
+    while let Some(at) = rest.find("://") {
+        let start = at + 3;
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let authority_end = after
+            .find(|c: char| {
+                matches!(c, '/' | '?' | '#' | '`' | '"' | '\'' | '<' | '>' | ')')
+                    || c.is_whitespace()
+            })
+            .unwrap_or(after.len());
+        let authority = &after[..authority_end];
+        match authority.rfind('@') {
+            Some(userinfo_end) => {
+                let userinfo = &authority[..userinfo_end];
+                match userinfo.split_once(':') {
+                    Some((user, password)) if !password.is_empty() && password != MASK => {
+                        out.push_str(user);
+                        out.push(':');
+                        out.push_str(MASK);
+                        changed = true;
+                    }
+                    _ => out.push_str(userinfo),
+                }
+                out.push_str(&authority[userinfo_end..]);
+            }
+            None => out.push_str(authority),
+        }
+        rest = &after[authority_end..];
     }
     out.push_str(rest);
     changed.then_some(out)
@@ -234,6 +361,49 @@ mod tests {
         assert_eq!(m.mask("xx topsecre... and to..."), "xx *****... and to...");
         assert_eq!(m.mask("a topsecret b..."), "a ***** b...");
         assert_eq!(m.mask("no secret here..."), "no secret here...");
+    }
+
+    #[test]
+    fn an_excerpt_is_masked_before_it_is_cut() {
+        let m = Masker::new();
+        let secret = "Zx9kQ2mP7wR4tY8uI3oL6aS1dF5gH0jK2cV";
+        m.add(secret);
+        for offset in 0..60 {
+            let text = format!("{}{secret}{}", "q".repeat(offset), "q".repeat(5000));
+            let (cut, omitted) = m.excerpt(&text, 50);
+            assert!(cut.len() <= 50 + ELLIPSIS.len(), "{cut}");
+            assert!(omitted > 0);
+            for piece in secret.as_bytes().windows(3) {
+                let piece = std::str::from_utf8(piece).unwrap_or_default();
+                assert!(!cut.contains(piece), "{offset}: {cut}");
+            }
+        }
+        assert_eq!(m.excerpt("short", 50), ("short".to_string(), 0));
+        let (cut, omitted) = m.excerpt(&format!("{secret} é{}", "x".repeat(100)), 7);
+        assert_eq!((cut.as_str(), omitted), ("***** ...", 102));
+    }
+
+    #[test]
+    fn every_leaf_of_a_structured_secret_is_masked() {
+        let m = Masker::new();
+        m.add_value(&serde_json::json!({"user": "u-name", "keys": ["k-one", 98765], "on": true}));
+        assert_eq!(m.mask("u-name k-one 98765 true"), "***** ***** ***** true");
+    }
+
+    #[test]
+    fn url_passwords_are_masked_even_in_bad_urls() {
+        let m = Masker::new();
+        assert_eq!(
+            m.mask("invalid --proxy `http://user:s3cretPass@[bad`: x"),
+            "invalid --proxy `http://user:*****@[bad`: x"
+        );
+        assert_eq!(
+            m.mask("a http://u:p@ss:w@h:8/p?q=http://x b https://h/@x c://nouser@h"),
+            "a http://u:*****@h:8/p?q=http://x b https://h/@x c://nouser@h"
+        );
+        assert_eq!(redact_url("u:pw@[bad"), "u:*****@[bad");
+        assert_eq!(redact_url("http://u:pw@h"), "http://u:*****@h");
+        assert_eq!(redact_url("h:8080"), "h:8080");
     }
 
     #[test]
