@@ -645,7 +645,10 @@ async fn auth_command(command: AuthCommand) -> ExitStatus {
         None,
     );
     let fail = |e: crate::auth::AuthError| {
-        eprintln!("error: {}", masker.mask(&e.to_string()));
+        eprintln!(
+            "error: {}",
+            crate::output::one_line(&masker.mask(&e.to_string()))
+        );
         ExitStatus::Runtime
     };
     if let Some(refresh) = print_refresh {

@@ -97,24 +97,21 @@ pub fn one_line(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Text from a server shown as several lines (a body): line breaks (`\n`, `\r\n`) and tabs
-/// are kept, every other control is shown escaped, a lone `\r` included, so that no line
-/// can be overwritten or recoloured.
+/// Text from a server shown as several lines (a body): line breaks and tabs are kept (a
+/// `\r\n` as `\n`), every other control is shown escaped, a lone `\r` included, so that
+/// no line can be overwritten or recoloured.
 pub fn text_block(s: &str) -> Cow<'_, str> {
-    let unsafe_at = |i: usize, c: char| match c {
-        '\n' | '\t' => false,
-        '\r' => s.as_bytes().get(i + 1) != Some(&b'\n'),
-        c => is_unsafe(c),
-    };
-    if !s.char_indices().any(|(i, c)| unsafe_at(i, c)) {
+    if !s.chars().any(|c| c != '\n' && c != '\t' && is_unsafe(c)) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
-    for (i, c) in s.char_indices() {
-        if unsafe_at(i, c) {
-            push_escaped(&mut out, c);
-        } else {
-            out.push(c);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\t' => out.push(c),
+            c if is_unsafe(c) => push_escaped(&mut out, c),
+            c => out.push(c),
         }
     }
     Cow::Owned(out)
@@ -162,7 +159,8 @@ mod tests {
         );
         assert_eq!(one_line("\u{9b}2J \u{202e}x é"), "\\u{9b}2J \\u{202e}x é");
         assert_eq!(one_line("plain"), "plain");
-        assert_eq!(text_block("a\r\nb\rc\x07\n"), "a\r\nb\\rc\\x07\n");
+        assert_eq!(text_block("a\r\nb\rc\x07\n"), "a\nb\\rc\\x07\n");
+        assert_eq!(text_block("a\nb\tc"), "a\nb\tc");
     }
 
     #[test]

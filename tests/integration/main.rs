@@ -7,6 +7,7 @@ mod curl;
 mod errors;
 mod examples;
 mod import;
+mod leaks;
 mod mock;
 mod oauth2;
 mod redirects;
