@@ -15,6 +15,11 @@ use std::fmt;
 use std::sync::RwLock;
 
 use base64::Engine;
+
+mod url_credentials;
+
+use self::url_credentials::mask_url_passwords;
+pub use self::url_credentials::redact_url;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 
 /// What a masked value is replaced with.
@@ -236,18 +241,6 @@ fn mask_cut_prefixes(text: &str, needles: &[String]) -> Option<String> {
     changed.then_some(out)
 }
 
-/// A URL (or `user:password@host`, as `--proxy` also takes it) to show in a message: its
-/// password replaced by [`MASK`], even when the URL is not valid.
-pub fn redact_url(url: &str) -> String {
-    if url.contains("://") {
-        return mask_url_passwords(url).unwrap_or_else(|| url.to_string());
-    }
-    match mask_url_passwords(&format!("x://{url}")) {
-        Some(masked) => masked["x://".len()..].to_string(),
-        None => url.to_string(),
-    }
-}
-
 /// The largest char boundary of `s` at or before `at`.
 fn floor_boundary(s: &str, at: usize) -> usize {
     let mut at = at.min(s.len());
@@ -255,45 +248,6 @@ fn floor_boundary(s: &str, at: usize) -> usize {
         at -= 1;
     }
     at
-}
-
-/// `text` with the password of every `scheme://user:password@host` replaced by [`MASK`];
-/// `None` when there is none. Invalid URLs count too: an error about a bad URL quotes it.
-fn mask_url_passwords(text: &str) -> Option<String> {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    let mut changed = false;
-    while let Some(at) = rest.find("://") {
-        let start = at + 3;
-        out.push_str(&rest[..start]);
-        let after = &rest[start..];
-        let authority_end = after
-            .find(|c: char| {
-                matches!(c, '/' | '?' | '#' | '`' | '"' | '\'' | '<' | '>' | ')')
-                    || c.is_whitespace()
-            })
-            .unwrap_or(after.len());
-        let authority = &after[..authority_end];
-        match authority.rfind('@') {
-            Some(userinfo_end) => {
-                let userinfo = &authority[..userinfo_end];
-                match userinfo.split_once(':') {
-                    Some((user, password)) if !password.is_empty() && password != MASK => {
-                        out.push_str(user);
-                        out.push(':');
-                        out.push_str(MASK);
-                        changed = true;
-                    }
-                    _ => out.push_str(userinfo),
-                }
-                out.push_str(&authority[userinfo_end..]);
-            }
-            None => out.push_str(authority),
-        }
-        rest = &after[authority_end..];
-    }
-    out.push_str(rest);
-    changed.then_some(out)
 }
 
 /// The inside of the JSON string literal of `s`.
@@ -388,22 +342,6 @@ mod tests {
         let m = Masker::new();
         m.add_value(&serde_json::json!({"user": "u-name", "keys": ["k-one", 98765], "on": true}));
         assert_eq!(m.mask("u-name k-one 98765 true"), "***** ***** ***** true");
-    }
-
-    #[test]
-    fn url_passwords_are_masked_even_in_bad_urls() {
-        let m = Masker::new();
-        assert_eq!(
-            m.mask("invalid --proxy `http://user:s3cretPass@[bad`: x"),
-            "invalid --proxy `http://user:*****@[bad`: x"
-        );
-        assert_eq!(
-            m.mask("a http://u:p@ss:w@h:8/p?q=http://x b https://h/@x c://nouser@h"),
-            "a http://u:*****@h:8/p?q=http://x b https://h/@x c://nouser@h"
-        );
-        assert_eq!(redact_url("u:pw@[bad"), "u:*****@[bad");
-        assert_eq!(redact_url("http://u:pw@h"), "http://u:*****@h");
-        assert_eq!(redact_url("h:8080"), "h:8080");
     }
 
     #[test]

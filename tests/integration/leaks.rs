@@ -1,17 +1,12 @@
-//! What a cut, a structured secret or a proxy URL could leak, and what a hostile server
-//! could do to a terminal or a CI log: excerpts masked before they are cut, every leaf of
-//! a map or list secret masked, proxy passwords never repeated, and server text unable to
-//! send escape sequences, forge result lines or workflow commands.
-
-use std::collections::HashMap;
-use std::io::{Read, Write};
-use std::net::TcpListener;
+//! What a cut, a structured secret or a proxy URL could leak: excerpts are masked before
+//! they are cut, every leaf of a map or list secret is masked, and a proxy password is
+//! never repeated.
 
 use axum::Router;
 use axum::extract::Path;
 use axum::routing::get;
 use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::STANDARD;
 use serde_json::json;
 
 use crate::secrets::{WINDOW, echo_server, forms, percent};
@@ -20,31 +15,53 @@ use crate::support::{Output, TestServer, Workspace};
 /// 35 characters, some of which every encoding changes.
 const SECRET: &str = "Zx9kQ2mP/7wR4tY+8uI3oL6aS1dF5gH0jK2";
 
-/// Every piece of every secret (and of each of its forms) that must not show.
-struct Pieces(HashMap<Vec<u8>, String>);
+/// Every piece of every secret (and of each of its forms) that must not show, as the
+/// six bytes of a window packed in a number, sorted; and which pairs of bytes begin one.
+struct Pieces(Vec<(u64, String)>, Vec<bool>);
+
+fn pack(window: &[u8]) -> u64 {
+    window.iter().fold(0, |key, b| key << 8 | u64::from(*b))
+}
 
 impl Pieces {
     fn of(secrets: &[&str]) -> Pieces {
-        let mut map = HashMap::new();
+        let mut pieces = Vec::new();
         for secret in secrets {
             for (form, value) in forms(secret) {
-                for piece in value.as_bytes().windows(WINDOW.min(value.len())) {
-                    map.insert(piece.to_vec(), format!("the {form} form of {secret:?}"));
+                for piece in value.as_bytes().windows(WINDOW) {
+                    pieces.push((pack(piece), format!("the {form} form of {secret:?}")));
                 }
             }
         }
-        Pieces(map)
+        pieces.sort_by_key(|p| p.0);
+        let mut starts = vec![false; 1 << 16];
+        for (key, _) in &pieces {
+            starts[(key >> (8 * (WINDOW - 2))) as usize & 0xffff] = true;
+        }
+        Pieces(pieces, starts)
     }
 
     /// Fails when `text` holds a piece; one pass, so that megabytes of output are quick.
     #[track_caller]
     fn assert_absent(&self, label: &str, text: &str) {
-        for (at, window) in text.as_bytes().windows(WINDOW).enumerate() {
-            if let Some(what) = self.0.get(window) {
-                let bytes = &text.as_bytes()[at.saturating_sub(80)..(at + 80).min(text.len())];
+        let bytes = text.as_bytes();
+        if bytes.len() < WINDOW {
+            return;
+        }
+        let mask = (1u64 << (8 * WINDOW)) - 1;
+        let mut key = pack(&bytes[..WINDOW - 1]);
+        for at in 0..=bytes.len() - WINDOW {
+            key = (key << 8 | u64::from(bytes[at + WINDOW - 1])) & mask;
+            let start = usize::from(bytes[at]) << 8 | usize::from(bytes[at + 1]);
+            if !self.1[start] {
+                continue;
+            }
+            if let Ok(i) = self.0.binary_search_by_key(&key, |p| p.0) {
+                let context = &bytes[at.saturating_sub(80)..(at + 80).min(bytes.len())];
                 panic!(
-                    "{label}: a piece of {what} shows at byte {at}: {:?}",
-                    String::from_utf8_lossy(bytes)
+                    "{label}: a piece of {} shows at byte {at}: {:?}",
+                    self.0[i].1,
+                    String::from_utf8_lossy(context)
                 );
             }
         }
@@ -62,7 +79,6 @@ fn served_form(form: &str) -> String {
     match form {
         "raw" => SECRET.to_string(),
         "base64" => STANDARD.encode(SECRET),
-        "base64url" => URL_SAFE_NO_PAD.encode(SECRET),
         _ => percent(SECRET, false),
     }
 }
@@ -103,7 +119,7 @@ fn a_cut_never_leaves_a_piece_of_a_secret() {
         &format!("variables:\n  key: '{SECRET}'\nsecrets: [key]\n"),
     );
     let mut requests = String::new();
-    for form in ["raw", "base64", "base64url", "percent"] {
+    for form in ["raw", "base64", "percent"] {
         for limit in [8192, 16384] {
             requests.push_str(&format!(
                 "  - name: {form} {limit}\n    url: \"{}/cut/{limit}/{form}/{{{{ iteration }}}}\"\n    headers: {{ X-Key: \"{{{{ key }}}}\" }}\n    expect: {{ status: 201 }}\n",
@@ -132,14 +148,17 @@ fn a_cut_never_leaves_a_piece_of_a_secret() {
         "html=r.html",
     ]);
     out.assert_code(1)
-        .assert_contains("Requests:   0 passed, 648 failed, 0 errors, 0 skipped (648 total)");
-    assert_eq!(server.hits(), 648);
+        .assert_contains("Requests:   0 passed, 486 failed, 0 errors, 0 skipped (486 total)");
+    assert_eq!(server.hits(), 486);
     // The cuts happened, and left the masked secret whole or nothing of it.
     out.assert_contains("q*****qqq...\n* ... ")
         .assert_contains("qq*****...\n* ... ")
         .assert_contains("qqqq...\n* ... ")
         .assert_contains("qqqq*****...\n          at c.yaml:");
     let pieces = Pieces::of(&[SECRET]);
+    // The scan finds what it looks for.
+    let planted = format!("qq{}qq", &STANDARD.encode(SECRET)[20..26]);
+    assert!(std::panic::catch_unwind(|| pieces.assert_absent("probe", &planted)).is_err());
     pieces.assert_output("run", &out);
     for file in ["r.xml", "r.json", "r.html"] {
         let text = std::fs::read_to_string(ws.path().join(file)).expect("report");
@@ -305,217 +324,5 @@ fn a_proxy_password_is_never_shown() {
     assert_eq!(
         reqs[0].header("proxy-authorization"),
         Some(format!("Basic {}", STANDARD.encode("user:s3cretPass")))
-    );
-}
-
-/// A server that answers every connection with the bytes `answer` gives for the request
-/// path, then closes it: for answers no HTTP library would write.
-struct RawServer {
-    port: u16,
-}
-
-impl RawServer {
-    fn start(answer: fn(&str) -> Vec<u8>) -> RawServer {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let port = listener.local_addr().expect("addr").port();
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
-                std::thread::spawn(move || {
-                    let mut head = Vec::new();
-                    let mut byte = [0u8; 1];
-                    while !head.ends_with(b"\r\n\r\n") {
-                        match stream.read(&mut byte) {
-                            Ok(1) => head.push(byte[0]),
-                            _ => return,
-                        }
-                    }
-                    let head = String::from_utf8_lossy(&head);
-                    let path = head.split(' ').nth(1).unwrap_or("/").to_string();
-                    let _ = stream.write_all(&answer(&path));
-                });
-            }
-        });
-        RawServer { port }
-    }
-}
-
-/// Text meant to take over a terminal or a CI log.
-const HOSTILE: &str = "one\x1b[31mRED\x1b[0m\n::error::forged body\n  ::warning file=x::forged\r\n  PASS  fake\n\x1b]0;pwned\x07done\rPASS  fake2\n\u{9b}2J\u{202e}txt\n";
-
-fn hostile(path: &str) -> Vec<u8> {
-    let (head, body): (&str, Vec<u8>) = match path {
-        "/body" => (
-            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Note: \u{9b}2J note\r\n",
-            HOSTILE.as_bytes().to_vec(),
-        ),
-        "/token" => (
-            "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n",
-            json!({ "error": "invalid_client", "error_description": HOSTILE })
-                .to_string()
-                .into_bytes(),
-        ),
-        "/json" => (
-            "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n",
-            json!({ "error_description": HOSTILE })
-                .to_string()
-                .into_bytes(),
-        ),
-        "/reason" => (
-            "HTTP/1.1 200 OK \u{9b}31m\x1b[2J\r\n  PASS  fake\r\n",
-            b"ok".to_vec(),
-        ),
-        // A reason phrase HTTP allows (obs-text): the request goes through.
-        "/c1-reason" => ("HTTP/1.1 200 OK \u{9b}2J\u{202e}\r\n", b"ok".to_vec()),
-        _ => (
-            "HTTP/1.1 200 OK\r\nX-Fold: a\r\n  PASS  fake\r\n\r\n::error::folded\r\n",
-            b"ok".to_vec(),
-        ),
-    };
-    let mut out = head.as_bytes().to_vec();
-    out.extend_from_slice(
-        format!(
-            "Content-Length: {}\r\nConnection: close\r\n\r\n",
-            body.len()
-        )
-        .as_bytes(),
-    );
-    out.extend(body);
-    out
-}
-
-/// Lines that look like a result line of runner.
-fn forged_pass_lines(text: &str) -> Vec<&str> {
-    text.lines()
-        .filter(|l| l.trim_start().starts_with("PASS  fake"))
-        .collect()
-}
-
-#[test]
-fn server_text_cannot_take_over_the_terminal_or_the_ci_log() {
-    let server = RawServer::start(hostile);
-    let url = format!("http://127.0.0.1:{}", server.port);
-    let ws = Workspace::new();
-    ws.write(
-        "c.yaml",
-        &format!(
-            r#"name: hostile
-requests:
-  - name: body
-    url: "{url}/body"
-    expect:
-      body: {{ equals: "one\ntwo\nthree" }}
-      headers: {{ x-note: plain }}
-    capture:
-      word: {{ regex: "(nothing-like-this)" }}
-  - name: json
-    url: "{url}/json"
-    expect:
-      json: {{ $.error_description: ok }}
-  - name: reason
-    url: "{url}/reason"
-  - name: c1 reason
-    url: "{url}/c1-reason"
-  - name: folded header
-    url: "{url}/fold"
-  - name: token
-    url: "{url}/body"
-    auth:
-      oauth2:
-        grant: client_credentials
-        token_url: "{url}/token"
-        client_id: cid
-        client_secret: csecret
-"#
-        ),
-    );
-
-    let cache = ws.path().join("tokens.json");
-    // A developer's terminal, without -v: the PASS lines stay inside one-line fields.
-    let out = Output::from(
-        ws.runner()
-            .env("RUNNER_TOKEN_CACHE", &cache)
-            .args(["run", "c.yaml"])
-            .output()
-            .expect("run"),
-    );
-    out.assert_code(3)
-        .assert_contains("  PASS  c1 reason  GET 200")
-        .assert_contains("header x-note: expected \"plain\", got \"\\u{9b}2J note\"")
-        .assert_contains("+one\\x1b[31mRED\\x1b[0m");
-    for (name, text) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
-        assert!(!text.contains('\x1b'), "{name} holds ESC:\n{text}");
-        assert!(!text.contains('\r'), "{name} holds CR:\n{text}");
-        assert!(!text.contains('\u{9b}'), "{name} holds CSI:\n{text}");
-        assert!(
-            !text.contains('\u{202e}'),
-            "{name} holds a bidi override:\n{text}"
-        );
-        assert!(
-            forged_pass_lines(text).is_empty(),
-            "{name} has a forged PASS line:\n{text}"
-        );
-    }
-
-    out.assert_contains("invalid_client").assert_contains(
-        "one\\x1b[31mRED\\x1b[0m\\n::error::forged body\\n  ::warning file=x::forged\\r\\n  PASS  fake",
-    );
-    let token = Output::from(
-        ws.runner()
-            .env("RUNNER_TOKEN_CACHE", &cache)
-            .args(["auth", "token", "c.yaml"])
-            .output()
-            .expect("run"),
-    );
-    token.assert_code(3).assert_contains("invalid_client");
-    assert!(
-        !token.stderr.contains('\x1b') && token.stderr.lines().count() == 1,
-        "{}",
-        token.stderr
-    );
-
-    // In colour, only runner's own sequences are there.
-    let out = Output::from(
-        ws.runner()
-            .env("RUNNER_TOKEN_CACHE", &cache)
-            .args(["run", "c.yaml", "-v", "--color", "always"])
-            .output()
-            .expect("run"),
-    );
-    out.assert_code(3).assert_contains("\x1b[31m");
-    for seq in ["\x1b[31mRED", "\u{9b}", "\x1b]0;", "\x1b[2J", "\x07", "\r"] {
-        out.assert_not_contains(seq);
-    }
-
-    // A CI log with -v and the github reporter: the only workflow commands are runner's.
-    let out = Output::from(
-        ws.runner()
-            .env("CI", "true")
-            .env("GITHUB_ACTIONS", "true")
-            .env("RUNNER_TOKEN_CACHE", &cache)
-            .args(["run", "c.yaml", "-v", "--reporter", "github"])
-            .output()
-            .expect("run"),
-    );
-    out.assert_code(3)
-        .assert_contains("\\x3a:error::forged body")
-        .assert_contains("  \\x3a:warning file=x::forged");
-    let all = out.all();
-    assert!(!all.contains('\x1b') && !all.contains('\r'), "{all}");
-    let commands: Vec<&str> = all
-        .lines()
-        .filter(|l| l.trim_start().starts_with("::"))
-        .collect();
-    assert!(
-        commands.len() >= 4
-            && commands
-                .iter()
-                .all(|l| l.starts_with("::error file=c.yaml,line=")),
-        "workflow commands: {commands:#?}"
-    );
-    assert!(
-        forged_pass_lines(&out.stdout).is_empty(),
-        "stdout has a forged PASS line:\n{}",
-        out.stdout
     );
 }
