@@ -80,11 +80,14 @@ fn credential_template(c: &mut Conv, value: &str, hint: &str) -> String {
     let base = env.to_ascii_lowercase();
     let mut var = base.clone();
     let mut i = 2;
+    // A name the environments define, or a reference to a variable defined nowhere yet
+    // (set by a script), means something else: take the next one.
     while c
         .vars
         .get(&var)
         .is_some_and(|v| v.as_str() != Some(&reference))
-        || (c.reserved.contains(&var) && !c.vars.contains_key(&var))
+        || ((c.reserved.contains(&var) || c.names.used.contains(&var))
+            && !c.vars.contains_key(&var))
     {
         var = format!("{base}_{i}");
         i += 1;
@@ -135,6 +138,8 @@ mod tests {
             ]
         );
         assert_eq!(c.vars["token"], "{{ env.TOKEN }}");
+        c.names.used.insert("api_key".into());
+        assert_eq!(query(&mut c, "api_key", "k2"), "{{ api_key_2 }}");
         assert!(is_credential_name("apiKey") && !is_credential_name("monkey"));
     }
 }
