@@ -48,7 +48,7 @@ variables used but defined nowhere, declared empty in `variables:`: group_id, tr
 note (1x): followOriginalHttpMethod is not supported: runner turns POST into GET on 301/302/303 redirects
 note (1x): the file `/home/me/report.pdf` is taken from the variable `doc_file`; check the path
 note (1x): the file `data.bin` is taken from the variable `body_file`; check the path
-secret variables (masked in output): client_secret, user_token, api_key
+secret variables (masked in output): client_secret, user_token, api_key_2, api_key
 credentials were not written to the files; set these environment variables (or put them in .env):
   API_KEY
   PASSWORD
@@ -426,6 +426,7 @@ const LITERALS: &[&str] = &[
     "lit-api-Vm2",
     "lit-raw-Qk7",
     "lit-cs-Ws5",
+    "lit-auth-Bv4",
 ];
 
 #[test]
@@ -442,13 +443,14 @@ fn literal_credentials_in_headers_and_queries_move_to_secret_variables() {
     assert_block(
         &out.stdout,
         &[
-            "secret variables (masked in output): token, basic_credentials, x_api_key, access_token, api_key, apikey, client_secret, sessionToken",
+            "secret variables (masked in output): token, basic_credentials, x_api_key, access_token, api_key, api_key_2, apikey, client_secret, sessionToken",
             "credentials were not written to the files; set these environment variables (or put them in .env):",
             "  TOKEN",
             "  BASIC_CREDENTIALS",
             "  X_API_KEY",
             "  ACCESS_TOKEN",
             "  API_KEY",
+            "  API_KEY_2",
             "  APIKEY",
             "  CLIENT_SECRET",
         ],
@@ -484,6 +486,7 @@ fn literal_credentials_in_headers_and_queries_move_to_secret_variables() {
             .env("API_KEY", LITERALS[4])
             .env("APIKEY", LITERALS[5])
             .env("CLIENT_SECRET", LITERALS[6])
+            .env("API_KEY_2", LITERALS[7])
             .args([
                 "run",
                 "collections/literal-credentials.yaml",
@@ -532,6 +535,7 @@ fn literal_credentials_in_headers_and_queries_move_to_secret_variables() {
                 None,
                 None
             ),
+            (format!("/auth?X-Key={}", LITERALS[7]), None, None),
             (
                 format!(
                     "/raw?apikey={}&client_secret={}&token=sess-Hy6&sort=asc",

@@ -73,10 +73,19 @@ fn credential_template(c: &mut Conv, value: &str, hint: &str) -> String {
         return c.names.template(value);
     }
     let reference = c.secrets.reference(&mut c.names, value, hint);
-    let env = reference
-        .trim_start_matches("{{ env.")
-        .trim_end_matches(" }}")
-        .to_string();
+    secret_var(c, reference)
+}
+
+/// `{{ var }}` for a collection variable listed in `secrets:` that holds `reference` (an
+/// `{{ env.NAME }}` reference), named after the environment variable; other templates are
+/// returned as they are.
+pub(super) fn secret_var(c: &mut Conv, reference: String) -> String {
+    let Some(env) = reference
+        .strip_prefix("{{ env.")
+        .and_then(|r| r.strip_suffix(" }}"))
+    else {
+        return reference;
+    };
     let base = env.to_ascii_lowercase();
     let mut var = base.clone();
     let mut i = 2;

@@ -38,6 +38,8 @@ pub fn settings(
         }
         AuthOut::ApiKey { name, value, query } => {
             obj.insert("auth".into(), json!("none"));
+            // A plain header or query value is not masked: the key goes through a secret.
+            let value = credentials::secret_var(c, value);
             ctx.apikey = Some((name, value, query));
         }
         AuthOut::Unsupported(kind) => {
