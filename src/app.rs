@@ -265,10 +265,7 @@ fn captured_names(collections: &[Collection]) -> HashSet<String> {
 fn register_secrets(names: &HashSet<String>, scope: &Scope, masker: &Masker) {
     for name in names {
         if let Some(v) = scope.get(name) {
-            match v.as_str() {
-                Some(s) => masker.add(s),
-                None => masker.add(&v.to_string()),
-            }
+            masker.add_value(v);
         }
     }
 }
@@ -661,7 +658,10 @@ async fn auth_command(command: AuthCommand) -> ExitStatus {
         }
     });
     let fail = |e: crate::auth::AuthError| {
-        eprintln!("error: {}", masker.mask(&e.to_string()));
+        eprintln!(
+            "error: {}",
+            crate::output::one_line(&masker.mask(&e.to_string()))
+        );
         ExitStatus::Runtime
     };
     if let Some(refresh) = print_refresh {

@@ -236,10 +236,7 @@ impl Batch<'_> {
                 for (k, v) in row {
                     scope.capture(k, v);
                     if self.options.secrets.contains(k) {
-                        match v {
-                            Value::String(s) => self.masker.add(s),
-                            other => self.masker.add(&other.to_string()),
-                        }
+                        self.masker.add_value(v);
                     }
                 }
             }

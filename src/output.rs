@@ -1,4 +1,7 @@
-//! Terminal styling: ANSI colour when enabled, plain text otherwise.
+//! Terminal styling (ANSI colour when enabled, plain text otherwise) and making outside
+//! text safe to print: no escape sequences, no forged lines, no CI workflow commands.
+
+use std::borrow::Cow;
 
 /// Styles text for the terminal.
 #[derive(Debug, Clone, Copy)]
@@ -48,5 +51,124 @@ impl Styles {
     /// Emphasis.
     pub fn bold(&self, s: &str) -> String {
         self.paint("1", s)
+    }
+}
+
+/// Whether the process runs on a CI service (`CI` or `GITHUB_ACTIONS` set to anything but
+/// `false`/`0`), whose log reads workflow commands from the output.
+pub fn on_ci() -> bool {
+    ["CI", "GITHUB_ACTIONS"].iter().any(|name| {
+        std::env::var(name)
+            .map(|v| !v.is_empty() && v != "false" && v != "0")
+            .unwrap_or(false)
+    })
+}
+
+/// Whether `c` must not reach a terminal as it is: C0 and C1 controls, DEL, and the
+/// bidirectional overrides that reorder what is shown.
+fn is_unsafe(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        c if (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
+        c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+    }
+}
+
+/// Text from a server (or any outside source) made safe for one line of the terminal:
+/// escape sequences, line breaks and other controls shown escaped (`\x1b`, `\n`); tabs
+/// are kept.
+pub fn one_line(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c != '\t' && is_unsafe(c)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if c != '\t' && is_unsafe(c) {
+            push_escaped(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Text from a server shown as several lines (a body): line breaks and tabs are kept (a
+/// `\r\n` as `\n`), every other control is shown escaped, a lone `\r` included, so that
+/// no line can be overwritten or recoloured.
+pub fn text_block(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c != '\n' && c != '\t' && is_unsafe(c)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\t' => out.push(c),
+            c if is_unsafe(c) => push_escaped(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `text` with every line that a CI service would read as a command (GitHub's
+/// `::error::…`, Azure's `##vso[…]` and `##[…]`, after any indentation) shown with its
+/// first character escaped (`\x3a:error::…`), so it prints as text.
+pub fn neutralise_commands(text: &str) -> Cow<'_, str> {
+    let is_command = |line: &str| {
+        let t = line.trim_start();
+        t.starts_with("::") || t.starts_with("##[") || t.starts_with("##vso[")
+    };
+    if !text.split('\n').any(is_command) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if is_command(line) {
+            let indent = line.len() - line.trim_start().len();
+            out.push_str(&line[..indent]);
+            let t = &line[indent..];
+            let first = if t.starts_with(':') { "\\x3a" } else { "\\x23" };
+            out.push_str(first);
+            out.push_str(&t[1..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{neutralise_commands, one_line, text_block};
+
+    #[test]
+    fn controls_are_shown_escaped() {
+        assert_eq!(
+            one_line("a\x1b[31mb\r\n  PASS\tc"),
+            "a\\x1b[31mb\\r\\n  PASS\tc"
+        );
+        assert_eq!(one_line("\u{9b}2J \u{202e}x é"), "\\u{9b}2J \\u{202e}x é");
+        assert_eq!(one_line("plain"), "plain");
+        assert_eq!(text_block("a\r\nb\rc\x07\n"), "a\nb\\rc\\x07\n");
+        assert_eq!(text_block("a\nb\tc"), "a\nb\tc");
+    }
+
+    #[test]
+    fn workflow_commands_print_as_text() {
+        assert_eq!(
+            neutralise_commands("ok\n  ::error::forged\n##vso[task.x]y\na::b"),
+            "ok\n  \\x3a:error::forged\n\\x23#vso[task.x]y\na::b"
+        );
+        assert_eq!(neutralise_commands("none here"), "none here");
     }
 }

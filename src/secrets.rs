@@ -6,13 +6,20 @@
 //! URL parser applies to a secret written straight into a URL's path or query) and the
 //! JSON string escaping of each of these (once, and twice for a JSON document quoted
 //! inside another, as echo services do). A value cut short for display ends with
-//! [`ELLIPSIS`]; the beginning of a secret right before it is masked too.
+//! [`ELLIPSIS`]; the beginning of a secret right before it is masked too. Excerpts are
+//! made by [`Masker::excerpt`], which masks before it cuts. The password of a URL
+//! (`scheme://user:password@host`) is masked wherever a URL is written.
 
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::RwLock;
 
 use base64::Engine;
+
+mod url_credentials;
+
+use self::url_credentials::mask_url_passwords;
+pub use self::url_credentials::redact_url;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 
 /// What a masked value is replaced with.
@@ -99,6 +106,28 @@ impl Masker {
         needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
     }
 
+    /// Adds every leaf of a secret variable's value: a string or a number, and each
+    /// string or number inside a map or a list (at any depth), with their derived forms.
+    pub fn add_value<T: serde::Serialize + ?Sized>(&self, value: &T) {
+        if let Ok(json) = serde_json::to_value(value) {
+            self.add_json(&json);
+        }
+    }
+
+    fn add_json(&self, value: &serde_json::Value) {
+        match value {
+            serde_json::Value::String(s) => self.add(s),
+            serde_json::Value::Number(n) => self.add(&n.to_string()),
+            serde_json::Value::Array(list) => list.iter().for_each(|v| self.add_json(v)),
+            serde_json::Value::Object(map) => {
+                map.values().for_each(|v| self.add_json(v));
+                // The whole value, as a template renders it into one string.
+                self.add(&value.to_string());
+            }
+            serde_json::Value::Bool(_) | serde_json::Value::Null => {}
+        }
+    }
+
     /// Adds the credentials of an HTTP Basic pair: each part and the `user:password` form.
     pub fn add_basic(&self, user: &str, password: &str) {
         self.add(password);
@@ -122,7 +151,50 @@ impl Masker {
                 out = Cow::Owned(cut);
             }
         }
+        if out.contains("://")
+            && out.contains('@')
+            && let Some(masked) = mask_url_passwords(&out)
+        {
+            out = Cow::Owned(masked);
+        }
         out
+    }
+
+    /// The beginning of `text`, masked, at most `max_bytes` long (plus [`ELLIPSIS`] when
+    /// cut), and how many bytes of the masked text were left out. The text is masked
+    /// before it is cut, so a cut never leaves a piece of a secret; only the part that
+    /// can reach the excerpt is masked, so a huge body costs little.
+    pub fn excerpt(&self, text: &str, max_bytes: usize) -> (String, usize) {
+        let longest = self
+            .needles
+            .read()
+            .map(|n| n.first().map_or(0, String::len))
+            .unwrap_or(0);
+        let mut window = max_bytes.saturating_add(longest).saturating_mul(2);
+        loop {
+            if window >= text.len() {
+                let masked = self.mask(text);
+                if masked.len() <= max_bytes {
+                    return (masked.into_owned(), 0);
+                }
+                let cut = floor_boundary(&masked, max_bytes);
+                return (format!("{}{ELLIPSIS}", &masked[..cut]), masked.len() - cut);
+            }
+            let end = floor_boundary(text, window);
+            let masked = self.mask(&text[..end]);
+            // The window's last `longest` bytes may hold the start of a secret that goes
+            // on past the window: never show them.
+            let usable = masked.len().saturating_sub(longest);
+            if usable >= max_bytes {
+                let cut = floor_boundary(&masked, max_bytes);
+                let rest = &text[end..];
+                return (
+                    format!("{}{ELLIPSIS}", &masked[..cut]),
+                    masked.len() - cut + rest.len(),
+                );
+            }
+            window = window.saturating_mul(2);
+        }
     }
 
     /// Whether no secret is known.
@@ -167,6 +239,15 @@ fn mask_cut_prefixes(text: &str, needles: &[String]) -> Option<String> {
     }
     out.push_str(rest);
     changed.then_some(out)
+}
+
+/// The largest char boundary of `s` at or before `at`.
+fn floor_boundary(s: &str, at: usize) -> usize {
+    let mut at = at.min(s.len());
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// The inside of the JSON string literal of `s`.
@@ -234,6 +315,33 @@ mod tests {
         assert_eq!(m.mask("xx topsecre... and to..."), "xx *****... and to...");
         assert_eq!(m.mask("a topsecret b..."), "a ***** b...");
         assert_eq!(m.mask("no secret here..."), "no secret here...");
+    }
+
+    #[test]
+    fn an_excerpt_is_masked_before_it_is_cut() {
+        let m = Masker::new();
+        let secret = "Zx9kQ2mP7wR4tY8uI3oL6aS1dF5gH0jK2cV";
+        m.add(secret);
+        for offset in 0..60 {
+            let text = format!("{}{secret}{}", "q".repeat(offset), "q".repeat(5000));
+            let (cut, omitted) = m.excerpt(&text, 50);
+            assert!(cut.len() <= 50 + ELLIPSIS.len(), "{cut}");
+            assert!(omitted > 0);
+            for piece in secret.as_bytes().windows(3) {
+                let piece = std::str::from_utf8(piece).unwrap_or_default();
+                assert!(!cut.contains(piece), "{offset}: {cut}");
+            }
+        }
+        assert_eq!(m.excerpt("short", 50), ("short".to_string(), 0));
+        let (cut, omitted) = m.excerpt(&format!("{secret} é{}", "x".repeat(100)), 7);
+        assert_eq!((cut.as_str(), omitted), ("***** ...", 102));
+    }
+
+    #[test]
+    fn every_leaf_of_a_structured_secret_is_masked() {
+        let m = Masker::new();
+        m.add_value(&serde_json::json!({"user": "u-name", "keys": ["k-one", 98765], "on": true}));
+        assert_eq!(m.mask("u-name k-one 98765 true"), "***** ***** ***** true");
     }
 
     #[test]

@@ -66,7 +66,10 @@ pub fn build_client(opts: &ClientOptions) -> Result<Client, String> {
         (None, None) => {}
     }
     if let Some(proxy) = &opts.proxy {
-        let proxy = Proxy::all(proxy).map_err(|e| format!("invalid --proxy `{proxy}`: {e}"))?;
+        let proxy = Proxy::all(proxy).map_err(|e| {
+            let shown = crate::secrets::redact_url(proxy);
+            format!("invalid --proxy `{shown}`: {e}")
+        })?;
         builder = builder.proxy(proxy);
     }
     builder

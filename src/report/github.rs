@@ -1,5 +1,6 @@
 //! GitHub Actions: workflow commands at the YAML position of each failure, and a Markdown
-//! job summary.
+//! job summary. A server's text inside them is shown with its controls escaped and its
+//! line breaks encoded, so it can neither end a command nor start one.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -8,6 +9,7 @@ use anyhow::Context as _;
 
 use super::model::{IterationReport, RunMeta, Totals};
 use super::writers::ReportWriter;
+use crate::output::{one_line, text_block};
 
 /// GitHub Actions: an `::error` workflow command per failure, at its YAML position, and a
 /// Markdown job summary appended to `$GITHUB_STEP_SUMMARY` when it is set.
@@ -34,7 +36,8 @@ impl GithubWriter {
 }
 
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    text_block(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -56,7 +59,7 @@ pub fn annotation(title: &str, position: Option<&super::model::Position>, messag
 }
 
 fn md(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    one_line(s).replace('|', "\\|")
 }
 
 impl ReportWriter for GithubWriter {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::Span;
 use crate::http::Exchange;
 use crate::runner::{CollectionResult, RequestResult, Status};
-use crate::secrets::{ELLIPSIS, MASK, Masker};
+use crate::secrets::{MASK, Masker};
 
 /// The version of the JSON report schema.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -356,19 +356,11 @@ fn body(bytes: &[u8], masker: &Masker) -> Option<String> {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return Some(format!("({} bytes of binary data)", bytes.len()));
     };
-    let masked = masker.mask(text);
-    if masked.len() <= MAX_BODY {
-        return Some(masked.into_owned());
+    let (shown, omitted) = masker.excerpt(text, MAX_BODY);
+    if omitted == 0 {
+        return Some(shown);
     }
-    let mut cut = MAX_BODY;
-    while !masked.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    Some(format!(
-        "{}{ELLIPSIS}\n({} more bytes)",
-        &masked[..cut],
-        masked.len() - cut
-    ))
+    Some(format!("{shown}\n({omitted} more bytes)"))
 }
 
 fn hop(e: &Exchange, masker: &Masker) -> Hop {

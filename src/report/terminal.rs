@@ -1,5 +1,7 @@
 //! The terminal reporter: a line per request, failure details, `-v` exchanges, a summary.
-//! Every string printed goes through the masker.
+//! Every string printed goes through the masker; text that came from outside (a server, a
+//! file) is shown with its control characters escaped, and on CI no printed line can be
+//! read as a workflow command.
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -10,7 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::verbose::write_exchange;
 use crate::collection::{Collection, RequestDef};
-use crate::output::Styles;
+use crate::output::{Styles, neutralise_commands, on_ci, one_line};
 use crate::runner::{Listener, RequestResult, Status};
 use crate::secrets::Masker;
 
@@ -24,6 +26,8 @@ pub struct TerminalReporter {
     masker: Arc<Masker>,
     bar: Option<ProgressBar>,
     out: Mutex<Box<dyn Write + Send>>,
+    /// On CI: lines that look like workflow commands are printed escaped.
+    ci: bool,
 }
 
 impl TerminalReporter {
@@ -48,6 +52,7 @@ impl TerminalReporter {
             masker,
             bar,
             out: Mutex::new(Box::new(std::io::stdout())),
+            ci: on_ci(),
         }
     }
 
@@ -56,8 +61,23 @@ impl TerminalReporter {
         self.bar.clone()
     }
 
-    fn print(&self, text: &str) {
+    /// `text` masked, and on CI with workflow-command lines escaped.
+    fn safe(&self, text: &str) -> String {
         let masked = self.masker.mask(text);
+        if self.ci {
+            neutralise_commands(&masked).into_owned()
+        } else {
+            masked.into_owned()
+        }
+    }
+
+    /// Outside text for one line: masked, then its controls escaped.
+    fn field(&self, text: &str) -> String {
+        one_line(&self.masker.mask(text)).into_owned()
+    }
+
+    fn print(&self, text: &str) {
+        let masked = self.safe(text);
         let write = || {
             if let Ok(mut out) = self.out.lock() {
                 let _ = out.write_all(masked.as_bytes());
@@ -71,7 +91,7 @@ impl TerminalReporter {
     }
 
     fn eprint(&self, text: &str) {
-        let masked = self.masker.mask(text);
+        let masked = self.safe(text);
         let write = || {
             let mut err = std::io::stderr().lock();
             let _ = err.write_all(masked.as_bytes());
@@ -153,8 +173,8 @@ impl TerminalReporter {
     /// The heading line of a collection (and iteration, when there are several).
     pub fn heading(&self, c: &Collection, iteration: Option<usize>) -> String {
         let label = match iteration {
-            Some(i) => format!("{} [iteration {i}]", c.name),
-            None => c.name.clone(),
+            Some(i) => format!("{} [iteration {i}]", self.field(&c.name)),
+            None => self.field(&c.name),
         };
         format!(
             "{} {}\n",
@@ -168,7 +188,7 @@ impl TerminalReporter {
         let verbose = (self.verbose && !r.exchanges.is_empty()).then(|| {
             let mut text = String::new();
             for (i, e) in r.exchanges.iter().enumerate() {
-                write_exchange(&mut text, e, i, &self.styles);
+                write_exchange(&mut text, e, i, &self.styles, &self.masker);
             }
             text.push('\n');
             text
@@ -195,10 +215,13 @@ impl TerminalReporter {
             Status::Errored => (s.red("ERROR"), String::new()),
             Status::Skipped => (
                 s.yellow("SKIP "),
-                format!("  {}", s.dim(r.skipped.as_deref().unwrap_or_default())),
+                format!(
+                    "  {}",
+                    s.dim(&self.field(r.skipped.as_deref().unwrap_or_default()))
+                ),
             ),
         };
-        let _ = write!(line, "  {label} {}", r.path);
+        let _ = write!(line, "  {label} {}", self.field(&r.path));
         if let Some(status) = r.final_status() {
             let hops = r.exchanges.len();
             let redirects = if hops > 1 {
@@ -224,15 +247,17 @@ impl TerminalReporter {
         line.push_str(&detail);
         line.push('\n');
         for a in r.asserts.iter().filter(|a| !a.check.passed) {
-            let _ = writeln!(line, "        {} {}", s.red("✗"), a.message());
+            let _ = writeln!(line, "        {} {}", s.red("✗"), self.field(&a.message()));
             if let Some(span) = &a.span {
                 let _ = writeln!(line, "          {}", s.dim(&format!("at {span}")));
             }
             for d in &a.check.differences {
-                let _ = writeln!(line, "          {d}");
+                let _ = writeln!(line, "          {}", self.field(d));
             }
             if let Some(diff) = &a.check.diff {
                 for l in diff.lines() {
+                    let l = self.field(l);
+                    let l = l.as_str();
                     let painted = if l.starts_with('+') && !l.starts_with("+++") {
                         s.green(l)
                     } else if l.starts_with('-') && !l.starts_with("---") {
@@ -245,7 +270,7 @@ impl TerminalReporter {
             }
         }
         for e in &r.errors {
-            let _ = writeln!(line, "        {} {}", s.red("✗"), e.message());
+            let _ = writeln!(line, "        {} {}", s.red("✗"), self.field(&e.message()));
             if let Some(span) = &e.span {
                 let _ = writeln!(line, "          {}", s.dim(&format!("at {span}")));
             }

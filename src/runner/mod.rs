@@ -224,10 +224,7 @@ impl Runner<'_> {
         }
         for (name, value) in &result.captures {
             if self.options.secrets.contains(name) {
-                match value {
-                    Value::String(s) => self.masker.add(s),
-                    other => self.masker.add(&other.to_string()),
-                }
+                self.masker.add_value(value);
             }
             scope.capture(name, value);
         }
@@ -236,10 +233,7 @@ impl Runner<'_> {
             // A secret variable may be defined from captured values.
             for name in &self.options.secrets {
                 if let Some(v) = scope.get(name) {
-                    match v.as_str() {
-                        Some(s) => self.masker.add(s),
-                        None => self.masker.add(&v.to_string()),
-                    }
+                    self.masker.add_value(v);
                 }
             }
         }

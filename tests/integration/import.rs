@@ -48,7 +48,7 @@ variables used but defined nowhere, declared empty in `variables:`: group_id, tr
 note (1x): followOriginalHttpMethod is not supported: runner turns POST into GET on 301/302/303 redirects
 note (1x): the file `/home/me/report.pdf` is taken from the variable `doc_file`; check the path
 note (1x): the file `data.bin` is taken from the variable `body_file`; check the path
-secret variables (masked in output): client_secret, user_token, api_key
+secret variables (masked in output): client_secret, user_token, api_key_2, api_key
 credentials were not written to the files; set these environment variables (or put them in .env):
   API_KEY
   PASSWORD
@@ -415,4 +415,135 @@ fn real_world_corpus_imports_and_validates() {
             .expect("run");
         assert_eq!(out.status.code(), Some(0), "{}", env.display());
     }
+}
+
+/// Every literal credential of `credentials.postman_collection.json`.
+const LITERALS: &[&str] = &[
+    "lit-bearer-Tk4Wq9",
+    "dXNlcjpsaXQtcGFzcy1Ibjg=",
+    "lit-xkey-Pz3Rm",
+    "lit-access-Jd8",
+    "lit-api-Vm2",
+    "lit-raw-Qk7",
+    "lit-cs-Ws5",
+    "lit-auth-Bv4",
+];
+
+#[test]
+fn literal_credentials_in_headers_and_queries_move_to_secret_variables() {
+    let ws = Workspace::new();
+    let out = ws.run(&[
+        "import",
+        "postman",
+        &fixture("credentials.postman_collection.json"),
+        "-o",
+        ".",
+    ]);
+    out.assert_code(0);
+    assert_block(
+        &out.stdout,
+        &[
+            "secret variables (masked in output): token, basic_credentials, x_api_key, access_token, api_key, api_key_2, apikey, client_secret, sessionToken",
+            "credentials were not written to the files; set these environment variables (or put them in .env):",
+            "  TOKEN",
+            "  BASIC_CREDENTIALS",
+            "  X_API_KEY",
+            "  ACCESS_TOKEN",
+            "  API_KEY",
+            "  API_KEY_2",
+            "  APIKEY",
+            "  CLIENT_SECRET",
+        ],
+    );
+    let yaml = read(&ws.path().join("collections/literal-credentials.yaml"));
+    for literal in LITERALS {
+        assert!(!yaml.contains(literal), "{literal} written:\n{yaml}");
+    }
+    for line in [
+        "  token: \"{{ env.TOKEN }}\"",
+        "  basic_credentials: \"{{ env.BASIC_CREDENTIALS }}\"",
+        "  - basic_credentials",
+        "      Authorization: \"Bearer {{ token }}\"",
+        "      Authorization: \"Basic {{ basic_credentials }}\"",
+        "      X-Api-Key: \"{{ x_api_key }}\"",
+        "      access_token: \"{{ access_token }}\"",
+        "      page: \"2\"",
+        "      token: \"{{ sessionToken }}\"",
+    ] {
+        assert_line(&yaml, line);
+    }
+
+    // Run with the credentials in the environment: the same values reach the server,
+    // and none of them shows.
+    let server = TestServer::start(Router::new().fallback(|| async { "ok" }));
+    let var = format!("base_url={}", server.url());
+    let out = Output::from(
+        ws.runner()
+            .env("TOKEN", LITERALS[0])
+            .env("BASIC_CREDENTIALS", LITERALS[1])
+            .env("X_API_KEY", LITERALS[2])
+            .env("ACCESS_TOKEN", LITERALS[3])
+            .env("API_KEY", LITERALS[4])
+            .env("APIKEY", LITERALS[5])
+            .env("CLIENT_SECRET", LITERALS[6])
+            .env("API_KEY_2", LITERALS[7])
+            .args([
+                "run",
+                "collections/literal-credentials.yaml",
+                "--var",
+                &var,
+                "--var",
+                "sessionToken=sess-Hy6",
+                "-v",
+            ])
+            .output()
+            .expect("run"),
+    );
+    out.assert_code(0);
+    for literal in LITERALS.iter().chain(&["sess-Hy6"]) {
+        out.assert_not_contains(literal);
+    }
+    let seen: Vec<(String, Option<String>, Option<String>)> = server
+        .requests()
+        .iter()
+        .map(|r| {
+            (
+                r.uri.clone(),
+                r.header("authorization"),
+                r.header("x-api-key"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            (
+                "/bearer".into(),
+                Some(format!("Bearer {}", LITERALS[0])),
+                None
+            ),
+            (
+                "/basic".into(),
+                Some(format!("Basic {}", LITERALS[1])),
+                Some(LITERALS[2].into())
+            ),
+            (
+                format!(
+                    "/query?access_token={}&api_key={}&page=2",
+                    LITERALS[3], LITERALS[4]
+                ),
+                None,
+                None
+            ),
+            (format!("/auth?X-Key={}", LITERALS[7]), None, None),
+            (
+                format!(
+                    "/raw?apikey={}&client_secret={}&token=sess-Hy6&sort=asc",
+                    LITERALS[5], LITERALS[6]
+                ),
+                None,
+                None
+            ),
+        ]
+    );
 }

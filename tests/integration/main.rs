@@ -6,7 +6,9 @@ mod asserts;
 mod curl;
 mod errors;
 mod examples;
+mod hostile_text;
 mod import;
+mod leaks;
 #[cfg(unix)]
 mod login;
 mod mock;

@@ -47,7 +47,7 @@ fn secrets() -> Vec<(&'static str, String)> {
 }
 
 /// A secret and the forms it takes on the wire and in documents.
-fn forms(secret: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn forms(secret: &str) -> Vec<(&'static str, String)> {
     let json = serde_json::to_string(secret).expect("json");
     vec![
         ("raw", secret.to_string()),
@@ -65,7 +65,7 @@ fn forms(secret: &str) -> Vec<(&'static str, String)> {
 }
 
 /// Percent-encodes everything but unreserved characters; `plus` writes spaces as `+`.
-fn percent(s: &str, plus: bool) -> String {
+pub(crate) fn percent(s: &str, plus: bool) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
@@ -81,7 +81,7 @@ fn percent(s: &str, plus: bool) -> String {
 
 /// Shortest piece of a secret that must not show: a cut-off value or a form the masker
 /// does not know must not give away part of a secret either.
-const WINDOW: usize = 6;
+pub(crate) const WINDOW: usize = 6;
 
 /// Fails when stdout or stderr holds a secret, one of its forms, or a piece of it.
 #[track_caller]
@@ -114,7 +114,7 @@ fn assert_no_secret(out: &Output, run: &str) {
 /// headers repeat every request header as `x-echo-NAME`, so `-v` prints them too.
 /// `/session` hands out the session secret; `padded` puts the API key across the point
 /// where long values are cut in messages.
-fn echo_server() -> Router {
+pub(crate) fn echo_server() -> Router {
     Router::new()
         .route("/echo", any(echo))
         .route(
@@ -319,7 +319,7 @@ fn a_passing_run_and_its_verbose_output_show_no_secret() {
         .assert_contains("> x-session: *****")
         .assert_contains("< x-echo-authorization: Bearer *****")
         .assert_contains("< x-echo-x-session: *****")
-        .assert_contains("pppp*****...\n* ... 21 more bytes\n");
+        .assert_contains("pppp***** ta...\n* ... 2 more bytes\n");
 
     // The server did receive every secret as written.
     let reqs = server.requests();

@@ -4,6 +4,7 @@
 
 mod auth;
 mod body;
+mod credentials;
 mod model;
 mod names;
 mod request;
@@ -120,6 +121,8 @@ struct Conv {
     vars: Map<String, Value>,
     /// Names captured by some request.
     captured: IndexSet<String>,
+    /// Names the environments define: not free for new variables.
+    reserved: IndexSet<String>,
     report: ImportReport,
 }
 
@@ -167,6 +170,13 @@ pub fn import(
         .collect::<Result<_, _>>()?;
 
     let mut c = Conv::default();
+    // A separate `Names`: the renames are reported in the order the collection uses them.
+    let mut probe = Names::default();
+    for e in &envs {
+        for key in e.values.iter().filter_map(|v| v.key.as_ref()) {
+            c.reserved.insert(probe.name(key));
+        }
+    }
     let name = pm
         .info
         .as_ref()

@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 use super::Conv;
 use super::auth::{AuthOut, convert};
 use super::body::{body, example};
+use super::credentials;
 use super::model::{
     PmBehavior, PmEvent, PmHeaders, PmItem, PmKv, PmRequest, PmRequestOrUrl, PmUrl, StrOrList,
     description_text, value_text,
@@ -37,6 +38,8 @@ pub fn settings(
         }
         AuthOut::ApiKey { name, value, query } => {
             obj.insert("auth".into(), json!("none"));
+            // A plain header or query value is not masked: the key goes through a secret.
+            let value = credentials::secret_var(c, value);
             ctx.apikey = Some((name, value, query));
         }
         AuthOut::Unsupported(kind) => {
@@ -326,7 +329,7 @@ fn url(c: &mut Conv, u: Option<&PmUrl>, query: &mut Vec<(String, String)>) -> St
                 Some(q) => {
                     for kv in q.iter().filter(kv_enabled) {
                         let k = kv.key.clone().unwrap_or_default();
-                        let v = c.names.template(&value_text(&kv.value));
+                        let v = credentials::query(c, &k, &value_text(&kv.value));
                         query.push((k, v));
                     }
                     (base, None, o.variable.as_ref())
@@ -341,7 +344,7 @@ fn url(c: &mut Conv, u: Option<&PmUrl>, query: &mut Vec<(String, String)>) -> St
     if let Some(q) = raw_query {
         for pair in q.split('&').filter(|p| !p.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let v = c.names.template(v);
+            let v = credentials::query(c, k, v);
             query.push((k.to_string(), v));
         }
     }
@@ -411,7 +414,7 @@ fn headers(c: &mut Conv, h: Option<&PmHeaders>) -> Map<String, Value> {
         Some(PmHeaders::List(list)) => {
             for kv in list.iter().filter(kv_enabled) {
                 let k = kv.key.clone().unwrap_or_default();
-                let v = c.names.template(&value_text(&kv.value));
+                let v = credentials::header(c, &k, &value_text(&kv.value));
                 out.insert(k, json!(v));
             }
         }
@@ -421,7 +424,7 @@ fn headers(c: &mut Conv, h: Option<&PmHeaders>) -> Map<String, Value> {
                     && !k.trim().is_empty()
                     && !k.trim_start().starts_with("//")
                 {
-                    let v = c.names.template(v.trim());
+                    let v = credentials::header(c, k.trim(), v.trim());
                     out.insert(k.trim().to_string(), json!(v));
                 }
             }
