@@ -6,6 +6,7 @@ mod asserts;
 mod curl;
 mod errors;
 mod examples;
+mod hostile;
 mod import;
 mod mock;
 mod oauth2;
