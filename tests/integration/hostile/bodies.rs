@@ -10,7 +10,7 @@ use crate::support::{Workspace, repo_root};
 
 /// Asserts that a run that read at most the default limit (64 MiB) stayed within it plus
 /// `extra` (a decoder's window), over what the same binary needs for a tiny exchange;
-/// and, for an optimised build, under 100 MB in all.
+/// and, for an optimised build, under 100 MiB in all.
 #[track_caller]
 fn assert_bounded(ws: &Workspace, peak: u64, extra: u64) {
     let server = sized_server();
@@ -26,7 +26,7 @@ fn assert_bounded(ws: &Workspace, peak: u64, extra: u64) {
         grown / MIB
     );
     if !cfg!(debug_assertions) {
-        assert!(peak < 100 * 1000 * 1000, "peak RSS {} MiB", peak / MIB);
+        assert!(peak < 100 * MIB, "peak RSS {} MiB", peak / MIB);
     }
 }
 
