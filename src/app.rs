@@ -413,6 +413,7 @@ async fn run_command(args: RunArgs) -> ExitStatus {
         timeout: settings.timeout,
         bail: settings.bail,
         secrets: secret_names(&ws),
+        max_body: settings.max_body,
     };
     let tokens = token_source(
         &client,

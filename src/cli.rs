@@ -222,6 +222,10 @@ pub struct RunArgs {
     /// Timeout of each request ("500ms", "30s", "2m").
     #[arg(long, value_name = "DURATION", default_value = "30s")]
     pub timeout: String,
+    /// Largest decoded response body read ("512KiB", "10MB", "64MiB", bytes); past it the
+    /// request fails (exit 3). A request's `max_body:` wins.
+    #[arg(long, value_name = "SIZE", default_value = "64MiB")]
+    pub max_body: String,
     /// Accept any TLS certificate.
     #[arg(long, short = 'k')]
     pub insecure: bool,

@@ -52,6 +52,8 @@ pub struct RunSettings {
     pub bail: bool,
     /// `--timeout`.
     pub timeout: Duration,
+    /// `--max-body`, in bytes.
+    pub max_body: u64,
     /// TLS and proxy.
     pub client: ClientOptions,
     /// Output.
@@ -281,6 +283,10 @@ impl RunSettings {
             Diagnostic::new(format!("invalid --timeout: {e}"), None)
                 .with_help("write a duration such as 500ms, 30s or 2m")
         })?;
+        let max_body = crate::collection::parse_size_str(&args.max_body).map_err(|e| {
+            Diagnostic::new(format!("invalid --max-body: {e}"), None)
+                .with_help("write a size such as 512KiB, 10MB or 64MiB, or a number of bytes")
+        })?;
         let batch = BatchSettings::resolve(&args)?;
         let stdout_tty = std::io::stdout().is_terminal();
         let stderr_tty = std::io::stderr().is_terminal();
@@ -300,6 +306,7 @@ impl RunSettings {
             },
             bail: args.bail,
             timeout,
+            max_body,
             client: ClientOptions {
                 insecure: args.insecure,
                 cacert: args.cacert,

@@ -41,6 +41,7 @@ struct Inherited {
     trust: TrustDef,
     max_redirects: u32,
     timeout: Option<Duration>,
+    max_body: Option<u64>,
     tags: Vec<String>,
     folders: Vec<String>,
 }
@@ -200,6 +201,7 @@ impl<'a> Builder<'a> {
             trust: TrustDef::Never,
             max_redirects: 10,
             timeout: None,
+            max_body: None,
             tags: Vec::new(),
             folders: Vec::new(),
         };
@@ -280,6 +282,9 @@ impl<'a> Builder<'a> {
         }
         if let Some(t) = raw.timeout {
             out.timeout = self.duration(&t, "timeout");
+        }
+        if let Some(m) = raw.max_body {
+            out.max_body = self.size(&m, "max_body");
         }
         for tag in raw.tags.unwrap_or_default() {
             if !out.tags.contains(&tag) {
@@ -451,6 +456,7 @@ impl<'a> Builder<'a> {
             trust: inh.trust,
             max_redirects: inh.max_redirects,
             timeout: inh.timeout,
+            max_body: inh.max_body,
             delay,
             retry,
             skip: item.skip.unwrap_or(false),
@@ -626,6 +632,21 @@ impl<'a> Builder<'a> {
                     Some(
                         "write a number of milliseconds or a duration such as 500ms, 2s, 1m".into(),
                     ),
+                );
+                None
+            }
+        }
+    }
+
+    fn size(&mut self, v: &Sp<Value>, what: &str) -> Option<u64> {
+        let span = self.sp(v);
+        match super::size::parse_size(&v.value) {
+            Ok(n) => Some(n),
+            Err(msg) => {
+                self.error_help(
+                    format!("invalid {what}: {msg}"),
+                    span,
+                    Some("write a number of bytes or a size such as 512KiB, 10MB, 64MiB".into()),
                 );
                 None
             }

@@ -8,6 +8,7 @@ mod environment;
 mod load;
 mod matcher;
 pub mod raw;
+mod size;
 mod yaml_error;
 mod yaml_text;
 
@@ -25,6 +26,7 @@ pub use build::{parse_duration, parse_duration_str};
 pub use environment::{Environment, load_environment, resolve_environment_path};
 pub use load::{LoadError, load_collection};
 pub use matcher::{JsonType, Predicate};
+pub use size::parse_size_str;
 
 /// A string that may contain `{{ ... }}` expressions, and where it was written.
 #[derive(Debug, Clone, PartialEq)]
@@ -122,6 +124,8 @@ pub struct RequestDef {
     pub max_redirects: u32,
     /// `timeout:`; the command line's default applies when absent.
     pub timeout: Option<Duration>,
+    /// `max_body:` in bytes; the command line's default applies when absent.
+    pub max_body: Option<u64>,
     /// `delay:` before sending.
     pub delay: Option<Duration>,
     /// `retry:`.

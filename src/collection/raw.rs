@@ -64,6 +64,11 @@ pub struct RawCollection {
         description = "Per-request timeout: a duration such as \"500ms\", \"30s\", \"2m\", or milliseconds."
     )]
     pub timeout: Option<Sp<Value>>,
+    #[schemars(
+        with = "Option<Value>",
+        description = "Largest decoded response body read: bytes, or a size such as \"512KiB\", \"10MB\", \"64MiB\" (default: --max-body, 64MiB)."
+    )]
+    pub max_body: Option<Sp<Value>>,
     #[schemars(description = "Tags for `--tag` selection.")]
     pub tags: Option<Vec<String>>,
 }
@@ -78,6 +83,7 @@ impl RawCollection {
             follow_authorization_header: self.follow_authorization_header.take(),
             max_redirects: self.max_redirects,
             timeout: self.timeout.take(),
+            max_body: self.max_body.take(),
             tags: self.tags.take(),
         }
     }
@@ -92,6 +98,7 @@ pub struct RawSettings {
     pub follow_authorization_header: Option<Sp<Value>>,
     pub max_redirects: Option<u32>,
     pub timeout: Option<Sp<Value>>,
+    pub max_body: Option<Sp<Value>>,
     pub tags: Option<Vec<String>>,
 }
 
@@ -184,6 +191,11 @@ pub struct RawItem {
         description = "Per-request timeout: a duration such as \"500ms\", \"30s\", \"2m\", or milliseconds."
     )]
     pub timeout: Option<Sp<Value>>,
+    #[schemars(
+        with = "Option<Value>",
+        description = "Largest decoded response body read: bytes, or a size such as \"512KiB\", \"10MB\", \"64MiB\" (default: --max-body, 64MiB)."
+    )]
+    pub max_body: Option<Sp<Value>>,
     #[schemars(description = "Tags for `--tag` selection.")]
     pub tags: Option<Vec<String>>,
 }
@@ -198,6 +210,7 @@ impl RawItem {
             follow_authorization_header: self.follow_authorization_header.take(),
             max_redirects: self.max_redirects,
             timeout: self.timeout.take(),
+            max_body: self.max_body.take(),
             tags: self.tags.take(),
         }
     }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use reqwest::redirect::Policy;
-use reqwest::{Certificate, Client, Identity, Proxy};
+use reqwest::{Client, Identity, Proxy};
 
 /// TLS and proxy settings of the client.
 #[derive(Debug, Clone, Default)]
@@ -30,24 +30,7 @@ pub fn build_client(opts: &ClientOptions) -> Result<Client, String> {
     if opts.insecure {
         builder = builder.tls_danger_accept_invalid_certs(true);
     }
-    if let Some(path) = &opts.cacert {
-        let pem = std::fs::read(path)
-            .map_err(|e| format!("cannot read --cacert file {}: {e}", path.display()))?;
-        let certs = Certificate::from_pem_bundle(&pem).map_err(|e| {
-            format!(
-                "--cacert file {} holds no PEM certificate: {e}",
-                path.display()
-            )
-        })?;
-        if certs.is_empty() {
-            return Err(format!(
-                "--cacert file {} holds no PEM certificate",
-                path.display()
-            ));
-        }
-        builder = builder.tls_certs_merge(certs);
-    }
-    match (&opts.cert, &opts.key) {
+    let identity = match (&opts.cert, &opts.key) {
         (Some(cert), key) => {
             let mut pem = std::fs::read(cert)
                 .map_err(|e| format!("cannot read --cert file {}: {e}", cert.display()))?;
@@ -58,12 +41,28 @@ pub fn build_client(opts: &ClientOptions) -> Result<Client, String> {
                         .map_err(|e| format!("cannot read --key file {}: {e}", key.display()))?,
                 );
             }
-            let identity = Identity::from_pem(&pem)
-                .map_err(|e| format!("--cert/--key do not hold a PEM certificate and key: {e}"))?;
-            builder = builder.identity(identity);
+            Some(pem)
         }
         (None, Some(_)) => return Err("--key needs --cert".into()),
-        (None, None) => {}
+        (None, None) => None,
+    };
+    match &opts.cacert {
+        // A self-signed server certificate in --cacert is pinned (see `pinned`).
+        Some(path) if !opts.insecure => {
+            let pem = std::fs::read(path)
+                .map_err(|e| format!("cannot read --cacert file {}: {e}", path.display()))?;
+            let config = super::pinned::tls_config(&pem, identity.as_deref())
+                .map_err(|e| format!("--cacert file {} {e}", path.display()))?;
+            builder = builder.tls_backend_preconfigured(config);
+        }
+        _ => {
+            if let Some(pem) = identity {
+                let identity = Identity::from_pem(&pem).map_err(|e| {
+                    format!("--cert/--key do not hold a PEM certificate and key: {e}")
+                })?;
+                builder = builder.identity(identity);
+            }
+        }
     }
     if let Some(proxy) = &opts.proxy {
         let proxy = Proxy::all(proxy).map_err(|e| {

@@ -1,12 +1,14 @@
 //! Sending a prepared request and following its redirects by hand.
 
 use std::error::Error as _;
-use std::time::Instant;
+use std::io::ErrorKind;
+use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
-use reqwest::Client;
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::multipart::{Form, Part as ReqwestPart};
+use reqwest::{Client, Method};
+use url::Url;
 
 use super::redirect::{headers_for_hop, is_redirect, location, next_method};
 use super::{
@@ -26,50 +28,54 @@ pub async fn execute(client: &Client, req: PreparedRequest) -> (Vec<Exchange>, O
         mut body,
         timeout,
         redirects,
+        max_body,
     } = req;
     let mut note = None;
     loop {
-        let mut builder = client
-            .request(method.clone(), url.clone())
-            .headers(headers.clone())
-            .timeout(timeout);
-        let mut body_summary = None;
-        let mut sent_body = None;
-        match &body {
-            PreparedBody::Empty => {}
-            PreparedBody::Bytes(b) => {
-                builder = builder.body(b.clone());
-                sent_body = Some(b.clone());
-            }
-            PreparedBody::Multipart(parts) => {
-                let (form, summary) = multipart(parts);
-                builder = builder.multipart(form);
-                body_summary = Some(summary);
-            }
-        }
-        let request = match builder.build() {
-            Ok(r) => r,
-            Err(e) => return (exchanges, Some(classify(&e, timeout))),
+        let hop = Hop {
+            method: &method,
+            url: &url,
+            headers: &headers,
+            body: &body,
+            timeout,
         };
-        let sent = SentRequest {
-            method: method.clone(),
-            url: url.clone(),
-            headers: request.headers().clone(),
-            body: sent_body,
-            body_summary,
+        let (request, sent) = match hop.build(client) {
+            Ok(r) => r,
+            Err(e) => return (exchanges, Some(hop.classify(&e))),
         };
         let start = Instant::now();
         let response = match client.execute(request).await {
             Ok(r) => r,
-            Err(e) => return (exchanges, Some(classify(&e, timeout))),
+            // A kept-alive connection the server closed without saying so: once more, on
+            // a new connection (the failed one has left the pool).
+            Err(e) if stale_connection(&e, &method) => {
+                let retried = match hop.build(client) {
+                    Ok((request, _)) => client.execute(request).await,
+                    Err(e) => Err(e),
+                };
+                match retried {
+                    Ok(r) => r,
+                    Err(e) => return (exchanges, Some(hop.classify(&e))),
+                }
+            }
+            Err(e) => return (exchanges, Some(hop.classify(&e))),
         };
         let headers_at = start.elapsed();
         let status = response.status();
         let version = response.version();
         let response_headers = own_headers(response.headers());
-        let bytes = match read_body(response).await {
+        let bytes = match read_body(response, max_body).await {
             Ok(b) => b,
-            Err(e) => return (exchanges, Some(classify(&e, timeout))),
+            Err(BodyError::TooLarge) => {
+                return (
+                    exchanges,
+                    Some(HttpError::BodyTooLarge {
+                        limit: max_body,
+                        target: hop.target(),
+                    }),
+                );
+            }
+            Err(BodyError::Http(e)) => return (exchanges, Some(hop.classify(&e))),
         };
         exchanges.push(Exchange {
             request: sent,
@@ -110,6 +116,127 @@ pub async fn execute(client: &Client, req: PreparedRequest) -> (Vec<Exchange>, O
     }
 }
 
+/// One hop of a request, before it is sent.
+struct Hop<'a> {
+    method: &'a Method,
+    url: &'a Url,
+    headers: &'a HeaderMap,
+    body: &'a PreparedBody,
+    timeout: Duration,
+}
+
+impl Hop<'_> {
+    fn build(&self, client: &Client) -> Result<(reqwest::Request, SentRequest), reqwest::Error> {
+        let mut builder = client
+            .request(self.method.clone(), self.url.clone())
+            .headers(self.headers.clone())
+            .timeout(self.timeout);
+        let mut body_summary = None;
+        let mut sent_body = None;
+        match self.body {
+            PreparedBody::Empty => {}
+            PreparedBody::Bytes(b) => {
+                builder = builder.body(b.clone());
+                sent_body = Some(b.clone());
+            }
+            PreparedBody::Multipart(parts) => {
+                let (form, summary) = multipart(parts);
+                builder = builder.multipart(form);
+                body_summary = Some(summary);
+            }
+        }
+        let request = builder.build()?;
+        let sent = SentRequest {
+            method: self.method.clone(),
+            url: self.url.clone(),
+            headers: request.headers().clone(),
+            body: sent_body,
+            body_summary,
+        };
+        Ok((request, sent))
+    }
+
+    /// `GET https://host/path`, for messages.
+    fn target(&self) -> String {
+        format!("{} {}", self.method, self.url)
+    }
+
+    /// Turns reqwest's error into ours, naming the hop and spelling out the causes.
+    fn classify(&self, e: &reqwest::Error) -> HttpError {
+        let target = self.target();
+        if e.is_timeout() {
+            return HttpError::Timeout {
+                after: self.timeout,
+                target,
+            };
+        }
+        let mut causes: Vec<String> = Vec::new();
+        let mut source = e.source();
+        while let Some(s) = source {
+            let text = s.to_string();
+            // hyper-util's wrappers ("client error (Connect)") say nothing of their own.
+            if !text.starts_with("client error (") && !causes.iter().any(|c| c.contains(&text)) {
+                causes.push(text);
+            }
+            source = s.source();
+        }
+        let detail = if causes.is_empty() {
+            e.to_string()
+        } else {
+            causes.join(": ")
+        };
+        let lower = detail.to_ascii_lowercase();
+        if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+            HttpError::Tls { target, detail }
+        } else if e.is_connect() {
+            HttpError::Connect { target, detail }
+        } else if lower.contains("timed out") {
+            HttpError::Timeout {
+                after: self.timeout,
+                target,
+            }
+        } else {
+            HttpError::Other { target, detail }
+        }
+    }
+}
+
+/// Whether `e` says the connection closed (or was reset) before any response arrived, so
+/// that sending again cannot repeat an effect the server saw: an idempotent method, or a
+/// request hyper never wrote.
+fn stale_connection(e: &reqwest::Error, method: &Method) -> bool {
+    if e.is_connect() || e.is_timeout() {
+        return false;
+    }
+    let idempotent = matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+    );
+    let mut source = e.source();
+    while let Some(s) = source {
+        if let Some(h) = s.downcast_ref::<hyper::Error>() {
+            if h.is_canceled() {
+                return true;
+            }
+            if h.is_incomplete_message() {
+                return idempotent;
+            }
+        }
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            return idempotent
+                && matches!(
+                    io.kind(),
+                    ErrorKind::ConnectionReset
+                        | ErrorKind::ConnectionAborted
+                        | ErrorKind::BrokenPipe
+                        | ErrorKind::UnexpectedEof
+                );
+        }
+        source = s.source();
+    }
+    false
+}
+
 /// A copy of response headers in memory of their own: parsed values are slices of the
 /// connection's read buffer, which a kept result would otherwise keep alive.
 fn own_headers(headers: &HeaderMap) -> HeaderMap {
@@ -122,17 +249,33 @@ fn own_headers(headers: &HeaderMap) -> HeaderMap {
     out
 }
 
-/// Reads the whole body into a buffer of exactly its size. Results keep every body, and a
-/// body that arrived in one read would otherwise be a slice that keeps the connection's
-/// whole read buffer alive.
-async fn read_body(mut response: reqwest::Response) -> Result<Bytes, reqwest::Error> {
+/// Why a body could not be read.
+enum BodyError {
+    /// It grew past the limit.
+    TooLarge,
+    /// The connection or the decoder failed.
+    Http(reqwest::Error),
+}
+
+/// Reads the whole body, decoded, into a buffer of exactly its size, stopping as soon as
+/// it exceeds `max` bytes. Results keep every body, and a body that arrived in one read
+/// would otherwise be a slice that keeps the connection's whole read buffer alive.
+async fn read_body(mut response: reqwest::Response, max: u64) -> Result<Bytes, BodyError> {
+    // Kept as chunks until the end, never in a growing buffer whose doubling would
+    // briefly hold twice the limit.
+    if response.content_length().is_some_and(|n| n > max) {
+        return Err(BodyError::TooLarge);
+    }
     let mut chunks = Vec::new();
-    let mut len = 0;
-    while let Some(chunk) = response.chunk().await? {
-        len += chunk.len();
+    let mut len: u64 = 0;
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Http)? {
+        len += chunk.len() as u64;
+        if len > max {
+            return Err(BodyError::TooLarge);
+        }
         chunks.push(chunk);
     }
-    let mut body = BytesMut::with_capacity(len);
+    let mut body = BytesMut::with_capacity(len as usize);
     for chunk in chunks {
         body.extend_from_slice(&chunk);
     }
@@ -169,35 +312,4 @@ fn multipart(parts: &[super::Part]) -> (Form, String) {
         }
     }
     (form, format!("multipart/form-data: {}", summary.join(", ")))
-}
-
-/// Turns reqwest's error into ours, with the underlying causes spelled out.
-fn classify(e: &reqwest::Error, timeout: std::time::Duration) -> HttpError {
-    if e.is_timeout() {
-        return HttpError::Timeout(timeout);
-    }
-    let mut causes = Vec::new();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !causes.iter().any(|c: &String| c.contains(&text)) {
-            causes.push(text);
-        }
-        source = s.source();
-    }
-    let detail = if causes.is_empty() {
-        e.to_string()
-    } else {
-        causes.join(": ")
-    };
-    let lower = detail.to_ascii_lowercase();
-    if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
-        HttpError::Tls(detail)
-    } else if e.is_connect() {
-        HttpError::Connect(detail)
-    } else if lower.contains("timed out") {
-        HttpError::Timeout(timeout)
-    } else {
-        HttpError::Other(detail)
-    }
 }

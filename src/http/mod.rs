@@ -5,6 +5,7 @@
 
 mod client;
 mod exchange;
+mod pinned;
 mod redirect;
 
 use std::time::Duration;
@@ -33,6 +34,8 @@ pub struct PreparedRequest {
     pub timeout: Duration,
     /// How redirects are followed.
     pub redirects: RedirectPolicy,
+    /// Largest decoded response body read, in bytes; past it the request fails.
+    pub max_body: u64,
 }
 
 /// A request body. Bytes are kept so that 307/308 redirects can send them again.
@@ -133,18 +136,44 @@ pub struct Timings {
     pub total: Duration,
 }
 
-/// Why a request could not complete.
+/// Why a request could not complete. `target` is the method and URL of the hop that failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HttpError {
     /// No answer within the timeout.
-    #[error("timed out after {}", humantime::format_duration(*.0))]
-    Timeout(Duration),
+    #[error("timed out after {}: {target}", humantime::format_duration(*.after))]
+    Timeout {
+        /// The time allowed.
+        after: Duration,
+        /// Method and URL.
+        target: String,
+    },
     /// The connection could not be made.
-    #[error("connection failed: {0}")]
-    Connect(String),
+    #[error("connection failed: {target}: {detail}")]
+    Connect {
+        /// Method and URL.
+        target: String,
+        /// Why, from the error's causes.
+        detail: String,
+    },
     /// TLS failed (certificate, handshake).
-    #[error("TLS error: {0}")]
-    Tls(String),
+    #[error("TLS error: {target}: {detail}")]
+    Tls {
+        /// Method and URL.
+        target: String,
+        /// Why, from the error's causes.
+        detail: String,
+    },
+    /// The decoded response body is larger than allowed.
+    #[error(
+        "response body exceeds {}: {target} (raise the limit with --max-body or `max_body:`)",
+        format_size(*.limit)
+    )]
+    BodyTooLarge {
+        /// The limit in bytes.
+        limit: u64,
+        /// Method and URL.
+        target: String,
+    },
     /// More redirects than allowed.
     #[error("too many redirects (more than {0}); raise `max_redirects` or check for a loop")]
     TooManyRedirects(u32),
@@ -167,6 +196,50 @@ pub enum HttpError {
         to: String,
     },
     /// Anything else the HTTP stack reported.
-    #[error("{0}")]
-    Other(String),
+    #[error("request failed: {target}: {detail}")]
+    Other {
+        /// Method and URL.
+        target: String,
+        /// Why, from the error's causes.
+        detail: String,
+    },
+}
+
+/// A size as people write it: `64 MiB`, `10 MB`, `1000 bytes`.
+pub fn format_size(bytes: u64) -> String {
+    for (unit, factor) in [
+        ("GiB", 1 << 30),
+        ("MiB", 1 << 20),
+        ("KiB", 1024),
+        ("GB", 1_000_000_000),
+        ("MB", 1_000_000),
+        ("KB", 1000),
+    ] {
+        if bytes >= factor && bytes.is_multiple_of(factor) {
+            return format!("{} {unit}", bytes / factor);
+        }
+    }
+    if bytes == 1 {
+        "1 byte".into()
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * KIB;
+
+    #[test]
+    fn sizes_print_in_the_largest_exact_unit() {
+        assert_eq!(format_size(64 * MIB), "64 MiB");
+        assert_eq!(format_size(10_000_000), "10 MB");
+        assert_eq!(format_size(512 * KIB), "512 KiB");
+        assert_eq!(format_size(1000), "1 KB");
+        assert_eq!(format_size(999), "999 bytes");
+        assert_eq!(format_size(0), "0 bytes");
+    }
 }

@@ -137,6 +137,7 @@ pub fn check_requests(
                 diags.push(d);
             }
         }
+        diags.extend(super::check_literals(req));
         for path in literal_files(req) {
             let full = collection.dir.join(&path.src);
             if !full.is_file() {

@@ -2,6 +2,7 @@
 //! it reports progress through a [`Listener`] and returns every result as data.
 
 mod check;
+mod literal;
 mod prepare;
 pub mod result;
 mod select;
@@ -20,6 +21,7 @@ use crate::secrets::Masker;
 use crate::template::{Engine, Scope, truthy};
 
 pub use check::{check_requests, contains_template};
+pub use literal::check_literals;
 pub use prepare::{OAuthUse, Renderer};
 pub use result::{CollectionResult, RequestResult, RunError, RunErrorKind, RunResult, Status};
 pub use select::{Selection, glob_match};
@@ -43,6 +45,8 @@ pub struct RunOptions {
     pub bail: bool,
     /// Variable names whose captured values are masked.
     pub secrets: HashSet<String>,
+    /// Largest decoded response body read unless the request sets `max_body:`.
+    pub max_body: u64,
 }
 
 /// Runs requests with one client, one engine and one masker.
@@ -139,7 +143,7 @@ impl Runner<'_> {
             dir: &collection.dir,
             tokens: self.tokens,
         };
-        let (mut prepared, oauth) = match renderer.prepare(req, self.options.timeout).await {
+        let (mut prepared, oauth) = match renderer.prepare(req, self.options).await {
             Ok(p) => p,
             Err(e) => {
                 result.errors.push(e);
@@ -278,8 +282,8 @@ fn should_retry(on: &[RetryOn], result: &RequestResult, error: Option<&HttpError
     on.iter().any(|cond| match cond {
         RetryOn::Status(code) => status == Some(*code),
         RetryOn::Class(class) => status.is_some_and(|s| s / 100 == *class),
-        RetryOn::Timeout => matches!(error, Some(HttpError::Timeout(_))),
-        RetryOn::Connection => matches!(error, Some(HttpError::Connect(_))),
+        RetryOn::Timeout => matches!(error, Some(HttpError::Timeout { .. })),
+        RetryOn::Connection => matches!(error, Some(HttpError::Connect { .. })),
         RetryOn::Assertion => result.asserts.iter().any(|a| !a.check.passed),
     })
 }

@@ -1,7 +1,6 @@
 //! Rendering a [`RequestDef`] into a [`PreparedRequest`].
 
 use std::path::Path;
-use std::time::Duration;
 
 use base64::Engine as _;
 use bytes::Bytes;
@@ -10,6 +9,8 @@ use reqwest::Method;
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use url::Url;
 
+use super::RunOptions;
+use super::literal::check_url;
 use super::result::{RunError, RunErrorKind};
 use crate::auth::{ClientAuth, Grant, OAuth2Params, TokenSource};
 use crate::collection::{AuthDef, BodyDef, OAuth2Def, PartKind, RequestDef, Template, TrustDef};
@@ -62,33 +63,23 @@ impl Renderer<'_> {
         }
     }
 
-    /// Renders the request, with the OAuth2 token it carries, if any. `default_timeout`
-    /// applies when the request sets none.
+    /// Renders the request, with the OAuth2 token it carries, if any. The run's timeout
+    /// and body limit apply when the request sets none.
     pub async fn prepare(
         &self,
         req: &RequestDef,
-        default_timeout: Duration,
+        defaults: &RunOptions,
     ) -> Result<(PreparedRequest, Option<OAuthUse>), RunError> {
         let method = Method::from_bytes(req.method.as_bytes())
             .map_err(|_| self.request_error(format!("invalid method `{}`", req.method), None))?;
         let url_text = self.render(&req.url)?;
-        let mut url = Url::parse(url_text.trim()).map_err(|e| {
-            let hint = if !url_text.contains("://") {
-                " (it needs a scheme such as https://)"
-            } else {
-                ""
+        let mut url = check_url(&url_text).map_err(|e| {
+            let message = match e.help {
+                Some(help) => format!("{}: {} ({help})", e.what, e.why),
+                None => format!("{}: {}", e.what, e.why),
             };
-            self.request_error(
-                format!("invalid URL `{url_text}`: {e}{hint}"),
-                Some(&req.url),
-            )
+            self.request_error(message, Some(&req.url))
         })?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(self.request_error(
-                format!("unsupported URL scheme `{}` in `{url_text}`", url.scheme()),
-                Some(&req.url),
-            ));
-        }
         let userinfo = self.take_userinfo(&mut url);
         if !req.query.is_empty() {
             let mut pairs = Vec::with_capacity(req.query.len());
@@ -150,7 +141,8 @@ impl Renderer<'_> {
                 url,
                 headers,
                 body,
-                timeout: req.timeout.unwrap_or(default_timeout),
+                timeout: req.timeout.unwrap_or(defaults.timeout),
+                max_body: req.max_body.unwrap_or(defaults.max_body),
                 redirects: RedirectPolicy {
                     follow: req.follow_redirects,
                     max: req.max_redirects,

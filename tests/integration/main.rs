@@ -6,6 +6,7 @@ mod asserts;
 mod curl;
 mod errors;
 mod examples;
+mod hostile;
 mod hostile_text;
 mod import;
 mod leaks;

@@ -336,7 +336,7 @@ requests:
         &out.stdout,
         &[
             "  ERROR slow",
-            "        ✗ timed out after 100ms",
+            &format!("        ✗ timed out after 100ms: GET {}/slow", server.url()),
             "          at c.yaml:3:11",
             "  PASS  fast  GET 200 (N ms)",
         ],
@@ -361,7 +361,7 @@ fn the_timeout_option_applies_to_requests_without_their_own() {
         &out.stdout,
         &[
             "  ERROR slow",
-            "        ✗ timed out after 150ms",
+            &format!("        ✗ timed out after 150ms: GET {}/slow", server.url()),
             "          at c.yaml:3:11",
             "  PASS  own timeout wins  GET 200 (N ms)",
         ],

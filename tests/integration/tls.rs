@@ -1,7 +1,16 @@
 //! HTTPS: --cacert, --insecure, and a clear error for an untrusted certificate.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use axum::Router;
 use axum::routing::get;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::rustls::pki_types::pem::PemObject;
+use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use tokio_rustls::rustls::server::WebPkiClientVerifier;
+use tokio_rustls::rustls::{RootCertStore, ServerConfig};
 
 use crate::support::{TestServer, Workspace, repo_root};
 
@@ -32,4 +41,132 @@ fn https_with_cacert_insecure_and_untrusted() {
         2,
         "the untrusted handshake never reaches the handler"
     );
+}
+
+#[test]
+fn a_self_signed_certificate_in_cacert_is_pinned_and_nothing_else_is_relaxed() {
+    let server = TestServer::start_tls_named(
+        Router::new().route("/hello", get(|| async { "hi" })),
+        "self-signed",
+    );
+    let dir = repo_root().join("tests/fixtures/tls");
+    let pinned = dir.join("self-signed.pem");
+    let pinned = pinned.to_str().expect("utf-8");
+    let ws = Workspace::new();
+    // The certificate names localhost only.
+    ws.write("c.yaml", &collection(&server.localhost_url()));
+    ws.write("ip.yaml", &collection(&server.url()));
+
+    ws.run(&["run", "c.yaml", "--cacert", pinned])
+        .assert_code(0)
+        .assert_contains("PASS  hello  GET 200");
+    assert_eq!(server.hits(), 1);
+
+    // The same names under another key: not trusted.
+    let other = dir.join("other-self-signed.pem");
+    ws.run(&["run", "c.yaml", "--cacert", other.to_str().expect("utf-8")])
+        .assert_code(3)
+        .assert_contains(&format!(
+            "TLS error: GET {}/hello: ",
+            server.localhost_url()
+        ));
+    // A CA that did not sign it: not trusted.
+    let ca = dir.join("ca.pem");
+    ws.run(&["run", "c.yaml", "--cacert", ca.to_str().expect("utf-8")])
+        .assert_code(3)
+        .assert_contains("TLS error");
+    // The pinned certificate for a name it does not carry.
+    ws.run(&["run", "ip.yaml", "--cacert", pinned])
+        .assert_code(3)
+        .assert_contains("TLS error")
+        .assert_contains("not valid for name");
+    // Without --cacert.
+    ws.run(&["run", "c.yaml"])
+        .assert_code(3)
+        .assert_contains("TLS error");
+    assert_eq!(
+        server.hits(),
+        1,
+        "refused handshakes never reach the handler"
+    );
+}
+
+/// An HTTPS server with the self-signed certificate that accepts only connections
+/// presenting tests/fixtures/tls/client.pem; counts the requests it answers.
+fn mutual_tls_server() -> (u16, Arc<AtomicUsize>) {
+    let dir = repo_root().join("tests/fixtures/tls");
+    let read = |name: &str| std::fs::read(dir.join(name)).expect("fixture");
+    let certs: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_slice_iter(&read("self-signed.pem"))
+            .collect::<Result<_, _>>()
+            .expect("certificates");
+    let key = PrivateKeyDer::from_pem_slice(&read("self-signed.key")).expect("key");
+    let mut roots = RootCertStore::empty();
+    for c in CertificateDer::pem_slice_iter(&read("client.pem")) {
+        roots.add(c.expect("client certificate")).expect("root");
+    }
+    let verifier = WebPkiClientVerifier::builder(Arc::new(roots))
+        .build()
+        .expect("client verifier");
+    let config = ServerConfig::builder()
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(certs, key)
+        .expect("server config");
+    let acceptor = TlsAcceptor::from(Arc::new(config));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.set_nonblocking(true).expect("nonblocking");
+    let port = listener.local_addr().expect("addr").port();
+    let answered = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&answered);
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                let Ok(mut tls) = acceptor.accept(stream).await else {
+                    continue;
+                };
+                let mut buf = vec![0; 4096];
+                if tls.read(&mut buf).await.is_ok_and(|n| n > 0) {
+                    count.fetch_add(1, Ordering::SeqCst);
+                    let reply =
+                        "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nhi";
+                    let _ = tls.write_all(reply.as_bytes()).await;
+                    let _ = tls.shutdown().await;
+                }
+            }
+        });
+    });
+    (port, answered)
+}
+
+#[test]
+fn a_pinned_server_certificate_and_a_client_certificate_together() {
+    let (port, answered) = mutual_tls_server();
+    let ws = Workspace::new();
+    ws.write("c.yaml", &collection(&format!("https://localhost:{port}")));
+    let dir = repo_root().join("tests/fixtures/tls");
+    let path = |name: &str| dir.join(name).to_str().expect("utf-8").to_string();
+    ws.run(&[
+        "run",
+        "c.yaml",
+        "--cacert",
+        &path("self-signed.pem"),
+        "--cert",
+        &path("client.pem"),
+        "--key",
+        &path("client.key"),
+    ])
+    .assert_code(0)
+    .assert_contains("PASS  hello  GET 200");
+    ws.run(&["run", "c.yaml", "--cacert", &path("self-signed.pem")])
+        .assert_code(3)
+        .assert_contains("TLS error");
+    assert_eq!(answered.load(Ordering::SeqCst), 1);
 }

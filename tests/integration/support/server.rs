@@ -64,6 +64,15 @@ impl TestServer {
         Self::spawn(router, Some((certs, key)))
     }
 
+    /// Serves `router` over HTTPS with the certificate and key in tests/fixtures/tls/`NAME`.pem
+    /// and `NAME`.key.
+    pub fn start_tls_named(router: Router, name: &str) -> TestServer {
+        let dir = super::repo_root().join("tests/fixtures/tls");
+        let certs = std::fs::read(dir.join(format!("{name}.pem"))).expect("certificate");
+        let key = std::fs::read(dir.join(format!("{name}.key"))).expect("key");
+        Self::spawn(router, Some((certs, key)))
+    }
+
     fn spawn(router: Router, tls: Option<(Vec<u8>, Vec<u8>)>) -> TestServer {
         let log = Arc::new(Mutex::new(Vec::new()));
         let recorder_log = Arc::clone(&log);
