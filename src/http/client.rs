@@ -65,10 +65,63 @@ pub fn build_client(opts: &ClientOptions) -> Result<Client, String> {
         }
     }
     if let Some(proxy) = &opts.proxy {
-        let proxy = Proxy::all(proxy).map_err(|e| format!("invalid --proxy `{proxy}`: {e}"))?;
+        let proxy = Proxy::all(proxy)
+            .map_err(|e| format!("invalid --proxy `{}`: {}", hide_password(proxy), causes(&e)))?;
         builder = builder.proxy(proxy);
     }
     builder
         .build()
-        .map_err(|e| format!("cannot set up the HTTP client: {e}"))
+        .map_err(|e| format!("cannot set up the HTTP client: {}", causes(&e)))
+}
+
+/// What an error says, with its causes: reqwest's own text is often just "builder error".
+fn causes(e: &reqwest::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
+}
+
+/// `scheme://user:****@host...`: a URL as written, its password hidden, even when the
+/// URL does not parse.
+fn hide_password(url: &str) -> String {
+    let Some(start) = url.find("://").map(|i| i + 3) else {
+        return url.to_string();
+    };
+    let rest = &url[start..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    match authority
+        .rfind('@')
+        .map(|at| (at, authority[..at].find(':')))
+    {
+        Some((at, Some(colon))) => {
+            format!("{}{}:****{}", &url[..start], &rest[..colon], &rest[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proxy_passwords_are_hidden_even_in_urls_that_do_not_parse() {
+        assert_eq!(hide_password("http://u:pw@[::1"), "http://u:****@[::1");
+        assert_eq!(
+            hide_password("http://u:p@w@h:8/x@y"),
+            "http://u:****@h:8/x@y"
+        );
+        assert_eq!(hide_password("http://u@h/"), "http://u@h/");
+        assert_eq!(hide_password("::bad"), "::bad");
+        let e = Proxy::all("http://u:pw@[::1").unwrap_err();
+        assert!(causes(&e).starts_with("builder error: "), "{}", causes(&e));
+    }
 }
