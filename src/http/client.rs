@@ -67,11 +67,37 @@ pub fn build_client(opts: &ClientOptions) -> Result<Client, String> {
     if let Some(proxy) = &opts.proxy {
         let proxy = Proxy::all(proxy).map_err(|e| {
             let shown = crate::secrets::redact_url(proxy);
-            format!("invalid --proxy `{shown}`: {e}")
+            format!("invalid --proxy `{shown}`: {}", causes(&e))
         })?;
         builder = builder.proxy(proxy);
     }
     builder
         .build()
-        .map_err(|e| format!("cannot set up the HTTP client: {e}"))
+        .map_err(|e| format!("cannot set up the HTTP client: {}", causes(&e)))
+}
+
+/// What an error says, with its causes: reqwest's own text is often just "builder error".
+fn causes(e: &reqwest::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proxy_errors_say_why() {
+        let e = Proxy::all("http://u:pw@[::1").unwrap_err();
+        assert!(causes(&e).starts_with("builder error: "), "{}", causes(&e));
+    }
 }

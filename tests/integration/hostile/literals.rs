@@ -93,3 +93,23 @@ fn an_unsendable_rendered_url_names_the_url_and_why() {
     out.assert_not_contains("builder error");
     assert_eq!(server.connections.load(Ordering::SeqCst), 0);
 }
+
+#[test]
+fn an_invalid_proxy_says_why_without_its_password() {
+    let server = sized_server();
+    let ws = Workspace::new();
+    ws.write(
+        "c.yaml",
+        &format!(
+            "name: p\nrequests:\n  - name: a\n    url: {}/1\n",
+            server.url()
+        ),
+    );
+    let out = ws.run(&["run", "c.yaml", "--proxy", "http://user:s3cr3t-pw@[::1"]);
+    out.assert_code(2)
+        .assert_contains(
+            "error: invalid --proxy `http://user:*****@[::1`: builder error: invalid IPv6 address",
+        )
+        .assert_not_contains("s3cr3t");
+    assert_eq!(server.connections.load(Ordering::SeqCst), 0);
+}
