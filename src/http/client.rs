@@ -67,7 +67,9 @@ pub fn build_client(opts: &ClientOptions) -> Result<Client, String> {
     if let Some(proxy) = &opts.proxy {
         let proxy = Proxy::all(proxy).map_err(|e| {
             let shown = crate::secrets::redact_url(proxy);
-            format!("invalid --proxy `{shown}`: {}", causes(&e))
+            // reqwest's causes quote the URL as given: show it redacted there too.
+            let why = causes(&e).replace(proxy.as_str(), &shown);
+            format!("invalid --proxy `{shown}`: {why}")
         })?;
         builder = builder.proxy(proxy);
     }

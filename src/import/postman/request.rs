@@ -231,6 +231,16 @@ pub fn item(c: &mut Conv, it: PmItem, parent: &Ctx) -> Option<Value> {
     }
     let mut query: Vec<(String, String)> = Vec::new();
     let url = url(c, req.url.as_ref(), &mut query);
+    if let Some(scheme) = unsendable_scheme(&url) {
+        // Postman collections park script-only steps on `about:blank` and the like.
+        obj.insert("skip".into(), json!(true));
+        c.note(
+            &mut notes,
+            format!(
+                "the URL's scheme `{scheme}` is not http or https: the request is kept, skipped"
+            ),
+        );
+    }
     obj.insert("url".into(), json!(url));
     let mut headers = headers(c, req.header.as_ref());
     let auth_value = req.auth.clone().or(it.auth.clone());
@@ -290,6 +300,23 @@ pub fn item(c: &mut Conv, it: PmItem, parent: &Ctx) -> Option<Value> {
 
 pub(super) fn kv_enabled(kv: &&PmKv) -> bool {
     kv.disabled != Some(true) && kv.key.as_deref().is_some_and(|k| !k.is_empty())
+}
+
+/// The scheme of a literal URL that no HTTP client can send (`about:blank`, `file:...`).
+fn unsendable_scheme(url: &str) -> Option<&str> {
+    if url.contains("{{") {
+        return None;
+    }
+    let (scheme, _) = url.split_once(':')?;
+    let is_scheme = !scheme.is_empty()
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    let http = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
+    // `localhost:8080/x` reads as scheme `localhost`: a port after the colon is no scheme.
+    let port = url[scheme.len() + 1..].starts_with(|c: char| c.is_ascii_digit());
+    (is_scheme && !http && !port).then_some(scheme)
 }
 
 /// The URL without its query, and the query pairs.
