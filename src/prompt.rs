@@ -76,20 +76,20 @@ impl Ui for TerminalUi {
         }
         // A detached thread, not `spawn_blocking`: the runtime waits for its blocking tasks
         // when it shuts down, so a login that times out would wait for a line forever.
-        // The bar is hidden meanwhile (not suspended: that would hold its lock, and a
+        // The bar is hidden until `end_read` (not suspended: that would hold its lock, and a
         // request finishing elsewhere would block the runtime until the user pressed Enter).
-        let bar = self.bar.clone();
-        if let Some(bar) = &bar {
+        if let Some(bar) = &self.bar {
             bar.set_draw_target(ProgressDrawTarget::hidden());
+            // The bar's last drawing stays on the cursor's line: clear it, as indicatif does.
+            let mut err = std::io::stderr().lock();
+            let _ = err.write_all(b"\r\x1b[2K");
+            let _ = err.flush();
         }
         let spawned = std::thread::Builder::new()
             .name("runner-stdin".into())
             .spawn(move || {
                 let mut line = String::new();
                 let read = std::io::stdin().lock().take(MAX_LINE).read_line(&mut line);
-                if let Some(bar) = bar {
-                    bar.set_draw_target(ProgressDrawTarget::stderr());
-                }
                 let _ = tx.send(match read {
                     Ok(n) if n > 0 => Some(line),
                     _ => None,
@@ -98,6 +98,12 @@ impl Ui for TerminalUi {
         // Without the thread the sender is gone, and the receiver reads that as no line.
         drop(spawned);
         rx
+    }
+
+    fn end_read(&self) {
+        if let Some(bar) = &self.bar {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
     }
 
     fn is_terminal(&self) -> bool {

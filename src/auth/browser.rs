@@ -181,6 +181,8 @@ pub async fn authorize(
                 ui.notice(Notice::PasteRedirect {
                     url: url.to_string(),
                 });
+                // Ends the read when the line comes, and when the timeout drops this future.
+                let _reading = ReadGuard(ui);
                 // A dropped sender (no reader thread) reads as no line.
                 let line = ui.read_line().await.ok().flatten().ok_or_else(|| {
                     AuthError::Interaction("no redirected URL or code was entered".into())
@@ -200,6 +202,15 @@ pub async fn authorize(
         redirect_uri,
         verifier,
     })
+}
+
+/// Calls [`Ui::end_read`] when dropped.
+struct ReadGuard<'a>(&'a dyn Ui);
+
+impl Drop for ReadGuard<'_> {
+    fn drop(&mut self) {
+        self.0.end_read();
+    }
 }
 
 /// `--mock`: the embedded server's consent page approves by itself; follow it to the

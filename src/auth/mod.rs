@@ -263,6 +263,8 @@ pub trait Ui: Send + Sync {
     /// arrives on the receiver, `None` without a terminal or at the end of input. A login
     /// that gives up drops the receiver and never waits for the read.
     fn read_line(&self) -> tokio::sync::oneshot::Receiver<Option<String>>;
+    /// Called once the line of [`Ui::read_line`] is taken, or no longer awaited.
+    fn end_read(&self) {}
     /// Whether a person is at a terminal.
     fn is_terminal(&self) -> bool;
 }
