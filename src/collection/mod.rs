@@ -7,6 +7,7 @@ mod build;
 mod environment;
 mod load;
 mod matcher;
+mod numbers;
 pub mod raw;
 mod yaml_error;
 mod yaml_text;

@@ -7,6 +7,7 @@ mod curl;
 mod errors;
 mod examples;
 mod import;
+mod inputs;
 mod mock;
 mod oauth2;
 mod redirects;
@@ -15,4 +16,6 @@ mod requests;
 mod run;
 mod schema;
 mod secrets;
+#[cfg(unix)]
+mod signals;
 mod tls;
