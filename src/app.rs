@@ -36,8 +36,24 @@ pub enum ExitStatus {
     Invalid = 2,
     /// A runtime error: connection, TLS, timeout, credentials.
     Runtime = 3,
+    /// SIGHUP stopped `runner run` (reports hold what finished).
+    HungUp = 129,
     /// Ctrl-C stopped `runner run` (reports hold what finished).
     Interrupted = 130,
+    /// SIGTERM stopped `runner run` (reports hold what finished).
+    Terminated = 143,
+}
+
+impl ExitStatus {
+    /// 128 + the number of a signal that stops a run.
+    fn signalled(signal: Option<i32>) -> ExitStatus {
+        use crate::signals::{SIGHUP, SIGTERM};
+        match signal {
+            Some(SIGHUP) => ExitStatus::HungUp,
+            Some(SIGTERM) => ExitStatus::Terminated,
+            _ => ExitStatus::Interrupted,
+        }
+    }
 }
 
 /// Runs a parsed command line.
@@ -380,6 +396,14 @@ async fn run_command(args: RunArgs) -> ExitStatus {
             return ExitStatus::Invalid;
         }
     };
+    if let Err(message) = check_report_inputs(&settings) {
+        report_diagnostics(
+            &[Diagnostic::new(message, None)],
+            &prepared.ws.sources,
+            &masker,
+        );
+        return ExitStatus::Invalid;
+    }
     let client = match build_client(&settings.client) {
         Ok(c) => c,
         Err(e) => {
@@ -459,7 +483,7 @@ async fn run_command(args: RunArgs) -> ExitStatus {
         return ExitStatus::Runtime;
     }
     if outcome.interrupted {
-        ExitStatus::Interrupted
+        ExitStatus::signalled(outcome.signal)
     } else if outcome.errored {
         ExitStatus::Runtime
     } else if outcome.failed {
@@ -467,6 +491,24 @@ async fn run_command(args: RunArgs) -> ExitStatus {
     } else {
         ExitStatus::Ok
     }
+}
+
+/// Report files may neither overwrite one another nor an input of the run.
+fn check_report_inputs(settings: &RunSettings) -> Result<(), String> {
+    let load = &settings.load;
+    let env = load
+        .env
+        .as_ref()
+        .and_then(|name| resolve_environment_path(name, &load.collections).ok());
+    let mut inputs: Vec<(&str, &std::path::Path)> = load
+        .collections
+        .iter()
+        .map(|p| ("collection", p.as_path()))
+        .collect();
+    inputs.extend(env.as_deref().map(|p| ("environment", p)));
+    inputs.extend(settings.batch.data.as_deref().map(|p| ("data file", p)));
+    inputs.extend(load.env_file.as_deref().map(|p| ("env file", p)));
+    crate::report::files::check_report_paths(&settings.batch.reporters, &inputs)
 }
 
 async fn validate_command(args: ValidateArgs) -> ExitStatus {

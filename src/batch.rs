@@ -116,8 +116,10 @@ pub struct BatchOutcome {
     pub stats: Stats,
     /// `--bail` stopped it.
     pub bailed: bool,
-    /// Ctrl-C stopped it.
+    /// Ctrl-C, SIGTERM or SIGHUP stopped it.
     pub interrupted: bool,
+    /// The number of the signal that stopped it.
+    pub signal: Option<i32>,
     /// A report could not be written.
     pub report_error: Option<anyhow::Error>,
     /// Some request errored.
@@ -142,12 +144,7 @@ impl Batch<'_> {
         let mut next_report = 0;
         let mut ready: BTreeMap<usize, IterationReport> = BTreeMap::new();
         let mut stop = false;
-        let ctrl_c = async {
-            if tokio::signal::ctrl_c().await.is_err() {
-                std::future::pending::<()>().await;
-            }
-        };
-        let mut ctrl_c = std::pin::pin!(ctrl_c);
+        let mut stop_signal = std::pin::pin!(crate::signals::stop_signal());
         loop {
             while !stop && active.len() < self.parallel.max(1) && next_unit < units.len() {
                 active.push(Box::pin(self.unit(next_unit, units[next_unit], &carried)));
@@ -158,8 +155,9 @@ impl Batch<'_> {
             }
             let (pos, result, bail, started) = tokio::select! {
                 biased;
-                _ = &mut ctrl_c => {
+                signal = &mut stop_signal => {
                     out.interrupted = true;
+                    out.signal = Some(signal);
                     break;
                 }
                 done = next_done(&mut active) => done,

@@ -200,6 +200,10 @@ pub struct LoadArgs {
     /// dotenv file read into env.* (default: ./.env when present).
     #[arg(long = "env-file", value_name = "PATH")]
     pub env_file: Option<PathBuf>,
+    /// Files a collection sends or reads (bodies, multipart parts, schemas) must lie under
+    /// this folder (default: the collection's folder).
+    #[arg(long = "file-root", value_name = "DIR")]
+    pub file_root: Option<PathBuf>,
 }
 
 /// `runner run`.

@@ -16,12 +16,15 @@ pub mod interop;
 pub mod merge;
 pub mod mock;
 pub mod output;
+pub mod paths;
+pub mod process_env;
 pub mod prompt;
 pub mod report;
 pub mod runner;
 pub mod schema;
 pub mod secrets;
 pub mod settings;
+pub mod signals;
 pub mod template;
 
 pub use app::{ExitStatus, run};

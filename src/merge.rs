@@ -11,11 +11,31 @@ use crate::report::model::{IterationReport, RunMeta, SCHEMA_VERSION};
 use crate::report::writers::JsonReport;
 use crate::report::{ReporterSpec, Reports};
 
+/// The longest duration a report may give, in milliseconds: about 31 years.
+const MAX_MS: f64 = 1e12;
+
 fn read(path: &Path) -> anyhow::Result<JsonReport> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let report: JsonReport = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not a runner JSON report", path.display()))?;
+    let mut de = serde_json::Deserializer::from_str(&text);
+    let report: JsonReport = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let at = e.path().to_string();
+        anyhow::anyhow!("{}", e.into_inner()).context(format!(
+            "{} is not a runner JSON report (at $.{at})",
+            path.display()
+        ))
+    })?;
+    if let Err((at, ms)) = check_durations(&report) {
+        let ms = if ms.abs() < 1e15 {
+            ms.to_string()
+        } else {
+            format!("{ms:e}")
+        };
+        anyhow::bail!(
+            "{}: {at} is {ms}: a duration must be a number of milliseconds from 0 to {MAX_MS:e}",
+            path.display()
+        );
+    }
     if report.schema != "runner-report" || report.version != SCHEMA_VERSION {
         anyhow::bail!(
             "{}: schema {} version {} is not supported (expected runner-report version {SCHEMA_VERSION})",
@@ -25,6 +45,33 @@ fn read(path: &Path) -> anyhow::Result<JsonReport> {
         );
     }
     Ok(report)
+}
+
+/// The first duration out of range, by its JSON path.
+fn check_durations(report: &JsonReport) -> Result<(), (String, f64)> {
+    let check = |at: &dyn Fn() -> String, ms: f64| {
+        if ms.is_finite() && (0.0..=MAX_MS).contains(&ms) {
+            Ok(())
+        } else {
+            Err((at(), ms))
+        }
+    };
+    check(
+        &|| "$.meta.duration_ms".into(),
+        report.meta.duration_ms as f64,
+    )?;
+    for (i, it) in report.iterations.iter().enumerate() {
+        check(&|| format!("$.iterations[{i}].duration_ms"), it.duration_ms)?;
+        for (j, r) in it.requests.iter().enumerate() {
+            let req = || format!("$.iterations[{i}].requests[{j}]");
+            check(&|| format!("{}.duration_ms", req()), r.duration_ms)?;
+            for (k, h) in r.hops.iter().enumerate() {
+                check(&|| format!("{}.hops[{k}].headers_ms", req()), h.headers_ms)?;
+                check(&|| format!("{}.hops[{k}].total_ms", req()), h.total_ms)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Merges the reports: iterations in run order (unit position, then file order), the
@@ -69,6 +116,15 @@ pub fn merge_command(args: MergeArgs) -> ExitStatus {
                 return ExitStatus::Invalid;
             }
         }
+    }
+    let named: Vec<(&str, &Path)> = args
+        .reports
+        .iter()
+        .map(|p| ("report", p.as_path()))
+        .collect();
+    if let Err(m) = crate::report::files::check_report_paths(&specs, &named) {
+        eprintln!("error: {m}");
+        return ExitStatus::Invalid;
     }
     let mut inputs = Vec::new();
     for p in &args.reports {

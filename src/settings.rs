@@ -194,6 +194,12 @@ impl LoadSettings {
             }
             vars.push((k.trim().to_string(), val.to_string()));
         }
+        if let Some(root) = &args.file_root {
+            crate::paths::set_file_root(root).map_err(|m| {
+                Diagnostic::new(m, None)
+                    .with_help("give an existing folder, such as --file-root ..")
+            })?;
+        }
         let env_file = match args.env_file {
             Some(p) => {
                 if !p.is_file() {

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use base64::Engine as _;
-use minijinja::value::{Serde, ValueKind};
+use minijinja::value::ValueKind;
 use minijinja::{Environment, ErrorKind, State, UndefinedBehavior, Value};
 
 use crate::collection::{JsonTemplate, Template, has_template_syntax};
@@ -56,6 +56,7 @@ impl Engine {
         env.add_function("timestamp_ms", || chrono::Utc::now().timestamp_millis());
         env.add_function("random_int", random_int);
         env.add_filter(JSON_LEAF_FILTER, json_leaf);
+        env.add_filter("tojson", crate::process_env::tojson);
         env.add_filter("base64", |s: String| {
             base64::engine::general_purpose::STANDARD.encode(s)
         });
@@ -171,6 +172,9 @@ fn format_value(
     state: &mut State,
     value: &Value,
 ) -> Result<(), minijinja::Error> {
+    if crate::process_env::is_env(value) {
+        return Err(crate::process_env::whole_env_error());
+    }
     match value.kind() {
         ValueKind::Bool => out.write_str(if value.is_true() { "true" } else { "false" }),
         ValueKind::None => out.write_str("null"),
@@ -332,12 +336,7 @@ pub struct Scope {
 impl Scope {
     /// An empty scope whose `env` is `process_env` (the process environment over the dotenv file).
     pub fn new(process_env: BTreeMap<String, String>) -> Scope {
-        let env = Value::from(
-            process_env
-                .into_iter()
-                .map(|(k, v)| (Value::from(k), Value::from(v)))
-                .collect::<BTreeMap<Value, Value>>(),
-        );
+        let env = crate::process_env::env_value(process_env);
         let mut scope = Scope {
             values: BTreeMap::new(),
             pinned: HashSet::new(),
@@ -360,7 +359,7 @@ impl Scope {
 
     /// Sets a value from JSON.
     pub fn set_json(&mut self, name: &str, value: &serde_json::Value) {
-        self.set(name, Value::from(Serde(value)));
+        self.set(name, json_value(value));
     }
 
     /// Sets a `--var` value: it wins over everything set later.
@@ -403,7 +402,7 @@ impl Scope {
                 let Ok(rendered) = engine.render_json(&self.derived[i].1, &self.ctx) else {
                     continue;
                 };
-                let value = Value::from(Serde(&rendered));
+                let value = json_value(&rendered);
                 if self.values.get(name) != Some(&value) {
                     let name = name.clone();
                     self.values.insert(name, value);
@@ -464,6 +463,36 @@ impl Scope {
             .collect();
         map.insert(Value::from("env"), self.env.clone());
         self.ctx = Value::from(map);
+    }
+}
+
+/// A JSON value as templates see it. Integers stay exact up to 128 bits (serde_json keeps
+/// their digits; its serde form is not a plain number, hence no `Serde` wrapper here).
+pub fn json_value(v: &serde_json::Value) -> Value {
+    use serde_json::Value as J;
+    match v {
+        J::Null => Value::from(()),
+        J::Bool(b) => Value::from(*b),
+        J::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else if let Ok(i) = n.as_str().parse::<i128>() {
+                Value::from(i)
+            } else if let Ok(u) = n.as_str().parse::<u128>() {
+                Value::from(u)
+            } else {
+                Value::from(n.as_f64().unwrap_or(f64::NAN))
+            }
+        }
+        J::String(s) => Value::from(s.as_str()),
+        J::Array(items) => items.iter().map(json_value).collect(),
+        J::Object(map) => Value::from(
+            map.iter()
+                .map(|(k, v)| (Value::from(k.as_str()), json_value(v)))
+                .collect::<BTreeMap<Value, Value>>(),
+        ),
     }
 }
 
@@ -610,6 +639,33 @@ mod tests {
         s.capture("version", &json!(4));
         s.refresh(&e);
         assert_eq!(get(&s, "full").as_deref(), Some("http://h/captured?v=cli"));
+    }
+
+    #[test]
+    fn env_is_read_one_variable_at_a_time() {
+        use crate::process_env::ENV_WHOLE;
+        assert_eq!(
+            render("{{ env.HOME_X }}|{{ env['HOME_X'] }}").unwrap(),
+            "/home/x|/home/x"
+        );
+        assert_eq!(render("{{ env.HOME_X is defined }}").unwrap(), "true");
+        assert_eq!(render("{{ env.NOPE | default('d') }}").unwrap(), "d");
+        for whole in [
+            "{{ env }}",
+            "{{ env | tojson }}",
+            "{% for k in env %}{{ k }}{% endfor %}",
+            "{% for k, v in env.items() %}{{ v }}{% endfor %}",
+            "{{ env | list }}",
+            "{{ env | dictsort }}",
+            "{{ [env] }}",
+            "{{ {'e': env} | tojson }}",
+            "{{ env | string }}",
+        ] {
+            match render(whole) {
+                Err(e) => assert!(e.message.contains(ENV_WHOLE), "{whole}: {}", e.message),
+                Ok(out) => assert!(!out.contains("/home/x"), "{whole}: {out}"),
+            }
+        }
     }
 
     #[test]

@@ -272,10 +272,19 @@ fn number(v: &Value) -> Option<f64> {
 /// Deep equality where numbers compare by value (1 == 1.0).
 pub fn json_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64()) {
-            (Some(i), Some(j)) => i == j,
-            _ => x.as_f64() == y.as_f64(),
-        },
+        (Value::Number(x), Value::Number(y)) => {
+            // Integers compare digit by digit, however long; others as floats.
+            let integer = |s: &str| {
+                s.trim_start_matches('-')
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
+            };
+            if integer(x.as_str()) && integer(y.as_str()) {
+                x.as_str() == y.as_str()
+            } else {
+                x.as_f64() == y.as_f64()
+            }
+        }
         (Value::Array(x), Value::Array(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q))
         }
@@ -292,6 +301,7 @@ pub fn json_eq(a: &Value, b: &Value) -> bool {
 fn loose_eq(expected: &Value, actual: &Value) -> bool {
     json_eq(expected, actual)
         || match (expected, actual) {
+            (Value::Number(n), Value::String(s)) if s.trim() == n.as_str() => true,
             (Value::Number(n), Value::String(s)) => s
                 .trim()
                 .parse::<f64>()

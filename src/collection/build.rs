@@ -1061,38 +1061,52 @@ fn jsonpath_detail(report: &str) -> Option<String> {
     Some(format!("at character {col}: expected {expected}"))
 }
 
+/// The longest duration a file or flag may give: a week. Longer is a typo, and far longer
+/// would overflow the clock.
+pub const MAX_DURATION: Duration = Duration::from_secs(7 * 24 * 3600);
+
 /// A duration: a number of milliseconds, or text such as `500ms`, `2s`, `1m 30s`.
 pub fn parse_duration(v: &Value) -> Result<Duration, String> {
     match v {
-        Value::Number(n) => n
-            .as_u64()
-            .map(Duration::from_millis)
-            .or_else(|| {
-                n.as_f64()
-                    .filter(|f| *f >= 0.0)
-                    .map(|f| Duration::from_secs_f64(f / 1000.0))
-            })
-            .ok_or_else(|| format!("`{n}` is negative")),
+        Value::Number(n) => {
+            let ms = n.as_f64().unwrap_or(f64::INFINITY);
+            if ms < 0.0 {
+                Err(format!("`{n}` is negative"))
+            } else if ms > MAX_DURATION.as_millis() as f64 {
+                Err(format!("`{n}` is out of range (at most 7d)"))
+            } else {
+                Ok(n.as_u64().map_or_else(
+                    || Duration::from_secs_f64(ms / 1000.0),
+                    Duration::from_millis,
+                ))
+            }
+        }
         Value::String(s) => parse_duration_str(s),
         other => Err(format!("expected a duration, found {}", short(other))),
     }
 }
 
-/// Parses `500ms`, `2s`, `1m`, `1h 30m`; a bare number is milliseconds.
+/// Parses `500ms`, `2s`, `1m`, `1h 30m`; a bare number is milliseconds. At most a week.
 pub fn parse_duration_str(s: &str) -> Result<Duration, String> {
     let t = s.trim();
-    if let Ok(ms) = t.parse::<u64>() {
-        return Ok(Duration::from_millis(ms));
+    let d = match t.parse::<u64>() {
+        Ok(ms) => Ok(Duration::from_millis(ms)),
+        Err(_) => humantime::parse_duration(t).map_err(|e| match e {
+            humantime::DurationError::UnknownUnit { unit, .. } => {
+                format!("`{s}` has an unknown unit `{unit}`")
+            }
+            humantime::DurationError::NumberOverflow => {
+                format!("`{s}` is out of range (at most 7d)")
+            }
+            humantime::DurationError::Empty => "the duration is empty".to_string(),
+            _ if t.starts_with('-') => format!("`{s}` is negative"),
+            _ => format!("`{s}` is not a duration"),
+        }),
+    }?;
+    if d > MAX_DURATION {
+        return Err(format!("`{s}` is out of range (at most 7d)"));
     }
-    humantime::parse_duration(t).map_err(|e| match e {
-        humantime::DurationError::UnknownUnit { unit, .. } => {
-            format!("`{s}` has an unknown unit `{unit}`")
-        }
-        humantime::DurationError::NumberOverflow => format!("`{s}` is too long"),
-        humantime::DurationError::Empty => "the duration is empty".to_string(),
-        _ if t.starts_with('-') => format!("`{s}` is negative"),
-        _ => format!("`{s}` is not a duration"),
-    })
+    Ok(d)
 }
 
 #[cfg(test)]

@@ -134,7 +134,8 @@ pub fn load_environment(path: &Path, sources: &Sources) -> Result<Environment, L
         source: &text,
         diags: Vec::new(),
     };
-    let variables = builder.variables(raw.variables);
+    let mut variables = builder.variables(raw.variables);
+    super::numbers::BigIntegers::scan(&text).restore_vars(&mut variables);
     let secrets: Vec<String> = raw
         .secrets
         .unwrap_or_default()

@@ -43,7 +43,8 @@ pub fn load_collection(path: &Path, sources: &Sources) -> Result<Collection, Loa
         source: &text,
         diags: Vec::new(),
     };
-    let collection = builder.collection(raw);
+    let mut collection = builder.collection(raw);
+    super::numbers::BigIntegers::scan(&text).restore_collection(&mut collection);
     if builder.diags.is_empty() {
         Ok(collection)
     } else {
@@ -226,12 +227,26 @@ pub(crate) fn read_file(path: &Path, what: &str) -> Result<String, Diagnostic> {
 }
 
 /// YAML 1.2 style scalars: `yes` stays a string, `0755` stays a string; duplicate keys are errors.
-fn yaml_options() -> serde_saphyr::Options {
+fn yaml_options(len: usize) -> serde_saphyr::Options {
     serde_saphyr::options! {
         strict_booleans: true,
         leading_zero_numbers_as_strings: true,
         underscored_numbers_as_strings: true,
+        budget: Some(budget(len)),
     }
+}
+
+/// The parser's limits for a text of `len` bytes. Written out, a node takes at least two
+/// bytes (`a,` in a flow list) and an event (a node's start or end) at least one, so these
+/// limits never refuse a file that spells its content out, however large; only aliases
+/// that expand to far more than the file holds (an alias bomb) reach them. Small files keep
+/// the parser's defaults.
+fn budget(len: usize) -> serde_saphyr::Budget {
+    let mut b = serde_saphyr::Budget::default();
+    b.max_nodes = b.max_nodes.max(len / 2 + 1);
+    b.max_events = b.max_events.max(len + 16);
+    b.max_total_scalar_bytes = b.max_total_scalar_bytes.max(len);
+    b
 }
 
 /// Parses YAML into `T`, turning the parser's error into a positioned diagnostic.
@@ -246,8 +261,38 @@ pub(crate) fn parse_yaml<T: DeserializeOwned>(
             Some(Span::new(file, 1, 1)),
         ));
     }
-    serde_saphyr::from_str_with_options(text, yaml_options())
-        .map_err(|e| yaml_error(&e, file, text, what))
+    serde_saphyr::from_str_with_options(text, yaml_options(text.len())).map_err(|e| {
+        match budget_breach(&e) {
+            Some(breach) => Diagnostic::new(
+                format!("the {what} file expands to more than it holds: {breach}"),
+                e.location()
+                    .filter(|l| l.line() > 0)
+                    .map(|l| Span::new(file, l.line() as u32, l.column() as u32)),
+            )
+            .with_help(
+                "aliases (`*name`) that repeat anchors (`&name`) many times over are refused; write the values out, or reuse fewer",
+            ),
+            None => yaml_error(&e, file, text, what),
+        }
+    })
+}
+
+/// The limit a YAML text broke, in words, if that is what stopped the parser.
+fn budget_breach(e: &serde_saphyr::Error) -> Option<String> {
+    use serde_saphyr::Error;
+    use serde_saphyr::budget::BudgetBreach;
+    match e {
+        Error::WithSnippet { error, .. } | Error::AliasError { error, .. } => budget_breach(error),
+        Error::Budget { breach, .. } => Some(match breach {
+            BudgetBreach::Nodes { nodes } => format!("{nodes} values once aliases are expanded"),
+            BudgetBreach::Events { events } => {
+                format!("{events} parser events once aliases are expanded")
+            }
+            BudgetBreach::Aliases { aliases } => format!("{aliases} aliases"),
+            other => format!("{other:?}"),
+        }),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -320,7 +320,7 @@ fn parse_one(key: &str, v: &Value, dir: &Path) -> Result<Predicate, MatcherError
                     short(v)
                 )));
             };
-            let full = dir.join(path);
+            let full = crate::paths::confine(dir, path).map_err(MatcherError::new)?;
             let text = std::fs::read_to_string(&full).map_err(|e| {
                 MatcherError::new(match e.kind() {
                     std::io::ErrorKind::NotFound => {

@@ -7,6 +7,7 @@ mod build;
 mod environment;
 mod load;
 mod matcher;
+mod numbers;
 pub mod raw;
 mod size;
 mod yaml_error;

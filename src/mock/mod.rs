@@ -21,7 +21,6 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode, Uri, header};
 use axum::response::Response;
 use minijinja::Value;
-use minijinja::value::Serde;
 use tokio::net::TcpListener;
 
 use crate::collection::{Collection, ExampleBody, ExampleDef};
@@ -315,7 +314,7 @@ fn request_value(method: &Method, uri: &Uri, headers: &HeaderMap, body: &Bytes) 
         .collect();
     let text = String::from_utf8_lossy(body).into_owned();
     let json: serde_json::Value = serde_json::from_slice(body).unwrap_or(serde_json::Value::Null);
-    Value::from(Serde(serde_json::json!({
+    crate::template::json_value(&serde_json::json!({
         "method": method.as_str(),
         "path": uri.path(),
         "query": query,
@@ -323,7 +322,7 @@ fn request_value(method: &Method, uri: &Uri, headers: &HeaderMap, body: &Bytes) 
         "headers": headers,
         "body": text,
         "json": json,
-    })))
+    }))
 }
 
 fn json_response(status: StatusCode, body: &serde_json::Value) -> Response {

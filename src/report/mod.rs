@@ -1,5 +1,6 @@
 //! Reporters: they read run results and never re-run anything.
 
+pub mod files;
 pub mod github;
 pub mod html;
 pub mod model;

@@ -91,9 +91,7 @@ pub(super) struct PartFile {
 
 impl PartFile {
     pub(super) fn create(report: &Path) -> anyhow::Result<PartFile> {
-        let mut name = report.as_os_str().to_os_string();
-        name.push(".part");
-        let path = PathBuf::from(name);
+        let path = super::files::part_path(report);
         Ok(PartFile {
             out: BufWriter::new(create(&path)?),
             path,
@@ -112,9 +110,14 @@ impl PartFile {
         let mut file = File::open(&self.path)
             .with_context(|| format!("cannot read {}", self.path.display()))?;
         std::io::copy(&mut file, out)?;
-        drop(file);
-        let _ = std::fs::remove_file(&self.path);
         Ok(())
+    }
+}
+
+impl Drop for PartFile {
+    /// Removed however the report ends: copied, failed or abandoned.
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
     }
 }
 
@@ -211,7 +214,7 @@ fn suite_xml(suite: TestSuite) -> anyhow::Result<String> {
 }
 
 fn duration(ms: f64) -> Duration {
-    Duration::from_secs_f64((ms / 1000.0).max(0.0))
+    Duration::try_from_secs_f64((ms / 1000.0).max(0.0)).unwrap_or(Duration::MAX)
 }
 
 /// The folder of a request path, under its collection: `Collection/Folder`.
@@ -356,6 +359,13 @@ impl ReportWriter for JunitWriter {
             meta.duration_ms as f64 / 1000.0
         )?;
         part.copy_into(&mut out)?;
+        if meta.interrupted {
+            // The JUnit schemas have no place for it on <testsuites>; a comment keeps them valid.
+            writeln!(
+                out,
+                "<!-- interrupted: only finished iterations are reported -->"
+            )?;
+        }
         writeln!(out, "</testsuites>")?;
         out.flush()
             .with_context(|| format!("cannot write report {}", self.path.display()))

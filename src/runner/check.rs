@@ -141,9 +141,27 @@ pub fn check_requests(
         if !req.skip {
             diags.extend(super::check_literals(req));
         }
-        for path in literal_files(req) {
-            let full = collection.dir.join(&path.src);
-            if !full.is_file() {
+        for path in file_paths(req) {
+            // A templated path is checked when it renders before the run.
+            let src = if path.is_literal() {
+                path.src.clone()
+            } else {
+                match engine.render(path, scope.context()) {
+                    Ok(src) => src,
+                    Err(_) => continue,
+                }
+            };
+            let full = match crate::paths::confine(&collection.dir, &src) {
+                Ok(full) => full,
+                Err(m) => {
+                    diags.push(Diagnostic::new(
+                        format!("body file of request `{}`: {m}", req.path()),
+                        path.span.clone(),
+                    ));
+                    continue;
+                }
+            };
+            if path.is_literal() && !full.is_file() {
                 diags.push(Diagnostic::new(
                     format!(
                         "body file {} of request `{}` does not exist",
@@ -158,7 +176,7 @@ pub fn check_requests(
     diags
 }
 
-fn literal_files(req: &RequestDef) -> Vec<&Template> {
+fn file_paths(req: &RequestDef) -> Vec<&Template> {
     let mut out = Vec::new();
     match &req.body {
         Some(BodyDef::File { path, .. }) => out.push(path),
@@ -171,6 +189,5 @@ fn literal_files(req: &RequestDef) -> Vec<&Template> {
         }
         _ => {}
     }
-    out.retain(|t| t.is_literal());
     out
 }

@@ -384,7 +384,8 @@ impl Renderer<'_> {
 
     async fn read_file(&self, path: &Template) -> Result<(Bytes, String), RunError> {
         let rendered = self.render(path)?;
-        let full = self.dir.join(&rendered);
+        let full = crate::paths::confine(self.dir, &rendered)
+            .map_err(|m| self.request_error(format!("body file: {m}"), Some(path)))?;
         let bytes = tokio::fs::read(&full).await.map_err(|e| {
             self.request_error(
                 format!("cannot read body file {}: {e}", full.display()),

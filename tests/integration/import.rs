@@ -92,6 +92,9 @@ credentials were not written to the files; set these environment variables (or p
                 "out/collections/mappings.yaml",
                 "-e",
                 "out/environments/mappings-prod.yaml",
+                // The Postman file part names /home/me/report.pdf, outside the folder.
+                "--file-root",
+                "/",
             ])
             .output()
             .expect("run"),

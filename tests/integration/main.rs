@@ -9,6 +9,7 @@ mod examples;
 mod hostile;
 mod hostile_text;
 mod import;
+mod inputs;
 mod leaks;
 #[cfg(unix)]
 mod login;
@@ -20,6 +21,8 @@ mod requests;
 mod run;
 mod schema;
 mod secrets;
+#[cfg(unix)]
+mod signals;
 mod tls;
 mod token_answers;
 mod token_cache;
