@@ -6,6 +6,7 @@ mod asserts;
 mod curl;
 mod errors;
 mod examples;
+mod fuzz_regressions;
 mod import;
 mod mock;
 mod oauth2;
