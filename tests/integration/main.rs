@@ -6,6 +6,7 @@ mod asserts;
 mod curl;
 mod errors;
 mod examples;
+mod fuzz_regressions;
 mod hostile;
 mod hostile_text;
 mod import;

@@ -1,0 +1,18 @@
+//! A JSON data file (`runner run -d rows.json`): rows → variables of an iteration.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use runner::template::Scope;
+
+fuzz_target!(|data: &[u8]| {
+    let path = runner_fuzz::write("rows.json", data);
+    if let Ok(rows) = runner::data::load_rows(&path) {
+        assert!(!rows.is_empty(), "loaded an empty data file");
+        let mut scope = Scope::new(Default::default());
+        for name in runner::data::field_names(&rows) {
+            if let Some(v) = rows[0].get(&name) {
+                scope.set_json(&name, v);
+            }
+        }
+    }
+});
