@@ -114,11 +114,34 @@ impl Diagnostic {
         } else {
             ("", "", "", "")
         };
-        let mut out = format!("{red}error{reset}{bold}: {}{reset}\n", self.title);
+        // Titles and source lines quote the file: its control bytes must not reach a terminal.
+        let title: String = self
+            .title
+            .chars()
+            .map(|c| {
+                if c.is_control() && c != '\n' && c != '\t' {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect();
+        let mut out = format!("{red}error{reset}{bold}: {title}{reset}\n");
         if let Some(span) = &self.span {
             let gutter = " ".repeat(span.line.to_string().len());
             out.push_str(&format!("{gutter}{blue}-->{reset} {span}\n"));
             if let Some(text) = sources.line(&span.file, span.line) {
+                // One replacement character per control character keeps the caret aligned.
+                let text: String = text
+                    .chars()
+                    .map(|c| {
+                        if c.is_control() && c != '\t' {
+                            '\u{fffd}'
+                        } else {
+                            c
+                        }
+                    })
+                    .collect();
                 let col = span.col.max(1) as usize;
                 let prefix: String = text
                     .chars()

@@ -55,6 +55,15 @@ fn environment_with_a_nul_byte_is_refused_at_its_position() {
     let out = run_in_fuzz(&["validate", "ok.yaml", "-e", "environment-nul.yaml"]);
     assert_clean_error(&out, "unexpected character: `\\u{0}'");
     out.assert_contains(" --> environment-nul.yaml:2:11");
+    // The quoted source line shows the NUL bytes as replacement characters.
+    assert!(
+        !out.all()
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t'),
+        "a control byte from the file reached the terminal: {:?}",
+        out.stderr
+    );
+    out.assert_contains("\u{fffd}");
 }
 
 #[test]

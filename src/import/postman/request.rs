@@ -230,8 +230,23 @@ pub fn item(c: &mut Conv, it: PmItem, parent: &Ctx) -> Option<Value> {
         obj.insert("method".into(), json!(method));
     }
     let mut query: Vec<(String, String)> = Vec::new();
-    let url = url(c, req.url.as_ref(), &mut query);
-    if let Some(scheme) = unsendable_scheme(&url) {
+    let mut url = url(c, req.url.as_ref(), &mut query);
+    // Postman sends a URL written without a scheme over http, as curl does.
+    if !url.contains("://")
+        && !url.starts_with("{{")
+        && !url.starts_with('/')
+        && !url.trim().is_empty()
+        && unsendable_scheme(&url).is_none()
+    {
+        url.insert_str(0, "http://");
+    }
+    if url.trim().is_empty() {
+        obj.insert("skip".into(), json!(true));
+        c.note(
+            &mut notes,
+            "the request has no URL: it is kept, skipped".into(),
+        );
+    } else if let Some(scheme) = unsendable_scheme(&url) {
         // Postman collections park script-only steps on `about:blank` and the like.
         obj.insert("skip".into(), json!(true));
         c.note(
@@ -243,6 +258,18 @@ pub fn item(c: &mut Conv, it: PmItem, parent: &Ctx) -> Option<Value> {
     }
     obj.insert("url".into(), json!(url));
     let mut headers = headers(c, req.header.as_ref());
+    let unsendable: Vec<String> = headers
+        .keys()
+        .filter(|k| reqwest::header::HeaderName::from_bytes(k.as_bytes()).is_err())
+        .cloned()
+        .collect();
+    for name in unsendable {
+        headers.shift_remove(&name);
+        c.note(
+            &mut notes,
+            format!("the header name `{name}` is not a valid HTTP header name (variables in header names are not supported): left out"),
+        );
+    }
     let auth_value = req.auth.clone().or(it.auth.clone());
     settings(
         c,
@@ -533,5 +560,21 @@ fn scripts(
     }
     if !capture.is_empty() {
         obj.insert("capture".into(), Value::Object(capture));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unsendable_scheme;
+
+    #[test]
+    fn only_non_http_schemes_are_unsendable() {
+        assert_eq!(unsendable_scheme("about:blank"), Some("about"));
+        assert_eq!(unsendable_scheme("ftp://h/x"), Some("ftp"));
+        assert_eq!(unsendable_scheme("https://h/x"), None);
+        assert_eq!(unsendable_scheme("HTTP://h/x"), None);
+        assert_eq!(unsendable_scheme("localhost:8080/x"), None);
+        assert_eq!(unsendable_scheme("mockbin.org/request"), None);
+        assert_eq!(unsendable_scheme("{{base}}:x"), None);
     }
 }
