@@ -197,15 +197,7 @@ pub async fn revoke(
 
 /// Why a request failed, in words: "timed out after 2s", "failed: could not connect: ...".
 fn failure(e: &reqwest::Error, timeout: Duration) -> String {
-    let mut causes: Vec<String> = Vec::new();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !causes.iter().any(|c| c.contains(&text)) {
-            causes.push(text);
-        }
-        source = s.source();
-    }
+    let causes = crate::http::error_causes(e);
     let detail = if causes.is_empty() {
         e.to_string()
     } else {

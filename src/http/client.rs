@@ -81,14 +81,11 @@ pub fn build_client(opts: &ClientOptions) -> Result<Client, String> {
 /// What an error says, with its causes: reqwest's own text is often just "builder error".
 fn causes(e: &reqwest::Error) -> String {
     let mut out = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        let text = s.to_string();
+    for text in super::error_causes(e) {
         if !out.contains(&text) {
             out.push_str(": ");
             out.push_str(&text);
         }
-        source = s.source();
     }
     out
 }

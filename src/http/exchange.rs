@@ -170,16 +170,7 @@ impl Hop<'_> {
                 target,
             };
         }
-        let mut causes: Vec<String> = Vec::new();
-        let mut source = e.source();
-        while let Some(s) = source {
-            let text = s.to_string();
-            // hyper-util's wrappers ("client error (Connect)") say nothing of their own.
-            if !text.starts_with("client error (") && !causes.iter().any(|c| c.contains(&text)) {
-                causes.push(text);
-            }
-            source = s.source();
-        }
+        let causes = super::error_causes(e);
         let detail = if causes.is_empty() {
             e.to_string()
         } else {

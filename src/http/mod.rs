@@ -205,6 +205,22 @@ pub enum HttpError {
     },
 }
 
+/// What an error's causes say, each once, outermost first; hyper-util's wrappers
+/// ("client error (Connect)") say nothing of their own and are left out. Empty when the
+/// error has no cause.
+pub fn error_causes(e: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    let mut causes: Vec<String> = Vec::new();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !text.starts_with("client error (") && !causes.iter().any(|c| c.contains(&text)) {
+            causes.push(text);
+        }
+        source = s.source();
+    }
+    causes
+}
+
 /// A size as people write it: `64 MiB`, `10 MB`, `1000 bytes`.
 pub fn format_size(bytes: u64) -> String {
     for (unit, factor) in [
