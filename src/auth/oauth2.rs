@@ -29,6 +29,9 @@ pub struct Http<'a> {
 /// How many characters of a non-JSON answer an error shows.
 const EXCERPT: usize = 200;
 
+/// The largest token-endpoint answer read.
+const MAX_ANSWER_BYTES: usize = 1 << 20;
+
 /// `Basic base64(urlencode(id):urlencode(secret))` (RFC 6749 §2.3.1).
 pub fn basic_header(client_id: &str, secret: &str) -> String {
     let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
@@ -131,12 +134,24 @@ pub(super) async fn post_form(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let bytes = resp.bytes().await.map_err(|e| {
+    // A token answer is a few hundred bytes: a hostile endpoint may not stream forever.
+    let mut resp = resp;
+    let mut bytes: Vec<u8> = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| {
         AuthError::Network(format!(
             "{what} answer from {url} could not be read: it {}",
             failure(&e, http.timeout)
         ))
-    })?;
+    })? {
+        if bytes.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return Err(AuthError::Protocol(format!(
+                "the {what} endpoint {url} answered HTTP {} with more than {}: not a token answer",
+                status.as_u16(),
+                crate::http::format_size(MAX_ANSWER_BYTES as u64)
+            )));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
     // RFC 7009 §2.2: a successful revocation may answer with an empty body.
     if what == "revocation" && status.is_success() && bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Object(Default::default()));

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
-use crate::support::release::release_command;
+use crate::support::release::{release_command, release_runner};
 use crate::support::{Output, TestServer, Workspace};
 
 const CLIENT_SECRET: &str = "Kp7mQ2xW9vR4tY8uN3sB6hJ1cL5fD0gZa2E";
@@ -189,6 +189,7 @@ fn absurd_device_intervals_neither_panic_nor_stall() {
     // Clamped to a minute: past the login timeout, so it ends at once.
     let server = start(Arc::clone(&pending), device(json!(1e20)));
     let ws = workspace(&server, "device_code", "/token", 1);
+    release_runner(); // built before the clock starts
     let started = Instant::now();
     let out = run(&ws, &["--login-timeout", "3s"]);
     out.assert_code(3)
@@ -230,6 +231,7 @@ fn a_token_with_a_line_break_is_a_runtime_error_and_never_cached() {
 fn a_token_request_that_times_out_says_so_with_the_url() {
     let server = start(issuing(json!(3600)), json!({}));
     let ws = workspace(&server, "client_credentials", "/slow-token", 1);
+    release_runner(); // built before the clock starts
     let started = Instant::now();
     run(&ws, &["--timeout", "1s"])
         .assert_code(3)
@@ -238,6 +240,37 @@ fn a_token_request_that_times_out_says_so_with_the_url() {
             server.url()
         ));
     assert!(started.elapsed() < Duration::from_secs(4));
+}
+
+#[test]
+fn an_endless_token_answer_is_cut_at_one_mebibyte() {
+    // A raw server: answers any request with a JSON content type and a body that never ends.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+            if stream.write_all(head.as_bytes()).is_err() {
+                continue;
+            }
+            let piece = [b'x'; 16 * 1024];
+            let chunk = [format!("{:x}\r\n", piece.len()).as_bytes(), &piece, b"\r\n"].concat();
+            while stream.write_all(&chunk).is_ok() {}
+        }
+    });
+    let server = start(issuing(json!(3600)), json!({}));
+    let token_url = format!("http://{addr}/token");
+    let ws = workspace(&server, "client_credentials", &token_url, 1);
+    release_runner(); // built before the clock starts
+    let started = Instant::now();
+    run(&ws, &[]).assert_code(3).assert_contains(&format!(
+        "the token endpoint {token_url} answered HTTP 200 with more than 1 MiB: not a token answer"
+    ));
+    assert!(started.elapsed() < Duration::from_secs(10));
 }
 
 #[test]
