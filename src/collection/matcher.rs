@@ -82,6 +82,22 @@ impl Predicate {
             _ => None,
         }
     }
+
+    /// Every expected value, to rewrite in place: the operand, or each item of `in`.
+    pub fn values_mut(&mut self) -> Vec<&mut Value> {
+        match self {
+            Predicate::Equals(v)
+            | Predicate::NotEquals(v)
+            | Predicate::Contains(v)
+            | Predicate::NotContains(v)
+            | Predicate::Gt(v)
+            | Predicate::Gte(v)
+            | Predicate::Lt(v)
+            | Predicate::Lte(v) => vec![v],
+            Predicate::In(items) => items.iter_mut().collect(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// The types `type:` names.

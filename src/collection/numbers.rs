@@ -6,7 +6,6 @@ use std::collections::{HashMap, VecDeque};
 
 use serde_json::{Number, Value};
 
-use super::matcher::Predicate;
 use super::{BodyDef, Collection, VarDef};
 
 /// Integer literals of a text too long for 64 bits, by the bits of the float the parser
@@ -90,17 +89,8 @@ impl BigIntegers {
             }
             for a in &mut r.asserts {
                 for p in &mut a.predicates {
-                    match p {
-                        Predicate::Equals(v)
-                        | Predicate::NotEquals(v)
-                        | Predicate::Contains(v)
-                        | Predicate::NotContains(v)
-                        | Predicate::Gt(v)
-                        | Predicate::Gte(v)
-                        | Predicate::Lt(v)
-                        | Predicate::Lte(v) => self.restore(v),
-                        Predicate::In(items) => items.iter_mut().for_each(|v| self.restore(v)),
-                        _ => {}
+                    for v in p.values_mut() {
+                        self.restore(v);
                     }
                 }
             }

@@ -128,12 +128,7 @@ fn a_report_path_equal_to_an_input_is_refused() {
 
 #[test]
 fn report_merge_refuses_to_overwrite_its_inputs() {
-    let server = ok_server();
-    let ws = Workspace::new();
-    ws.write("c.yaml", ONE_REQUEST);
-    let var = format!("server={}", server.url());
-    ws.run(&["run", "c.yaml", "--var", &var, "--reporter", "json=a.json"])
-        .assert_code(0);
+    let (_server, ws) = workspace_with_a_json_report();
     let before = read(&ws.path().join("a.json"));
     ws.run(&["report", "merge", "a.json", "--reporter", "junit=./a.json"])
         .assert_code(2)
@@ -341,12 +336,7 @@ fn out_of_range_durations_are_invalid_input() {
 
 #[test]
 fn report_merge_refuses_out_of_range_durations() {
-    let server = ok_server();
-    let ws = Workspace::new();
-    ws.write("c.yaml", ONE_REQUEST);
-    let var = format!("server={}", server.url());
-    ws.run(&["run", "c.yaml", "--var", &var, "--reporter", "json=a.json"])
-        .assert_code(0);
+    let (_server, ws) = workspace_with_a_json_report();
     let mut report: Value =
         serde_json::from_slice(&read(&ws.path().join("a.json"))).expect("report");
     report["iterations"][0]["requests"][0]["duration_ms"] = json!(1e300);
@@ -470,4 +460,15 @@ requests:
             "",
         ]
     );
+}
+
+/// A server, and a workspace whose one-request run against it wrote `a.json`.
+fn workspace_with_a_json_report() -> (TestServer, Workspace) {
+    let server = ok_server();
+    let ws = Workspace::new();
+    ws.write("c.yaml", ONE_REQUEST);
+    let var = format!("server={}", server.url());
+    ws.run(&["run", "c.yaml", "--var", &var, "--reporter", "json=a.json"])
+        .assert_code(0);
+    (server, ws)
 }
