@@ -26,5 +26,6 @@ pub mod secrets;
 pub mod settings;
 pub mod signals;
 pub mod template;
+pub mod workspace;
 
 pub use app::{ExitStatus, run};
