@@ -1,31 +1,41 @@
 //! runner: run YAML collections of HTTP requests — templates, OAuth2, redirects that keep
 //! the bearer token where trusted, assertions, captures and reports.
 
-pub mod app;
-pub mod assert;
-pub mod auth;
-pub mod batch;
+mod app;
+mod assert;
+mod auth;
+mod batch;
 pub mod cli;
-pub mod collection;
-pub mod curl;
-pub mod data;
-pub mod diagnostic;
-pub mod http;
-pub mod import;
-pub mod interop;
-pub mod merge;
-pub mod mock;
-pub mod output;
-pub mod paths;
-pub mod process_env;
-pub mod prompt;
-pub mod report;
-pub mod runner;
-pub mod schema;
-pub mod secrets;
-pub mod settings;
-pub mod signals;
-pub mod template;
-pub mod workspace;
+mod collection;
+mod curl;
+mod data;
+mod diagnostic;
+mod http;
+mod import;
+mod interop;
+mod merge;
+mod mock;
+mod output;
+mod paths;
+mod process_env;
+mod prompt;
+mod report;
+mod runner;
+mod schema;
+mod secrets;
+mod settings;
+mod signals;
+mod template;
+mod workspace;
 
 pub use app::{ExitStatus, run};
+
+/// The loaders the fuzz targets in `fuzz/` drive directly; not part of any interface.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::collection::{JsonTemplate, Template};
+    pub use crate::data::{field_names, load_rows};
+    pub use crate::import::postman::import;
+    pub use crate::template::{Engine, Scope};
+}

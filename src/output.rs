@@ -15,11 +15,6 @@ impl Styles {
         Styles { color }
     }
 
-    /// Whether colour is on.
-    pub fn color(&self) -> bool {
-        self.color
-    }
-
     fn paint(&self, code: &str, s: &str) -> String {
         if self.color {
             format!("\x1b[{code}m{s}\x1b[0m")

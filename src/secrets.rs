@@ -196,11 +196,6 @@ impl Masker {
             window = window.saturating_mul(2);
         }
     }
-
-    /// Whether no secret is known.
-    pub fn is_empty(&self) -> bool {
-        self.needles.read().map(|n| n.is_empty()).unwrap_or(false)
-    }
 }
 
 /// `text` with the beginning of a secret masked wherever it stands right before

@@ -82,14 +82,6 @@ impl Engine {
             .map_err(|e| error(&e, t))
     }
 
-    /// Compiles every string leaf of a JSON template.
-    pub fn compile_json(&mut self, t: &JsonTemplate) -> Result<(), TemplateError> {
-        for leaf in json_leaves(t) {
-            self.compile(&leaf)?;
-        }
-        Ok(())
-    }
-
     /// Renders `t` with `ctx`.
     pub fn render(&self, t: &Template, ctx: &Value) -> Result<String, TemplateError> {
         if t.is_literal() {
@@ -614,8 +606,8 @@ mod tests {
             value: json!("http://h{{ item_url }}?v={{ version }}"),
             span: None,
         };
-        for t in [&url, &full] {
-            e.compile_json(t).unwrap();
+        for leaf in [&url, &full].into_iter().flat_map(json_leaves) {
+            e.compile(&leaf).unwrap();
         }
         s.set_json("item_url", &e.render_json(&url, s.context()).unwrap());
         s.derive("item_url", url);

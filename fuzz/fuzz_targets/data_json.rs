@@ -2,14 +2,14 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use runner::template::Scope;
+use runner::fuzzing::Scope;
 
 fuzz_target!(|data: &[u8]| {
     let path = runner_fuzz::write("rows.json", data);
-    if let Ok(rows) = runner::data::load_rows(&path) {
+    if let Ok(rows) = runner::fuzzing::load_rows(&path) {
         assert!(!rows.is_empty(), "loaded an empty data file");
         let mut scope = Scope::new(Default::default());
-        for name in runner::data::field_names(&rows) {
+        for name in runner::fuzzing::field_names(&rows) {
             if let Some(v) = rows[0].get(&name) {
                 scope.set_json(&name, v);
             }

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use runner::import::postman::import;
+use runner::fuzzing::import;
 use runner_fuzz::{validate, write};
 
 fuzz_target!(|data: &[u8]| {

@@ -3,8 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use runner::collection::{JsonTemplate, Template};
-use runner::template::{Engine, Scope};
+use runner::fuzzing::{JsonTemplate, Template};
+use runner::fuzzing::{Engine, Scope};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(src) = std::str::from_utf8(data) else {

@@ -14,8 +14,7 @@ use serde_json::Value;
 use crate::collection::{AssertDef, CaptureDef, CaptureSource, JsonPathDef, Subject};
 use crate::diagnostic::Span;
 
-pub use diff::compact;
-pub use predicate::{Check, Resolve, json_eq};
+pub use predicate::{Check, Resolve};
 
 /// The outcome of one predicate of one assertion.
 #[derive(Debug, Clone)]

@@ -112,11 +112,6 @@ impl Cache {
         Cache { path }
     }
 
-    /// The file's path.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Takes the exclusive lock, then reads the file. While another run holds the lock,
     /// `waiting` is called once with the lock file's path and the lock is tried again
     /// until `bound` has passed. Dropping the future stops the wait at once. An error

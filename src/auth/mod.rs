@@ -17,8 +17,7 @@ use std::time::Duration;
 use crate::secrets::SecretString;
 use cache::CacheKey;
 
-pub use browser::{challenge, random_token};
-pub use source::{Issued, TokenSource};
+pub use source::TokenSource;
 
 /// A cached access token is used until this many seconds before it expires.
 pub const EXPIRY_SKEW_SECS: i64 = 30;

@@ -12,10 +12,6 @@ use crate::diagnostic::{Diagnostic, Sources, did_you_mean};
 /// A loaded environment file.
 #[derive(Debug, Clone, Default)]
 pub struct Environment {
-    /// The name (`name:` or the file stem).
-    pub name: String,
-    /// The file, when one was loaded.
-    pub file: Option<Arc<str>>,
     /// `variables:`; values may be templates.
     pub variables: Vec<VarDef>,
     /// Names of variables to mask.
@@ -147,16 +143,7 @@ pub fn load_environment(path: &Path, sources: &Sources) -> Result<Environment, L
             diagnostics: builder.diags,
         });
     }
-    Ok(Environment {
-        name: raw.name.unwrap_or_else(|| {
-            path.file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        }),
-        file: Some(file),
-        variables,
-        secrets,
-    })
+    Ok(Environment { variables, secrets })
 }
 
 #[cfg(test)]

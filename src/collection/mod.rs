@@ -23,10 +23,10 @@ use serde_json::Value;
 
 use crate::diagnostic::Span;
 
-pub use build::{parse_duration, parse_duration_str};
+pub use build::parse_duration_str;
 pub use environment::{Environment, load_environment, resolve_environment_path};
-pub use load::{LoadError, load_collection};
-pub use matcher::{JsonType, Predicate};
+pub use load::load_collection;
+pub use matcher::Predicate;
 pub use size::parse_size_str;
 
 /// A string that may contain `{{ ... }}` expressions, and where it was written.

@@ -22,6 +22,10 @@ pub struct RawCollection {
     #[schemars(description = "Display name.")]
     pub name: Option<String>,
     #[schemars(description = "Free text shown in documentation.")]
+    #[expect(
+        dead_code,
+        reason = "documentation for readers of the file; a run does not use it"
+    )]
     pub description: Option<String>,
     #[schemars(
         with = "Option<BTreeMap<String, Value>>",
@@ -114,6 +118,10 @@ pub struct RawItem {
     )]
     pub folder: Option<Sp<String>>,
     #[schemars(description = "Free text shown in documentation.")]
+    #[expect(
+        dead_code,
+        reason = "documentation for readers of the file; a run does not use it"
+    )]
     pub description: Option<String>,
     #[schemars(
         with = "Option<Vec<RawItem>>",
@@ -410,6 +418,10 @@ pub struct RawWhen {
 #[serde(deny_unknown_fields)]
 pub struct RawEnvironment {
     #[schemars(description = "Display name.")]
+    #[expect(
+        dead_code,
+        reason = "documentation for readers of the file; a run does not use it"
+    )]
     pub name: Option<String>,
     #[schemars(
         with = "Option<BTreeMap<String, Value>>",

@@ -9,4 +9,4 @@ mod verbose;
 pub mod writers;
 
 pub use terminal::{Stats, TerminalReporter};
-pub use writers::{ReportWriter, ReporterSpec, Reports};
+pub use writers::{ReporterSpec, Reports};

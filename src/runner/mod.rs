@@ -22,8 +22,8 @@ use crate::template::{Engine, Scope, truthy};
 
 pub use check::{check_requests, contains_template};
 pub use literal::check_literals;
-pub use prepare::{OAuthUse, Renderer};
-pub use result::{CollectionResult, RequestResult, RunError, RunErrorKind, RunResult, Status};
+pub use prepare::Renderer;
+pub use result::{CollectionResult, RequestResult, RunError, RunErrorKind, Status};
 pub use select::{Selection, glob_match};
 
 /// Receives progress events. Every method has an empty default.

@@ -9,22 +9,6 @@ use crate::diagnostic::Span;
 use crate::http::{Exchange, HttpError};
 use crate::template::TemplateError;
 
-/// Every collection of a run.
-#[derive(Debug, Default)]
-pub struct RunResult {
-    /// In run order.
-    pub collections: Vec<CollectionResult>,
-    /// Wall time of the whole run.
-    pub duration: Duration,
-}
-
-impl RunResult {
-    /// Every request result of the run.
-    pub fn requests(&self) -> impl Iterator<Item = &RequestResult> {
-        self.collections.iter().flat_map(|c| c.requests.iter())
-    }
-}
-
 /// One collection's results.
 #[derive(Debug, Default)]
 pub struct CollectionResult {
