@@ -4,7 +4,6 @@
 mod app;
 mod assert;
 mod auth;
-mod batch;
 pub mod cli;
 mod collection;
 mod curl;
@@ -12,8 +11,6 @@ mod data;
 mod diagnostic;
 mod http;
 mod import;
-mod interop;
-mod merge;
 mod mock;
 mod output;
 mod paths;

@@ -1,7 +1,39 @@
-//! Terminal styling (ANSI colour when enabled, plain text otherwise) and making outside
-//! text safe to print: no escape sequences, no forged lines, no CI workflow commands.
+//! What a command prints and how: the [`Printer`] (which stream is coloured, whether a
+//! progress bar is drawn, whether the output is read by a CI service), terminal styling
+//! (ANSI colour when enabled, plain text otherwise) and making outside text safe to
+//! print: no escape sequences, no forged lines, no CI workflow commands.
 
 use std::borrow::Cow;
+
+use indicatif::ProgressDrawTarget;
+
+/// The output decisions of one command, made once from the command line and the
+/// environment (see `settings::printer`) and passed down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Printer {
+    /// Colour on stdout.
+    pub color: bool,
+    /// Colour on stderr (errors and diagnostics).
+    pub err_color: bool,
+    /// `-v`: print each exchange.
+    pub verbose: bool,
+    /// Draw a progress bar on stderr.
+    pub progress: bool,
+    /// A CI service reads the output: lines that look like workflow commands are escaped.
+    pub ci: bool,
+}
+
+impl Printer {
+    /// Styles for stdout.
+    pub fn styles(&self) -> Styles {
+        Styles::new(self.color)
+    }
+
+    /// Where a progress bar draws: stderr, or nowhere.
+    pub fn progress_target(&self) -> Option<ProgressDrawTarget> {
+        self.progress.then(ProgressDrawTarget::stderr)
+    }
+}
 
 /// Styles text for the terminal.
 #[derive(Debug, Clone, Copy)]
@@ -47,16 +79,6 @@ impl Styles {
     pub fn bold(&self, s: &str) -> String {
         self.paint("1", s)
     }
-}
-
-/// Whether the process runs on a CI service (`CI` or `GITHUB_ACTIONS` set to anything but
-/// `false`/`0`), whose log reads workflow commands from the output.
-pub fn on_ci() -> bool {
-    ["CI", "GITHUB_ACTIONS"].iter().any(|name| {
-        std::env::var(name)
-            .map(|v| !v.is_empty() && v != "false" && v != "0")
-            .unwrap_or(false)
-    })
 }
 
 /// Whether `c` must not reach a terminal as it is: C0 and C1 controls, DEL, and the

@@ -6,12 +6,13 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::batch::Shard;
 use crate::cli::{ColorChoice, LoadArgs, RunArgs, TokenArgs};
+use crate::collection::resolve_environment_path;
 use crate::diagnostic::Diagnostic;
 use crate::http::ClientOptions;
+use crate::output::Printer;
 use crate::report::ReporterSpec;
-use crate::runner::Selection;
+use crate::runner::{Selection, Shard};
 
 /// Where collections, environment and variables come from.
 #[derive(Debug, Clone)]
@@ -30,17 +31,6 @@ pub struct LoadSettings {
     pub iteration_names: Vec<String>,
 }
 
-/// Output settings.
-#[derive(Debug, Clone, Copy)]
-pub struct OutputSettings {
-    /// Use ANSI colours.
-    pub color: bool,
-    /// Print exchanges.
-    pub verbose: bool,
-    /// Draw a progress bar (stderr is a terminal).
-    pub progress: bool,
-}
-
 /// Everything `runner run` needs, resolved.
 #[derive(Debug, Clone)]
 pub struct RunSettings {
@@ -57,7 +47,7 @@ pub struct RunSettings {
     /// TLS and proxy.
     pub client: ClientOptions,
     /// Output.
-    pub output: OutputSettings,
+    pub output: Printer,
     /// OAuth2 token options.
     pub tokens: TokenSettings,
     /// Reporters, data, iterations, parallelism and shard.
@@ -101,7 +91,7 @@ impl BatchSettings {
             ));
         }
         let shard = match &args.shard {
-            Some(s) => Some(Shard::parse(s).map_err(|m| usage(m, "for example --shard 2/3"))?),
+            Some(s) => Some(parse_shard(s).map_err(|m| usage(m, "for example --shard 2/3"))?),
             None => None,
         };
         Ok(BatchSettings {
@@ -112,6 +102,18 @@ impl BatchSettings {
             shard,
         })
     }
+}
+
+/// Parses `--shard K/N` with 1 ≤ K ≤ N.
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    let bad = || format!("--shard must be K/N with 1 <= K <= N, such as 2/3: got `{text}`");
+    let (k, n) = text.split_once('/').ok_or_else(bad)?;
+    let index: usize = k.trim().parse().map_err(|_| bad())?;
+    let count: usize = n.trim().parse().map_err(|_| bad())?;
+    if index == 0 || count == 0 || index > count {
+        return Err(bad());
+    }
+    Ok(Shard { index, count })
 }
 
 /// OAuth2 token options (`run` and `auth`).
@@ -272,13 +274,37 @@ fn dotenv_error(path: &Path, e: &dotenvy::Error) -> Diagnostic {
 }
 
 /// Whether to colour output on a stream that is (or is not) a terminal.
-pub fn color_enabled(choice: ColorChoice, is_terminal: bool) -> bool {
+fn color_enabled(choice: ColorChoice, is_terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
             is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
+    }
+}
+
+/// Whether the process runs on a CI service (`CI` or `GITHUB_ACTIONS` set to anything but
+/// `false`/`0`), whose log reads workflow commands from the output.
+fn on_ci() -> bool {
+    ["CI", "GITHUB_ACTIONS"].iter().any(|name| {
+        std::env::var(name)
+            .map(|v| !v.is_empty() && v != "false" && v != "0")
+            .unwrap_or(false)
+    })
+}
+
+/// The output decisions of a command: `--color` (or `auto` for commands without it) for
+/// stdout and stderr, `-v`, and a progress bar only on a terminal, without `-v` and
+/// outside CI.
+pub fn printer(color: ColorChoice, verbose: bool) -> Printer {
+    let stderr_tty = std::io::stderr().is_terminal();
+    Printer {
+        color: color_enabled(color, std::io::stdout().is_terminal()),
+        err_color: color_enabled(color, stderr_tty),
+        verbose,
+        progress: stderr_tty && !verbose && std::env::var_os("CI").is_none(),
+        ci: on_ci(),
     }
 }
 
@@ -294,13 +320,7 @@ impl RunSettings {
                 .with_help("write a size such as 512KiB, 10MB or 64MiB, or a number of bytes")
         })?;
         let batch = BatchSettings::resolve(&args)?;
-        let stdout_tty = std::io::stdout().is_terminal();
-        let stderr_tty = std::io::stderr().is_terminal();
-        let output = OutputSettings {
-            color: color_enabled(args.color, stdout_tty),
-            verbose: args.verbose,
-            progress: stderr_tty && !args.verbose && std::env::var_os("CI").is_none(),
-        };
+        let output = printer(args.color, args.verbose);
         let tokens = TokenSettings::resolve(args.tokens)?;
         Ok(RunSettings {
             batch,
@@ -322,5 +342,36 @@ impl RunSettings {
             },
             output,
         })
+    }
+
+    /// Report files may neither overwrite one another nor an input of the run.
+    pub fn check_report_paths(&self) -> Result<(), String> {
+        let load = &self.load;
+        let env = load
+            .env
+            .as_ref()
+            .and_then(|name| resolve_environment_path(name, &load.collections).ok());
+        let mut inputs: Vec<(&str, &Path)> = load
+            .collections
+            .iter()
+            .map(|p| ("collection", p.as_path()))
+            .collect();
+        inputs.extend(env.as_deref().map(|p| ("environment", p)));
+        inputs.extend(self.batch.data.as_deref().map(|p| ("data file", p)));
+        inputs.extend(load.env_file.as_deref().map(|p| ("env file", p)));
+        crate::report::files::check_report_paths(&self.batch.reporters, &inputs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Shard, parse_shard};
+
+    #[test]
+    fn shard_parse_rejects_out_of_range() {
+        assert_eq!(parse_shard("2/3"), Ok(Shard { index: 2, count: 3 }));
+        assert!(parse_shard("0/3").is_err());
+        assert!(parse_shard("4/3").is_err());
+        assert!(parse_shard("x").is_err());
     }
 }

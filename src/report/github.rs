@@ -7,9 +7,10 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 
-use super::model::{IterationReport, RunMeta, Totals};
+use super::model::{IterationReport, RunMeta};
 use super::writers::ReportWriter;
 use crate::output::{one_line, text_block};
+use crate::runner::Totals;
 
 /// GitHub Actions: an `::error` workflow command per failure, at its YAML position, and a
 /// Markdown job summary appended to `$GITHUB_STEP_SUMMARY` when it is set.

@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use super::model::{IterationReport, Outcome, RequestReport, RunMeta, Totals};
+use super::model::{IterationReport, Outcome, RequestReport, RunMeta};
 use super::writers::{PartFile, ReportWriter, create};
+use crate::runner::Totals;
 
 /// Bars drawn in the timing chart at most; the rest are counted below it.
 const MAX_BARS: usize = 5000;

@@ -1,12 +1,15 @@
 //! Reporters: they read run results and never re-run anything.
 
+mod feed;
 pub mod files;
 pub mod github;
 pub mod html;
+pub mod merge;
 pub mod model;
 pub mod terminal;
 mod verbose;
 pub mod writers;
 
-pub use terminal::{Stats, TerminalReporter};
+pub use feed::ReportFeed;
+pub use terminal::TerminalReporter;
 pub use writers::{ReporterSpec, Reports};

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Span;
 use crate::http::Exchange;
-use crate::runner::{CollectionResult, RequestResult, Status};
+use crate::runner::{CollectionResult, RequestResult, Status, Totals};
 use crate::secrets::{MASK, Masker};
 
 /// The version of the JSON report schema.
@@ -386,46 +386,16 @@ fn hop(e: &Exchange, masker: &Masker) -> Hop {
     }
 }
 
-/// Counts over reported iterations.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-pub struct Totals {
-    /// Iterations reported.
-    pub iterations: usize,
-    /// Requests.
-    pub requests: usize,
-    /// Passed requests.
-    pub passed: usize,
-    /// Failed requests.
-    pub failed: usize,
-    /// Errored requests.
-    pub errored: usize,
-    /// Skipped requests.
-    pub skipped: usize,
-    /// Assertions that held.
-    pub assertions_passed: usize,
-    /// Assertions that failed.
-    pub assertions_failed: usize,
-}
-
-impl Totals {
-    /// Adds one iteration.
-    pub fn add(&mut self, it: &IterationReport) {
-        self.iterations += 1;
-        for r in &it.requests {
-            self.requests += 1;
-            match r.status {
-                Outcome::Passed => self.passed += 1,
-                Outcome::Failed => self.failed += 1,
-                Outcome::Errored => self.errored += 1,
-                Outcome::Skipped => self.skipped += 1,
-            }
-            for a in &r.assertions {
-                if a.passed {
-                    self.assertions_passed += 1;
-                } else {
-                    self.assertions_failed += 1;
-                }
-            }
-        }
+/// Counts one reported iteration into `totals`.
+pub fn count_iteration(totals: &mut Totals, it: &IterationReport) {
+    totals.iterations += 1;
+    for r in &it.requests {
+        let status = match r.status {
+            Outcome::Passed => Status::Passed,
+            Outcome::Failed => Status::Failed,
+            Outcome::Errored => Status::Errored,
+            Outcome::Skipped => Status::Skipped,
+        };
+        totals.count(status, r.assertions.iter().map(|a| a.passed));
     }
 }

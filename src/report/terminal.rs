@@ -3,21 +3,20 @@
 //! file) is shown with its control characters escaped, and on CI no printed line can be
 //! read as a workflow command.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use super::verbose::write_exchange;
 use crate::collection::{Collection, RequestDef};
-use crate::output::{Styles, neutralise_commands, on_ci, one_line};
-use crate::runner::{Listener, RequestResult, Status};
+use crate::data::Row;
+use crate::output::{Printer, Styles, neutralise_commands, one_line};
+use crate::runner::{CollectionResult, Listener, Outcome, RequestResult, Status, Unit};
 use crate::secrets::Masker;
-
-/// How many slowest requests the summary names.
-const SLOWEST: usize = 3;
 
 /// Prints progress and results to stdout (exchanges of `-v` to stderr).
 pub struct TerminalReporter {
@@ -28,18 +27,24 @@ pub struct TerminalReporter {
     out: Mutex<Box<dyn Write + Send>>,
     /// On CI: lines that look like workflow commands are printed escaped.
     ci: bool,
+    /// Iterations per collection: with more than one, headings name the iteration.
+    iterations: usize,
+    /// In a parallel run, each running unit's lines and `-v` exchanges (stdout, stderr),
+    /// printed whole when the unit ends; `None` in a sequential run, which prints as it goes.
+    buffers: Option<Mutex<HashMap<usize, (String, String)>>>,
 }
 
 impl TerminalReporter {
-    /// A reporter writing to stdout; `progress` draws a bar on stderr.
+    /// A reporter writing to stdout as `printer` says, for a run of `iterations` per
+    /// collection with `parallel` units at a time.
     pub fn new(
-        styles: Styles,
-        verbose: bool,
-        progress: bool,
+        printer: Printer,
         masker: Arc<Masker>,
+        iterations: usize,
+        parallel: usize,
     ) -> TerminalReporter {
-        let bar = progress.then(|| {
-            let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+        let bar = printer.progress_target().map(|target| {
+            let bar = ProgressBar::with_draw_target(Some(0), target);
             if let Ok(style) = ProgressStyle::with_template("{spinner} [{pos}/{len}] {wide_msg}") {
                 bar.set_style(style);
             }
@@ -47,12 +52,14 @@ impl TerminalReporter {
             bar
         });
         TerminalReporter {
-            styles,
-            verbose,
+            styles: printer.styles(),
+            verbose: printer.verbose,
             masker,
             bar,
             out: Mutex::new(Box::new(std::io::stdout())),
-            ci: on_ci(),
+            ci: printer.ci,
+            iterations,
+            buffers: (parallel > 1).then(|| Mutex::new(HashMap::new())),
         }
     }
 
@@ -103,11 +110,12 @@ impl TerminalReporter {
     }
 
     /// Prints the summary of the run.
-    pub fn summary(&self, stats: &Stats, bailed: bool, interrupted: bool) {
+    pub fn summary(&self, outcome: &Outcome) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
         let s = &self.styles;
+        let stats = &outcome.totals;
         let (passed, failed, errored, skipped) =
             (stats.passed, stats.failed, stats.errored, stats.skipped);
         let (a_passed, a_failed) = (stats.assertions_passed, stats.assertions_failed);
@@ -138,7 +146,7 @@ impl TerminalReporter {
             paint_count(s, a_failed, "failed", Styles::red),
             a_passed + a_failed
         );
-        let slowest: Vec<String> = stats
+        let slowest: Vec<String> = outcome
             .slowest
             .iter()
             .map(|(path, d)| format!("{path} {}", ms(*d)))
@@ -147,20 +155,20 @@ impl TerminalReporter {
             text,
             "{} {} total",
             s.bold("Time:      "),
-            ms(stats.duration)
+            ms(outcome.duration)
         );
         if !slowest.is_empty() {
             let _ = write!(text, "; slowest: {}", slowest.join(", "));
         }
         text.push('\n');
-        if bailed {
+        if outcome.bailed {
             let _ = writeln!(
                 text,
                 "{}",
                 s.yellow("Stopped at the first failure (--bail).")
             );
         }
-        if interrupted {
+        if outcome.interrupted {
             let _ = writeln!(
                 text,
                 "{}",
@@ -170,11 +178,12 @@ impl TerminalReporter {
         self.print(&text);
     }
 
-    /// The heading line of a collection (and iteration, when there are several).
-    pub fn heading(&self, c: &Collection, iteration: Option<usize>) -> String {
-        let label = match iteration {
-            Some(i) => format!("{} [iteration {i}]", self.field(&c.name)),
-            None => self.field(&c.name),
+    /// The heading line of a unit's collection (and iteration, when there are several).
+    fn heading(&self, c: &Collection, unit: &Unit) -> String {
+        let label = if self.iterations > 1 {
+            format!("{} [iteration {}]", self.field(&c.name), unit.iteration)
+        } else {
+            self.field(&c.name)
         };
         format!(
             "{} {}\n",
@@ -184,7 +193,7 @@ impl TerminalReporter {
     }
 
     /// The lines of a finished request; `-v` exchanges go to `verbose` (stderr).
-    pub fn request_text(&self, r: &RequestResult) -> (String, Option<String>) {
+    fn request_text(&self, r: &RequestResult) -> (String, Option<String>) {
         let verbose = (self.verbose && !r.exchanges.is_empty()).then(|| {
             let mut text = String::new();
             for (i, e) in r.exchanges.iter().enumerate() {
@@ -196,14 +205,22 @@ impl TerminalReporter {
         (self.request_line(r), verbose)
     }
 
-    /// Prints text to stdout, masked, around the progress bar.
-    pub fn emit(&self, text: &str) {
-        self.print(text);
-    }
-
-    /// Prints text to stderr, masked, around the progress bar.
-    pub fn emit_err(&self, text: &str) {
-        self.eprint(text);
+    /// Prints a unit's text now (sequential run) or when the unit ends (parallel run).
+    fn out(&self, unit: &Unit, text: &str, stderr: bool) {
+        match &self.buffers {
+            Some(buffers) => {
+                if let Ok(mut b) = buffers.lock() {
+                    let (out, err) = b.entry(unit.position).or_default();
+                    if stderr {
+                        err.push_str(text)
+                    } else {
+                        out.push_str(text)
+                    }
+                }
+            }
+            None if stderr => self.eprint(text),
+            None => self.print(text),
+        }
     }
 
     fn request_line(&self, r: &RequestResult) -> String {
@@ -294,77 +311,42 @@ pub fn ms(d: Duration) -> String {
 }
 
 impl Listener for TerminalReporter {
-    fn collection_started(&self, c: &Collection, count: usize) {
+    fn collection_started(&self, unit: &Unit, c: &Collection, count: usize) {
         if let Some(bar) = &self.bar {
             bar.inc_length(count as u64);
         }
-        self.print(&self.heading(c, None));
+        self.out(unit, &self.heading(c, unit), false);
     }
 
-    fn request_started(&self, r: &RequestDef) {
+    fn request_started(&self, _unit: &Unit, r: &RequestDef) {
         if let Some(bar) = &self.bar {
             bar.set_message(r.path());
         }
     }
 
-    fn request_finished(&self, r: &RequestResult) {
+    fn request_finished(&self, unit: &Unit, r: &RequestResult) {
         if let Some(bar) = &self.bar {
             bar.inc(1);
         }
         let (line, verbose) = self.request_text(r);
         if let Some(v) = verbose {
-            self.eprint(&v);
+            self.out(unit, &v, true);
         }
-        self.print(&line);
+        self.out(unit, &line, false);
     }
-}
 
-/// Counts for the summary, gathered request by request so results need not be kept.
-#[derive(Debug, Default)]
-pub struct Stats {
-    /// Iterations finished.
-    pub iterations: usize,
-    /// Passed requests.
-    pub passed: usize,
-    /// Failed requests.
-    pub failed: usize,
-    /// Errored requests.
-    pub errored: usize,
-    /// Skipped requests.
-    pub skipped: usize,
-    /// Assertions that held.
-    pub assertions_passed: usize,
-    /// Assertions that failed.
-    pub assertions_failed: usize,
-    /// The slowest sent requests, slowest first.
-    pub slowest: Vec<(String, Duration)>,
-    /// Wall time of the run.
-    pub duration: Duration,
-}
-
-impl Stats {
-    /// Counts one request.
-    pub fn add(&mut self, r: &RequestResult) {
-        match r.status() {
-            Status::Passed => self.passed += 1,
-            Status::Failed => self.failed += 1,
-            Status::Errored => self.errored += 1,
-            Status::Skipped => self.skipped += 1,
-        }
-        for a in &r.asserts {
-            if a.check.passed {
-                self.assertions_passed += 1;
-            } else {
-                self.assertions_failed += 1;
+    /// A parallel unit's `-v` exchanges, then its lines.
+    fn unit_finished(&self, unit: &Unit, _result: &CollectionResult, _row: Option<&Row>) {
+        let Some(buffers) = &self.buffers else { return };
+        let taken = buffers
+            .lock()
+            .ok()
+            .and_then(|mut b| b.remove(&unit.position));
+        if let Some((out, err)) = taken {
+            if !err.is_empty() {
+                self.eprint(&err);
             }
-        }
-        if !r.exchanges.is_empty() {
-            // Ties keep the earlier request first.
-            let at = self.slowest.partition_point(|(_, d)| *d >= r.duration);
-            if at < SLOWEST {
-                self.slowest.insert(at, (r.path.clone(), r.duration));
-                self.slowest.truncate(SLOWEST);
-            }
+            self.print(&out);
         }
     }
 }

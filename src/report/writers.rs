@@ -11,10 +11,13 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::github::GithubWriter;
 use super::html::HtmlWriter;
-use super::model::{IterationReport, Outcome, RequestReport, RunMeta, SCHEMA_VERSION, Totals};
+use super::model::{
+    IterationReport, Outcome, RequestReport, RunMeta, SCHEMA_VERSION, count_iteration,
+};
+use crate::runner::Totals;
 
 /// A file-writing (or annotating) reporter.
-pub trait ReportWriter {
+pub trait ReportWriter: Send {
     /// One finished iteration, in (collection, iteration) order.
     fn iteration(&mut self, it: &IterationReport) -> anyhow::Result<()>;
     /// The run ended: complete the output.
@@ -401,7 +404,7 @@ impl Reports {
 
     /// Feeds one iteration to every writer.
     pub fn iteration(&mut self, it: &IterationReport) -> anyhow::Result<()> {
-        self.totals.add(it);
+        count_iteration(&mut self.totals, it);
         for w in &mut self.writers {
             w.iteration(it)?;
         }

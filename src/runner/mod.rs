@@ -3,8 +3,10 @@
 
 mod check;
 mod literal;
+mod plan;
 mod prepare;
 pub mod result;
+mod schedule;
 mod select;
 
 use std::collections::HashSet;
@@ -16,24 +18,31 @@ use serde_json::Value;
 use crate::assert::{self, ResponseView};
 use crate::auth::TokenSource;
 use crate::collection::{Collection, JsonTemplate, RequestDef, RetryOn};
+use crate::data::Row;
 use crate::http::{self, Exchange, HttpError};
 use crate::secrets::Masker;
 use crate::template::{Engine, Scope, truthy};
 
 pub use check::{check_requests, contains_template};
 pub use literal::check_literals;
+pub use plan::{Shard, Unit, plan};
 pub use prepare::Renderer;
-pub use result::{CollectionResult, RequestResult, RunError, RunErrorKind, Status};
+pub use result::{CollectionResult, RequestResult, RunError, RunErrorKind, Status, Totals};
+pub use schedule::{Outcome, Schedule};
 pub use select::{Selection, glob_match};
 
-/// Receives progress events. Every method has an empty default.
+/// Receives the events of a run, each with the unit it belongs to. Units run in parallel
+/// (`--parallel`) interleave their events. Every method has an empty default.
 pub trait Listener: Sync {
-    /// A collection starts; `count` requests are selected.
-    fn collection_started(&self, _collection: &Collection, _count: usize) {}
+    /// A unit starts its collection; `count` requests are selected.
+    fn collection_started(&self, _unit: &Unit, _collection: &Collection, _count: usize) {}
     /// A request is about to be sent.
-    fn request_started(&self, _request: &RequestDef) {}
+    fn request_started(&self, _unit: &Unit, _request: &RequestDef) {}
     /// A request finished (passed, failed, errored or skipped).
-    fn request_finished(&self, _result: &RequestResult) {}
+    fn request_finished(&self, _unit: &Unit, _result: &RequestResult) {}
+    /// A unit finished, with its data row (`-d`). Units finish in any order; a run
+    /// stopped by a signal leaves some unfinished.
+    fn unit_finished(&self, _unit: &Unit, _result: &CollectionResult, _row: Option<&Row>) {}
 }
 
 /// Settings of a run that the runner itself needs.
@@ -59,6 +68,8 @@ pub struct Runner<'a> {
     pub masker: &'a Masker,
     /// Progress.
     pub listener: &'a dyn Listener,
+    /// The unit of the run being run.
+    pub unit: Unit,
     /// Options.
     pub options: &'a RunOptions,
     /// OAuth2 tokens of the run.
@@ -75,19 +86,22 @@ impl Runner<'_> {
         scope: &mut Scope,
     ) -> (CollectionResult, bool) {
         let start = Instant::now();
-        self.listener.collection_started(collection, selected.len());
+        let started_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        self.listener
+            .collection_started(&self.unit, collection, selected.len());
         let mut out = CollectionResult {
             name: collection.name.clone(),
             file: collection.file.to_string(),
             requests: Vec::with_capacity(selected.len()),
+            started_at,
             duration: Duration::ZERO,
         };
         let mut bail = false;
         for &i in selected {
             let req = &collection.requests[i];
-            self.listener.request_started(req);
+            self.listener.request_started(&self.unit, req);
             let result = self.run_request(collection, req, scope).await;
-            self.listener.request_finished(&result);
+            self.listener.request_finished(&self.unit, &result);
             let failed = matches!(result.status(), Status::Failed | Status::Errored);
             out.requests.push(result);
             if failed && self.options.bail {

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::assert::AssertOutcome;
@@ -18,8 +19,52 @@ pub struct CollectionResult {
     pub file: String,
     /// One per selected request, in order.
     pub requests: Vec<RequestResult>,
+    /// When it started (RFC 3339, UTC).
+    pub started_at: String,
     /// Wall time.
     pub duration: Duration,
+}
+
+/// Counts of requests by how they ended and of assertions: the terminal summary's and the
+/// reports' `summary`.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Totals {
+    /// Iterations counted.
+    pub iterations: usize,
+    /// Requests.
+    pub requests: usize,
+    /// Passed requests.
+    pub passed: usize,
+    /// Failed requests.
+    pub failed: usize,
+    /// Errored requests.
+    pub errored: usize,
+    /// Skipped requests.
+    pub skipped: usize,
+    /// Assertions that held.
+    pub assertions_passed: usize,
+    /// Assertions that failed.
+    pub assertions_failed: usize,
+}
+
+impl Totals {
+    /// Counts one request: how it ended and whether each of its assertions held.
+    pub fn count(&mut self, status: Status, assertions: impl IntoIterator<Item = bool>) {
+        self.requests += 1;
+        match status {
+            Status::Passed => self.passed += 1,
+            Status::Failed => self.failed += 1,
+            Status::Errored => self.errored += 1,
+            Status::Skipped => self.skipped += 1,
+        }
+        for held in assertions {
+            if held {
+                self.assertions_passed += 1;
+            } else {
+                self.assertions_failed += 1;
+            }
+        }
+    }
 }
 
 /// How a request ended.

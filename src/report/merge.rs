@@ -1,20 +1,21 @@
-//! `runner report merge`: JSON reports (of shards, say) combined into one run and written
-//! again with other reporters. Nothing is re-run.
+//! JSON reports (of shards, say) read back and combined into one run, to be written again
+//! with other reporters (`runner report merge`). Nothing is re-run.
 
 use std::path::Path;
 
 use anyhow::Context as _;
 
-use crate::app::ExitStatus;
-use crate::cli::MergeArgs;
-use crate::report::model::{IterationReport, RunMeta, SCHEMA_VERSION};
-use crate::report::writers::JsonReport;
-use crate::report::{ReporterSpec, Reports};
+use super::model::{IterationReport, RunMeta, SCHEMA_VERSION};
+use super::writers::JsonReport;
+use super::{ReporterSpec, Reports};
+use crate::runner::Totals;
 
 /// The longest duration a report may give, in milliseconds: about 31 years.
 const MAX_MS: f64 = 1e12;
 
-fn read(path: &Path) -> anyhow::Result<JsonReport> {
+/// Reads one JSON report, refusing other files, other schema versions and durations out
+/// of range.
+pub fn read(path: &Path) -> anyhow::Result<JsonReport> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut de = serde_json::Deserializer::from_str(&text);
@@ -99,68 +100,16 @@ pub fn merge(reports: Vec<JsonReport>) -> (Vec<IterationReport>, RunMeta) {
     (iterations, meta)
 }
 
-/// Runs `runner report merge`: 0 when written, 2 on unreadable input or a bad reporter.
-pub fn merge_command(args: MergeArgs) -> ExitStatus {
-    let mut specs = Vec::new();
-    for r in &args.reporters {
-        match ReporterSpec::parse(r) {
-            Ok(ReporterSpec::Cli | ReporterSpec::Github) => {
-                eprintln!(
-                    "error: `report merge` writes files: use junit=PATH, json=PATH or html=PATH"
-                );
-                return ExitStatus::Invalid;
-            }
-            Ok(s) => specs.push(s),
-            Err(m) => {
-                eprintln!("error: {m}\nhelp: available: junit=PATH, json=PATH, html=PATH");
-                return ExitStatus::Invalid;
-            }
-        }
+/// Writes merged `iterations` with the writers of `specs`; returns what they counted.
+pub fn write(
+    specs: &[ReporterSpec],
+    iterations: &[IterationReport],
+    meta: &RunMeta,
+) -> anyhow::Result<Totals> {
+    let mut reports = Reports::open(specs, meta.iterations)?;
+    for it in iterations {
+        reports.iteration(it)?;
     }
-    let named: Vec<(&str, &Path)> = args
-        .reports
-        .iter()
-        .map(|p| ("report", p.as_path()))
-        .collect();
-    if let Err(m) = crate::report::files::check_report_paths(&specs, &named) {
-        eprintln!("error: {m}");
-        return ExitStatus::Invalid;
-    }
-    let mut inputs = Vec::new();
-    for p in &args.reports {
-        match read(p) {
-            Ok(r) => inputs.push(r),
-            Err(e) => {
-                eprintln!("error: {e:#}");
-                return ExitStatus::Invalid;
-            }
-        }
-    }
-    let (iterations, meta) = merge(inputs);
-    let written = Reports::open(&specs, meta.iterations).and_then(|mut reports| {
-        for it in &iterations {
-            reports.iteration(it)?;
-        }
-        reports.finish(&meta)?;
-        Ok(reports.totals)
-    });
-    match written {
-        Ok(t) => {
-            println!(
-                "merged {} reports: {} iterations, {} requests ({} passed, {} failed, {} errors, {} skipped)",
-                args.reports.len(),
-                t.iterations,
-                t.requests,
-                t.passed,
-                t.failed,
-                t.errored,
-                t.skipped
-            );
-            ExitStatus::Ok
-        }
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitStatus::Runtime
-        }
-    }
+    reports.finish(meta)?;
+    Ok(reports.totals)
 }

@@ -1,0 +1,142 @@
+//! `runner import postman`: a Postman collection (and its environments) written as
+//! runner YAML files, with a summary of what was translated. Nothing is run.
+
+use std::path::{Path, PathBuf};
+
+use super::{Errors, ExitStatus};
+use crate::cli::{ColorChoice, ImportCommand, ImportPostmanArgs};
+use crate::import::postman::{ImportReport, import};
+use crate::secrets::Masker;
+use crate::settings::printer;
+
+/// Runs `runner import ...`.
+pub(super) fn command(cmd: ImportCommand) -> ExitStatus {
+    match cmd {
+        ImportCommand::Postman(a) => import_postman(a),
+    }
+}
+
+fn import_postman(a: ImportPostmanArgs) -> ExitStatus {
+    let masker = Masker::new();
+    let errors = Errors::new(&masker, &printer(ColorChoice::Auto, false));
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).map_err(|e| {
+            errors.error(
+                &format!("cannot read {}: {e}", path.display()),
+                ExitStatus::Invalid,
+            )
+        })
+    };
+    let text = match read(&a.collection) {
+        Ok(t) => t,
+        Err(s) => return s,
+    };
+    let mut envs = Vec::new();
+    for p in &a.environment {
+        match read(p) {
+            Ok(t) => envs.push((p.display().to_string(), t)),
+            Err(s) => return s,
+        }
+    }
+    let file = a.collection.display().to_string();
+    let env_refs: Vec<(&str, &str)> = envs.iter().map(|(f, t)| (f.as_str(), t.as_str())).collect();
+    let imported = match import((&file, &text), &env_refs) {
+        Ok(i) => i,
+        Err(e) => return errors.error(&e.to_string(), ExitStatus::Invalid),
+    };
+    let collection_path = a
+        .output
+        .join("collections")
+        .join(&imported.collection.file_name);
+    let mut writes: Vec<(PathBuf, &str)> =
+        vec![(collection_path.clone(), &imported.collection.yaml)];
+    for e in &imported.environments {
+        writes.push((a.output.join("environments").join(&e.file_name), &e.yaml));
+    }
+    if !a.force
+        && let Some((p, _)) = writes.iter().find(|(p, _)| p.exists())
+    {
+        return errors.error(
+            &format!("{} already exists (use --force to replace it)", p.display()),
+            ExitStatus::Invalid,
+        );
+    }
+    for (p, text) in &writes {
+        let written = p
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|_| std::fs::write(p, text));
+        if let Err(e) = written {
+            return errors.error(
+                &format!("cannot write {}: {e}", p.display()),
+                ExitStatus::Runtime,
+            );
+        }
+    }
+    print!(
+        "{}",
+        summary(
+            &imported.report,
+            &writes.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>()
+        )
+    );
+    ExitStatus::Ok
+}
+
+/// The summary printed after an import.
+fn summary(r: &ImportReport, files: &[PathBuf]) -> String {
+    let mut out = String::new();
+    for f in files {
+        out.push_str(&format!("wrote {}\n", f.display()));
+    }
+    out.push_str(&format!(
+        "requests imported: {}, folders: {}, scripts translated: {}, scripts kept as notes: {}\n",
+        r.requests, r.folders, r.scripts_translated, r.scripts_noted
+    ));
+    for (kind, n) in &r.unsupported_auth {
+        out.push_str(&format!(
+            "unsupported auth: {kind} ({n} block{}): sent without authentication, see the descriptions\n",
+            if *n == 1 { "" } else { "s" }
+        ));
+    }
+    if !r.renamed.is_empty() {
+        let list: Vec<String> = r
+            .renamed
+            .iter()
+            .map(|(a, b)| format!("{a} -> {b}"))
+            .collect();
+        out.push_str(&format!(
+            "renamed variables (not valid template names): {}\n",
+            list.join(", ")
+        ));
+    }
+    if !r.declared_empty.is_empty() {
+        out.push_str(&format!(
+            "variables used but defined nowhere, declared empty in `variables:`: {}\n",
+            r.declared_empty.join(", ")
+        ));
+    }
+    if !r.unknown_dynamic.is_empty() {
+        out.push_str(&format!(
+            "Postman dynamic variables without a runner function (declared as empty variables): {}\n",
+            r.unknown_dynamic.join(", ")
+        ));
+    }
+    for (note, n) in &r.notes {
+        let first = note.lines().next().unwrap_or("");
+        out.push_str(&format!("note ({n}x): {first}\n"));
+    }
+    if !r.secrets.is_empty() {
+        out.push_str(&format!(
+            "secret variables (masked in output): {}\n",
+            r.secrets.join(", ")
+        ));
+    }
+    if !r.env_vars.is_empty() {
+        out.push_str("credentials were not written to the files; set these environment variables (or put them in .env):\n");
+        for v in &r.env_vars {
+            out.push_str(&format!("  {v}\n"));
+        }
+    }
+    out
+}

@@ -1,0 +1,190 @@
+//! Running the planned units: up to `--parallel` at a time on one HTTP client and one token
+//! source, until every unit ran, `--bail` stopped the run, or a signal did. Each unit's
+//! events go to the [`Listener`]; the schedule keeps only counts, never results.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use super::{CollectionResult, Listener, RunOptions, Runner, Totals, Unit};
+use crate::auth::TokenSource;
+use crate::collection::Collection;
+use crate::data::Row;
+use crate::secrets::Masker;
+use crate::template::{Engine, Scope};
+
+/// How many slowest requests the outcome names.
+const SLOWEST: usize = 3;
+
+/// What a run needs besides its units.
+pub struct Schedule<'a> {
+    /// Collections, in command-line order.
+    pub collections: &'a [Collection],
+    /// Each collection's variables before the run.
+    pub scopes: &'a [Scope],
+    /// Each collection's selected requests.
+    pub selections: &'a [Vec<usize>],
+    /// Templates.
+    pub engine: &'a Engine,
+    /// The shared client.
+    pub client: &'a reqwest::Client,
+    /// The masker.
+    pub masker: &'a Masker,
+    /// Runner options.
+    pub options: &'a RunOptions,
+    /// The run's single token source.
+    pub tokens: Option<&'a TokenSource>,
+    /// Receives every event.
+    pub listener: &'a dyn Listener,
+    /// Data rows (`-d`); iteration `i` uses row `i mod rows`.
+    pub rows: &'a [Row],
+    /// Iterations per collection.
+    pub iterations: usize,
+    /// Units run at a time.
+    pub parallel: usize,
+}
+
+/// How a run ended.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Requests and assertions of the finished units.
+    pub totals: Totals,
+    /// The slowest sent requests (`Folder/Request`, time), slowest first.
+    pub slowest: Vec<(String, Duration)>,
+    /// Wall time of the run.
+    pub duration: Duration,
+    /// `--bail` stopped it.
+    pub bailed: bool,
+    /// Ctrl-C, SIGTERM or SIGHUP stopped it.
+    pub interrupted: bool,
+    /// The number of the signal that stopped it.
+    pub signal: Option<i32>,
+}
+
+impl Outcome {
+    fn count(&mut self, result: &CollectionResult) {
+        self.totals.iterations += 1;
+        for r in &result.requests {
+            self.totals
+                .count(r.status(), r.asserts.iter().map(|a| a.check.passed));
+            if !r.exchanges.is_empty() {
+                // Ties keep the earlier request first.
+                let at = self.slowest.partition_point(|(_, d)| *d >= r.duration);
+                if at < SLOWEST {
+                    self.slowest.insert(at, (r.path.clone(), r.duration));
+                    self.slowest.truncate(SLOWEST);
+                }
+            }
+        }
+    }
+}
+
+type Done = (Unit, CollectionResult, bool);
+type UnitFuture<'f> = Pin<Box<dyn Future<Output = Done> + 'f>>;
+
+impl Schedule<'_> {
+    /// Runs `units`. Captures flow from one collection to the next only in a sequential
+    /// run of one iteration.
+    pub async fn run(&self, units: &[Unit]) -> Outcome {
+        let start = Instant::now();
+        let carry = self.parallel <= 1 && self.iterations == 1;
+        let mut carried: Vec<(String, Value)> = Vec::new();
+        let mut out = Outcome::default();
+        let mut active: Vec<UnitFuture<'_>> = Vec::new();
+        let mut next_unit = 0;
+        let mut stop = false;
+        let mut stop_signal = std::pin::pin!(crate::signals::stop_signal());
+        loop {
+            while !stop && active.len() < self.parallel.max(1) && next_unit < units.len() {
+                active.push(self.unit(units[next_unit], &carried));
+                next_unit += 1;
+            }
+            if active.is_empty() {
+                break;
+            }
+            let (unit, result, bail) = tokio::select! {
+                biased;
+                signal = &mut stop_signal => {
+                    out.interrupted = true;
+                    out.signal = Some(signal);
+                    break;
+                }
+                done = next_done(&mut active) => done,
+            };
+            out.count(&result);
+            if carry {
+                carried.extend(
+                    result
+                        .requests
+                        .iter()
+                        .flat_map(|r| r.captures.iter().cloned()),
+                );
+            }
+            if bail {
+                stop = true;
+                out.bailed = true;
+            }
+            self.listener
+                .unit_finished(&unit, &result, self.row(unit.iteration));
+        }
+        drop(active);
+        out.duration = start.elapsed();
+        out
+    }
+
+    fn row(&self, iteration: usize) -> Option<&Row> {
+        (!self.rows.is_empty()).then(|| &self.rows[iteration % self.rows.len()])
+    }
+
+    fn unit<'f>(&'f self, unit: Unit, carried: &[(String, Value)]) -> UnitFuture<'f> {
+        let carried = carried.to_vec();
+        Box::pin(async move {
+            let collection = &self.collections[unit.collection];
+            let mut scope = self.scopes[unit.collection].clone();
+            for (k, v) in &carried {
+                scope.capture(k, v);
+            }
+            if let Some(row) = self.row(unit.iteration) {
+                for (k, v) in row {
+                    scope.capture(k, v);
+                    if self.options.secrets.contains(k) {
+                        self.masker.add_value(v);
+                    }
+                }
+            }
+            scope.capture("iteration", &Value::from(unit.iteration));
+            scope.refresh(self.engine);
+            let runner = Runner {
+                client: self.client,
+                engine: self.engine,
+                masker: self.masker,
+                listener: self.listener,
+                unit,
+                options: self.options,
+                tokens: self.tokens,
+            };
+            let selected = &self.selections[unit.collection];
+            let (result, bail) = runner
+                .run_collection(collection, selected, &mut scope)
+                .await;
+            (unit, result, bail)
+        })
+    }
+}
+
+/// Waits for any of `active` to finish and removes it.
+async fn next_done(active: &mut Vec<UnitFuture<'_>>) -> Done {
+    std::future::poll_fn(|cx| {
+        for i in 0..active.len() {
+            if let Poll::Ready(done) = active[i].as_mut().poll(cx) {
+                drop(active.swap_remove(i));
+                return Poll::Ready(done);
+            }
+        }
+        Poll::Pending
+    })
+    .await
+}
