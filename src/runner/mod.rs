@@ -5,6 +5,7 @@ mod check;
 mod literal;
 mod plan;
 mod prepare;
+mod refresh;
 pub mod result;
 mod schedule;
 mod select;
@@ -19,7 +20,7 @@ use crate::assert::{self, ResponseView};
 use crate::auth::TokenSource;
 use crate::collection::{Collection, JsonTemplate, RequestDef, RetryOn};
 use crate::data::Row;
-use crate::http::{self, Exchange, HttpError};
+use crate::http::{Exchange, HttpError};
 use crate::secrets::Masker;
 use crate::template::{Engine, Scope, truthy};
 
@@ -170,32 +171,26 @@ impl Runner<'_> {
             result.attempts += 1;
             result.asserts.clear();
             result.errors.clear();
-            let (mut exchanges, mut error) = http::execute(self.client, prepared.clone()).await;
-            // A cached token the server no longer accepts: one refresh, one retry.
-            if let (Some(used), Some(tokens)) = (&oauth, self.tokens)
-                && used.from_cache
-                && result.attempts == 1
-                && error.is_none()
-                && exchanges.last().map(|e| e.response.status.as_u16()) == Some(401)
-            {
-                match tokens.refresh_after_401(&used.params, &used.header).await {
-                    Ok(issued) => {
-                        if let Ok(v) = reqwest::header::HeaderValue::from_str(&issued.header) {
-                            prepared.headers.insert(reqwest::header::AUTHORIZATION, v);
-                        }
-                        (exchanges, error) = http::execute(self.client, prepared.clone()).await;
-                    }
-                    Err(e) => {
-                        result.errors.push(RunError {
-                            span: req.span.clone(),
-                            kind: RunErrorKind::Auth(e.to_string()),
-                            assert: false,
-                        });
-                        result.exchanges = exchanges;
-                        return result;
-                    }
+            let sent = refresh::send(
+                self.client,
+                self.tokens,
+                oauth.as_ref(),
+                &mut prepared,
+                result.attempts == 1,
+            )
+            .await;
+            let (exchanges, error) = match sent {
+                Ok(sent) => sent,
+                Err((exchanges, e)) => {
+                    result.errors.push(RunError {
+                        span: req.span.clone(),
+                        kind: RunErrorKind::Auth(e.to_string()),
+                        assert: false,
+                    });
+                    result.exchanges = exchanges;
+                    return result;
                 }
-            }
+            };
             result.duration = exchanges.iter().map(|e| e.timings.total).sum();
             result.exchanges = exchanges;
             if let Some(e) = &error {
