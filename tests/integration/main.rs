@@ -4,6 +4,7 @@ mod support;
 
 mod asserts;
 mod curl;
+mod error_output;
 mod errors;
 mod examples;
 mod fuzz_regressions;
