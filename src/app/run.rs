@@ -6,14 +6,16 @@ use std::sync::Arc;
 use super::auth::token_source;
 use super::{Errors, ExitStatus};
 use crate::cli::RunArgs;
-use crate::collection::Collection;
+use crate::collection::{Collection, RequestDef};
 use crate::data::Row;
 use crate::diagnostic::Diagnostic;
 use crate::http::build_client;
 use crate::mock::MockServer;
 use crate::report::model::RunMeta;
 use crate::report::{ReportFeed, Reports, TerminalReporter};
-use crate::runner::{Listener, Outcome, RunOptions, Schedule, plan};
+use crate::runner::{
+    CollectionResult, Listener, Outcome, RequestResult, RunOptions, Schedule, Unit, plan,
+};
 use crate::secrets::Masker;
 use crate::settings::{RunSettings, printer};
 use crate::template::Scope;
@@ -138,30 +140,25 @@ pub(super) async fn command(args: RunArgs) -> ExitStatus {
 struct Listeners<'a>([&'a dyn Listener; 2]);
 
 impl Listener for Listeners<'_> {
-    fn collection_started(&self, unit: &crate::runner::Unit, c: &Collection, count: usize) {
+    fn collection_started(&self, unit: &Unit, c: &Collection, count: usize) {
         for l in self.0 {
             l.collection_started(unit, c, count);
         }
     }
 
-    fn request_started(&self, unit: &crate::runner::Unit, r: &crate::collection::RequestDef) {
+    fn request_started(&self, unit: &Unit, r: &RequestDef) {
         for l in self.0 {
             l.request_started(unit, r);
         }
     }
 
-    fn request_finished(&self, unit: &crate::runner::Unit, r: &crate::runner::RequestResult) {
+    fn request_finished(&self, unit: &Unit, r: &RequestResult) {
         for l in self.0 {
             l.request_finished(unit, r);
         }
     }
 
-    fn unit_finished(
-        &self,
-        unit: &crate::runner::Unit,
-        result: &crate::runner::CollectionResult,
-        row: Option<&Row>,
-    ) {
+    fn unit_finished(&self, unit: &Unit, result: &CollectionResult, row: Option<&Row>) {
         for l in self.0 {
             l.unit_finished(unit, result, row);
         }
