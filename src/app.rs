@@ -17,8 +17,8 @@ use crate::runner::Renderer;
 use crate::runner::{RunOptions, Selection};
 use crate::secrets::Masker;
 use crate::settings::{LoadSettings, RunSettings, TokenSettings, color_enabled};
-use crate::template::Scope;
-use crate::workspace::{Prepared, prepare, secret_names};
+use crate::vars::Vars;
+use crate::workspace::{Prepared, prepare};
 
 /// The process exit status (DESIGN §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +61,7 @@ pub async fn run(args: Args) -> ExitStatus {
         Command::Auth(a) => auth_command(a).await,
         Command::Report(crate::cli::ReportCommand::Merge(a)) => crate::merge::merge_command(a),
         Command::Import(a) => crate::interop::import_command(a),
-        Command::Curl(a) => crate::interop::curl_command(a),
+        Command::Curl(a) => crate::interop::curl_command(a).await,
         Command::Schema(a) => crate::interop::schema_command(a),
         Command::Completions(a) => crate::interop::completions_command(a),
     }
@@ -140,7 +140,7 @@ async fn run_command(args: RunArgs) -> ExitStatus {
         engine,
     } = prepared;
     let _mock_task = mock.map(|m| {
-        let served: Vec<(Collection, Arc<Scope>)> = ws
+        let served: Vec<(Collection, Arc<Vars>)> = ws
             .collections
             .iter()
             .cloned()
@@ -158,7 +158,6 @@ async fn run_command(args: RunArgs) -> ExitStatus {
     let options = RunOptions {
         timeout: settings.timeout,
         bail: settings.bail,
-        secrets: secret_names(&ws),
         max_body: settings.max_body,
     };
     let tokens = token_source(
@@ -234,7 +233,7 @@ fn check_report_inputs(settings: &RunSettings) -> Result<(), String> {
 }
 
 async fn validate_command(args: ValidateArgs) -> ExitStatus {
-    let masker = Masker::new();
+    let masker = Arc::new(Masker::new());
     let color = color_enabled(args.color, std::io::stdout().is_terminal());
     let settings = match LoadSettings::resolve(args.collections, args.load, args.mock) {
         Ok(s) => s,
@@ -259,7 +258,7 @@ async fn validate_command(args: ValidateArgs) -> ExitStatus {
 }
 
 async fn mock_command(args: MockArgs) -> ExitStatus {
-    let masker = Masker::new();
+    let masker = Arc::new(Masker::new());
     let color = color_enabled(args.color, std::io::stdout().is_terminal());
     let settings = match LoadSettings::resolve(args.collections, args.load, true) {
         Ok(s) => s,
@@ -290,7 +289,7 @@ async fn mock_command(args: MockArgs) -> ExitStatus {
             return ExitStatus::Invalid;
         }
     };
-    let served: Vec<(Collection, Arc<Scope>)> = prepared
+    let served: Vec<(Collection, Arc<Vars>)> = prepared
         .ws
         .collections
         .iter()
@@ -375,6 +374,7 @@ async fn auth_command(command: AuthCommand) -> ExitStatus {
             masker: &masker,
             dir: &c.dir,
             tokens: None,
+            export: None,
         };
         for req in &c.requests {
             if let crate::collection::AuthDef::OAuth2(o) = &req.auth {

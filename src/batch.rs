@@ -21,7 +21,8 @@ use crate::report::{Reports, Stats, TerminalReporter};
 use crate::runner::{CollectionResult, Listener, RequestResult, RunOptions, Runner, Status};
 use crate::secrets::Masker;
 use crate::settings::RunSettings;
-use crate::template::{Engine, Scope};
+use crate::template::Engine;
+use crate::vars::Vars;
 
 /// `--shard K/N`: the K-th (1-based) of N slices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,7 +85,7 @@ pub struct Batch<'a> {
     /// Collections, in command-line order.
     pub collections: &'a [Collection],
     /// Each collection's variables before the run.
-    pub scopes: &'a [Scope],
+    pub scopes: &'a [Vars],
     /// Each collection's selected requests.
     pub selections: &'a [Vec<usize>],
     /// Templates.
@@ -233,9 +234,6 @@ impl Batch<'_> {
             if let Some(row) = self.row(unit.iteration) {
                 for (k, v) in row {
                     scope.capture(k, v);
-                    if self.options.secrets.contains(k) {
-                        self.masker.add_value(v);
-                    }
                 }
             }
             scope.capture("iteration", &Value::from(unit.iteration));

@@ -12,8 +12,8 @@ use crate::cli::{
     Args, ColorChoice, CompletionsArgs, CurlArgs, ImportCommand, ImportPostmanArgs, SchemaArgs,
 };
 use crate::collection::{Environment, load_collection, load_environment, resolve_environment_path};
-use crate::curl::CurlContext;
 use crate::diagnostic::{Diagnostic, Sources};
+use crate::export::CurlContext;
 use crate::import::postman::{ImportReport, import};
 use crate::runner::Selection;
 use crate::settings::{LoadSettings, color_enabled};
@@ -182,7 +182,7 @@ fn on_path(name: &str) -> bool {
 }
 
 /// `runner curl`.
-pub fn curl_command(a: CurlArgs) -> ExitStatus {
+pub async fn curl_command(a: CurlArgs) -> ExitStatus {
     let sources = Sources::default();
     let env_arg = a.load.env.clone();
     let settings = match LoadSettings::resolve(vec![a.collection.clone()], a.load, false) {
@@ -236,21 +236,24 @@ pub fn curl_command(a: CurlArgs) -> ExitStatus {
     if let Some(e) = &env_arg {
         auth_command.push_str(&format!(" -e {e}"));
     }
-    let mut ctx = CurlContext::new(
+    let mut ctx = match CurlContext::new(
         &collection,
         &env,
         &settings.vars,
         names,
         on_path("jq"),
         auth_command,
-    );
-    match ctx.script(&selected) {
+    ) {
+        Ok(ctx) => ctx,
+        Err(d) => return print_diagnostics(&d, &sources),
+    };
+    match ctx.script(&selected).await {
         Ok(text) => {
             let _ = write!(std::io::stdout(), "{text}");
             ExitStatus::Ok
         }
         Err((path, e)) => {
-            let d = Diagnostic::new(format!("{} in request `{path}`", e.message), e.span);
+            let d = Diagnostic::new(format!("{} in request `{path}`", e.message()), e.span);
             print_diagnostics(&[d], &sources)
         }
     }

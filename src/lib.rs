@@ -7,9 +7,9 @@ mod auth;
 mod batch;
 pub mod cli;
 mod collection;
-mod curl;
 mod data;
 mod diagnostic;
+mod export;
 mod http;
 mod import;
 mod interop;
@@ -26,6 +26,7 @@ mod secrets;
 mod settings;
 mod signals;
 mod template;
+mod vars;
 mod workspace;
 
 pub use app::{ExitStatus, run};
@@ -37,5 +38,6 @@ pub mod fuzzing {
     pub use crate::collection::{JsonTemplate, Template};
     pub use crate::data::{field_names, load_rows};
     pub use crate::import::postman::import;
-    pub use crate::template::{Engine, Scope};
+    pub use crate::template::Engine;
+    pub use crate::vars::Vars;
 }

@@ -7,7 +7,6 @@ mod prepare;
 pub mod result;
 mod select;
 
-use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use reqwest::Client;
@@ -18,11 +17,12 @@ use crate::auth::TokenSource;
 use crate::collection::{Collection, JsonTemplate, RequestDef, RetryOn};
 use crate::http::{self, Exchange, HttpError};
 use crate::secrets::Masker;
-use crate::template::{Engine, Scope, truthy};
+use crate::template::{Engine, truthy};
+use crate::vars::Vars;
 
 pub use check::{check_requests, contains_template};
 pub use literal::check_literals;
-pub use prepare::Renderer;
+pub use prepare::{Credential, Export, Rendered, Renderer};
 pub use result::{CollectionResult, RequestResult, RunError, RunErrorKind, Status};
 pub use select::{Selection, glob_match};
 
@@ -43,8 +43,6 @@ pub struct RunOptions {
     pub timeout: Duration,
     /// Stop at the first request that does not pass.
     pub bail: bool,
-    /// Variable names whose captured values are masked.
-    pub secrets: HashSet<String>,
     /// Largest decoded response body read unless the request sets `max_body:`.
     pub max_body: u64,
 }
@@ -72,7 +70,7 @@ impl Runner<'_> {
         &self,
         collection: &Collection,
         selected: &[usize],
-        scope: &mut Scope,
+        scope: &mut Vars,
     ) -> (CollectionResult, bool) {
         let start = Instant::now();
         self.listener.collection_started(collection, selected.len());
@@ -103,7 +101,7 @@ impl Runner<'_> {
         &self,
         collection: &Collection,
         req: &RequestDef,
-        scope: &mut Scope,
+        scope: &mut Vars,
     ) -> RequestResult {
         let mut result = RequestResult {
             name: req.name.clone(),
@@ -117,7 +115,7 @@ impl Runner<'_> {
             return result;
         }
         if let Some(cond) = &req.skip_if {
-            match self.engine.render(cond, scope.context()) {
+            match self.engine.render(cond, scope) {
                 Ok(v) if truthy(&v) => {
                     result.skipped = Some(format!("skip_if: {}", cond.src));
                     return result;
@@ -142,6 +140,7 @@ impl Runner<'_> {
             masker: self.masker,
             dir: &collection.dir,
             tokens: self.tokens,
+            export: None,
         };
         let (mut prepared, oauth) = match renderer.prepare(req, self.options).await {
             Ok(p) => p,
@@ -227,19 +226,10 @@ impl Runner<'_> {
             }
         }
         for (name, value) in &result.captures {
-            if self.options.secrets.contains(name) {
-                self.masker.add_value(value);
-            }
             scope.capture(name, value);
         }
         if !result.captures.is_empty() {
             scope.refresh(self.engine);
-            // A secret variable may be defined from captured values.
-            for name in &self.options.secrets {
-                if let Some(v) = scope.get(name) {
-                    self.masker.add_value(v);
-                }
-            }
         }
         result
     }
@@ -249,7 +239,7 @@ impl Runner<'_> {
         req: &RequestDef,
         last: &Exchange,
         duration: Duration,
-        scope: &Scope,
+        scope: &Vars,
     ) -> Vec<assert::AssertOutcome> {
         let view = ResponseView::new(
             last.response.status.as_u16(),
@@ -267,9 +257,7 @@ impl Runner<'_> {
                     value: v.clone(),
                     span: def.span.clone(),
                 };
-                self.engine
-                    .render_json(&t, scope.context())
-                    .map_err(|e| e.message)
+                self.engine.render_json(&t, scope).map_err(|e| e.message)
             };
             out.extend(assert::eval(def, &view, &resolve));
         }
