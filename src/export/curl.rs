@@ -325,19 +325,13 @@ impl<'a> CurlContext<'a> {
         self.tokens.push(key);
         let field = |k: &str, v: &str| format!("--data-urlencode {}", self.q(&format!("{k}={v}")));
         let secret = o.client_secret.as_ref().map(|s| s.expose()).unwrap_or("");
+        // The fields in the order the runner sends them: the grant's, the scope, the client's.
         let mut args: Vec<String> = vec!["curl -s".into()];
-        match o.client_auth {
-            ClientAuth::Body => {
-                args.push(field("client_id", &o.client_id));
-                if o.client_secret.is_some() {
-                    args.push(field("client_secret", secret));
-                }
-            }
-            ClientAuth::None => args.push(field("client_id", &o.client_id)),
-            ClientAuth::Basic => args.push(format!(
+        if let (ClientAuth::Basic, Some(_)) = (o.client_auth, &o.client_secret) {
+            args.push(format!(
                 "-u {}",
                 self.q(&format!("{}:{secret}", o.client_id))
-            )),
+            ));
         }
         let grant = match o.grant {
             Grant::ClientCredentials => "client_credentials",
@@ -363,8 +357,16 @@ impl<'a> CurlContext<'a> {
                 args.push(field("refresh_token", &rt));
             }
         }
-        if let Some(s) = &o.scope {
+        if let Some(s) = o.scope.as_ref().filter(|s| !s.is_empty()) {
             args.push(field("scope", s));
+        }
+        match (o.client_auth, &o.client_secret) {
+            (ClientAuth::Basic, Some(_)) => {}
+            (ClientAuth::Body, Some(_)) => {
+                args.push(field("client_id", &o.client_id));
+                args.push(field("client_secret", secret));
+            }
+            _ => args.push(field("client_id", &o.client_id)),
         }
         args.push(self.q(&o.token_url));
         let extract = if self.jq {

@@ -189,32 +189,29 @@ impl ShellRefs {
             let whole = m.get(0)?;
             out.push_str(&t.src[last..whole.start()]);
             last = whole.end();
-            let expr = m.get(1)?.as_str();
-            let value = simple.captures(expr).and_then(|c| {
-                let value = vars.text(c.get(1)?.as_str())?;
-                Some((value, c.get(2).map_or("", |f| f.as_str()).to_string()))
-            });
-            match value {
-                Some((value, filters)) if ShellRefs::holds_ref(&value) => {
-                    let filters: Vec<&str> = filters
-                        .split('|')
-                        .map(str::trim)
-                        .filter(|f| !f.is_empty())
-                        .collect();
-                    if filters.is_empty() {
-                        out.push_str(&value);
-                    } else {
-                        out.push_str(&self.filtered(&value, &filters)?);
-                    }
+            let part = Template::new(whole.as_str(), t.span.clone());
+            let text = engine.render(&part, vars).ok()?;
+            let Some(c) = simple.captures(m.get(1)?.as_str()) else {
+                // Not `path | filter...`: fine as long as no hidden value is read.
+                if ShellRefs::holds_ref(&text) {
+                    return None;
                 }
-                _ => {
-                    let part = Template::new(whole.as_str(), t.span.clone());
-                    let text = engine.render(&part, vars).ok()?;
-                    if ShellRefs::holds_ref(&text) {
-                        return None;
-                    }
-                    out.push_str(&text);
-                }
+                out.push_str(&text);
+                continue;
+            };
+            let filters: Vec<&str> = c
+                .get(2)
+                .map_or("", |f| f.as_str())
+                .split('|')
+                .map(str::trim)
+                .filter(|f| !f.is_empty())
+                .collect();
+            let path = Template::new(format!("{{{{ {} }}}}", c.get(1)?.as_str()), None);
+            let value = engine.render(&path, vars).ok()?;
+            if filters.is_empty() || !ShellRefs::holds_ref(&value) {
+                out.push_str(&text);
+            } else {
+                out.push_str(&self.filtered(&value, &filters)?);
             }
         }
         out.push_str(&t.src[last..]);
@@ -225,18 +222,22 @@ impl ShellRefs {
 impl Export for ShellRefs {
     fn render(&self, engine: &Engine, t: &Template, vars: &Vars) -> Result<String, TemplateError> {
         let out = engine.render(t, vars)?;
-        // Every stand-in of a value the template reads must be in the text as it is:
-        // otherwise a filter or an expression changed it.
         let read: HashSet<usize> = engine
             .variable_paths(t)
             .iter()
             .filter_map(|p| vars.text(p))
             .flat_map(|v| self.refs_in(&v))
             .collect();
-        if read.is_subset(&self.refs_in(&out)) {
+        if read.is_empty() {
             return Ok(out);
         }
+        // A template reading hidden values is taken apart expression by expression; one
+        // with blocks passes when each hidden value it reads is in the text unchanged.
         if let Some(out) = self.render_pieces(engine, t, vars) {
+            return Ok(out);
+        }
+        let blocks = t.src.contains("{%") || t.src.contains("{#");
+        if blocks && read.is_subset(&self.refs_in(&out)) {
             return Ok(out);
         }
         let why = format!(

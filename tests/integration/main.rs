@@ -4,6 +4,7 @@ mod support;
 
 mod asserts;
 mod curl;
+mod curl_parity;
 mod errors;
 mod examples;
 mod fuzz_regressions;
