@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use regex::Regex;
 
-use crate::collection::Template;
+use crate::collection::{JsonTemplate, Template, has_template_syntax};
 use crate::runner::Export;
 use crate::template::{Engine, TemplateError};
 use crate::vars::Vars;
@@ -219,7 +219,62 @@ impl ShellRefs {
     }
 }
 
+impl ShellRefs {
+    fn json_value(
+        &self,
+        engine: &Engine,
+        v: &serde_json::Value,
+        t: &JsonTemplate,
+        vars: &Vars,
+    ) -> Result<serde_json::Value, TemplateError> {
+        use serde_json::Value as J;
+        let text = |s: &str| Export::render(self, engine, &Template::new(s, t.span.clone()), vars);
+        Ok(match v {
+            J::String(s) if has_template_syntax(s) => {
+                // A leaf keeps the type it renders to; a text leaf is rendered as text
+                // so that filters applied to hidden values become shell expressions.
+                let leaf = JsonTemplate {
+                    value: v.clone(),
+                    span: t.span.clone(),
+                };
+                match engine.render_json(&leaf, vars)? {
+                    J::String(_) => J::String(text(s)?),
+                    typed => typed,
+                }
+            }
+            J::Array(items) => J::Array(
+                items
+                    .iter()
+                    .map(|i| self.json_value(engine, i, t, vars))
+                    .collect::<Result<_, _>>()?,
+            ),
+            J::Object(map) => {
+                let mut out = serde_json::Map::with_capacity(map.len());
+                for (k, v) in map {
+                    let key = if has_template_syntax(k) {
+                        text(k)?
+                    } else {
+                        k.clone()
+                    };
+                    out.insert(key, self.json_value(engine, v, t, vars)?);
+                }
+                J::Object(out)
+            }
+            other => other.clone(),
+        })
+    }
+}
+
 impl Export for ShellRefs {
+    fn render_json(
+        &self,
+        engine: &Engine,
+        t: &JsonTemplate,
+        vars: &Vars,
+    ) -> Result<serde_json::Value, TemplateError> {
+        self.json_value(engine, &t.value, t, vars)
+    }
+
     fn render(&self, engine: &Engine, t: &Template, vars: &Vars) -> Result<String, TemplateError> {
         let out = engine.render(t, vars)?;
         let read: HashSet<usize> = engine

@@ -13,7 +13,9 @@ use super::RunOptions;
 use super::literal::check_url;
 use super::result::{RunError, RunErrorKind};
 use crate::auth::{ClientAuth, Grant, OAuth2Params, TokenSource};
-use crate::collection::{AuthDef, BodyDef, OAuth2Def, PartKind, RequestDef, Template, TrustDef};
+use crate::collection::{
+    AuthDef, BodyDef, JsonTemplate, OAuth2Def, PartKind, RequestDef, Template, TrustDef,
+};
 use crate::diagnostic::Span;
 use crate::http::{
     HostPattern, Part, PartValue, PreparedBody, PreparedRequest, RedirectPolicy, Trust,
@@ -43,6 +45,14 @@ pub struct Renderer<'a> {
 pub trait Export {
     /// Renders `t`, writing the values that must not be shown as the exporter sees fit.
     fn render(&self, engine: &Engine, t: &Template, vars: &Vars) -> Result<String, TemplateError>;
+
+    /// Renders a JSON body template the same way.
+    fn render_json(
+        &self,
+        engine: &Engine,
+        t: &JsonTemplate,
+        vars: &Vars,
+    ) -> Result<serde_json::Value, TemplateError>;
 }
 
 /// The credential a request carries, typed until it becomes an Authorization header.
@@ -384,14 +394,15 @@ impl Renderer<'_> {
         Ok(match &req.body {
             None => PreparedBody::Empty,
             Some(BodyDef::Json(t)) => {
-                let value = self
-                    .engine
-                    .render_json(t, self.scope)
-                    .map_err(|e| RunError {
-                        span: e.span.clone(),
-                        kind: RunErrorKind::Template(e),
-                        assert: true,
-                    })?;
+                let value = match self.export {
+                    Some(export) => export.render_json(self.engine, t, self.scope),
+                    None => self.engine.render_json(t, self.scope),
+                }
+                .map_err(|e| RunError {
+                    span: e.span.clone(),
+                    kind: RunErrorKind::Template(e),
+                    assert: true,
+                })?;
                 set_type(headers, "application/json");
                 PreparedBody::Bytes(Bytes::from(serde_json::to_vec(&value).unwrap_or_default()))
             }

@@ -32,7 +32,7 @@ requests:
   - name: json
     method: POST
     url: "{{ server }}/json"
-    body: { json: { name: "{{ greeting }}", key: "{{ api_key }}", n: 1, tags: [a, "b\"c"] } }
+    body: { json: { name: "{{ greeting }}", key: "{{ api_key }}", up: "{{ token | upper }}", n: "{{ 1 + 1 }}", tags: [a, "b\"c"] } }
   - name: form
     method: POST
     url: "{{ server }}/form"
@@ -205,6 +205,10 @@ fn printed_curl_sends_what_runner_sends() {
     let got: Vec<String> = by_curl.requests().iter().map(seen).collect();
     assert_eq!(got, expected);
     assert_eq!(expected.len(), 12, "{expected:#?}");
+    assert_eq!(
+        expected[0],
+        r#"POST /json [] | auth= | key= | encoded= | lower= | env= | ct=application/json | body={"name":"hello world & more","key":"k&y=1 2+3/x","up":"TOK-ABC XYZ","n":2,"tags":["a","b\"c"]}"#
+    );
     assert_eq!(
         expected[6],
         "GET /bearer [] | auth=Bearer TOK-ABC XYZ | key= | encoded=dG9rLWFiYyB4eXo= | lower=abc | env=ABC XYZ | ct= | body="
