@@ -4,6 +4,7 @@
 mod check;
 mod literal;
 mod prepare;
+mod rendered;
 pub mod result;
 mod select;
 
@@ -22,7 +23,8 @@ use crate::vars::Vars;
 
 pub use check::{check_requests, contains_template};
 pub use literal::check_literals;
-pub use prepare::{Credential, Export, Rendered, Renderer};
+pub use prepare::Renderer;
+pub use rendered::{Credential, Export, Rendered};
 pub use result::{CollectionResult, RequestResult, RunError, RunErrorKind, Status};
 pub use select::{Selection, glob_match};
 

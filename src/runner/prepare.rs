@@ -11,17 +11,16 @@ use url::Url;
 
 use super::RunOptions;
 use super::literal::check_url;
+use super::rendered::{Credential, Export, OAuthUse, Rendered};
 use super::result::{RunError, RunErrorKind};
 use crate::auth::{ClientAuth, Grant, OAuth2Params, TokenSource};
-use crate::collection::{
-    AuthDef, BodyDef, JsonTemplate, OAuth2Def, PartKind, RequestDef, Template, TrustDef,
-};
+use crate::collection::{AuthDef, BodyDef, OAuth2Def, PartKind, RequestDef, Template, TrustDef};
 use crate::diagnostic::Span;
 use crate::http::{
     HostPattern, Part, PartValue, PreparedBody, PreparedRequest, RedirectPolicy, Trust,
 };
 use crate::secrets::Masker;
-use crate::template::{Engine, TemplateError};
+use crate::template::Engine;
 use crate::vars::Vars;
 
 /// What rendering needs.
@@ -39,69 +38,6 @@ pub struct Renderer<'a> {
     /// Set when the request is shown rather than sent: templates render through it, files
     /// are not read, and the credential stays typed instead of becoming a header.
     pub export: Option<&'a (dyn Export + Sync)>,
-}
-
-/// Renders templates for a request that is shown rather than sent (`runner curl`).
-pub trait Export {
-    /// Renders `t`, writing the values that must not be shown as the exporter sees fit.
-    fn render(&self, engine: &Engine, t: &Template, vars: &Vars) -> Result<String, TemplateError>;
-
-    /// Renders a JSON body template the same way.
-    fn render_json(
-        &self,
-        engine: &Engine,
-        t: &JsonTemplate,
-        vars: &Vars,
-    ) -> Result<serde_json::Value, TemplateError>;
-}
-
-/// The credential a request carries, typed until it becomes an Authorization header.
-pub enum Credential {
-    /// `Authorization: Bearer TOKEN`.
-    Bearer(String),
-    /// `Authorization: Basic base64(user:password)`.
-    Basic {
-        /// The user name.
-        user: String,
-        /// The password.
-        password: String,
-    },
-    /// A token obtained with these parameters.
-    OAuth2(Box<OAuth2Params>),
-}
-
-impl Credential {
-    /// The Authorization header value of a Bearer or Basic credential.
-    fn header(&self) -> Option<String> {
-        match self {
-            Credential::Bearer(token) => Some(format!("Bearer {token}")),
-            Credential::Basic { user, password } => Some(format!(
-                "Basic {}",
-                base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
-            )),
-            Credential::OAuth2(_) => None,
-        }
-    }
-}
-
-/// A request rendered from its definition.
-pub struct Rendered {
-    /// What is sent; when exporting, without the Authorization of `credential`.
-    pub request: PreparedRequest,
-    /// The credential, when the request has one and sets no Authorization header itself.
-    pub credential: Option<Credential>,
-    /// The OAuth2 token the request carries, when one was obtained.
-    pub oauth: Option<OAuthUse>,
-}
-
-/// The OAuth2 token a prepared request carries, for one refresh and retry after a 401.
-pub struct OAuthUse {
-    /// The rendered parameters.
-    pub params: OAuth2Params,
-    /// The Authorization value sent.
-    pub header: String,
-    /// Whether the token came from the cache file.
-    pub from_cache: bool,
 }
 
 impl Renderer<'_> {
