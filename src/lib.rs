@@ -17,7 +17,6 @@ mod merge;
 mod mock;
 mod output;
 mod paths;
-mod process_env;
 mod prompt;
 mod report;
 mod runner;

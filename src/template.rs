@@ -57,7 +57,7 @@ impl Engine {
         env.add_function("timestamp_ms", || chrono::Utc::now().timestamp_millis());
         env.add_function("random_int", random_int);
         env.add_filter(JSON_LEAF_FILTER, json_leaf);
-        env.add_filter("tojson", crate::process_env::tojson);
+        env.add_filter("tojson", crate::vars::env::tojson);
         env.add_filter("base64", |s: String| {
             base64::engine::general_purpose::STANDARD.encode(s)
         });
@@ -180,8 +180,8 @@ fn format_value(
     state: &mut State,
     value: &Value,
 ) -> Result<(), minijinja::Error> {
-    if crate::process_env::is_env(value) {
-        return Err(crate::process_env::whole_env_error());
+    if crate::vars::env::is_env(value) {
+        return Err(crate::vars::env::whole_env_error());
     }
     match value.kind() {
         ValueKind::Bool => out.write_str(if value.is_true() { "true" } else { "false" }),
@@ -426,7 +426,7 @@ mod tests {
 
     #[test]
     fn env_is_read_one_variable_at_a_time() {
-        use crate::process_env::ENV_WHOLE;
+        use crate::vars::env::ENV_WHOLE;
         assert_eq!(
             render("{{ env.HOME_X }}|{{ env['HOME_X'] }}").unwrap(),
             "/home/x|/home/x"

@@ -16,6 +16,7 @@ use crate::collection::JsonTemplate;
 use crate::secrets::Masker;
 use crate::template::Engine;
 
+pub(crate) mod env;
 mod resolve;
 
 pub(crate) use resolve::{Layers, resolve};
@@ -60,7 +61,7 @@ impl Vars {
             derived: Vec::new(),
             secret_names: Arc::default(),
             masker: None,
-            env: crate::process_env::env_value(process_env),
+            env: crate::vars::env::env_value(process_env),
             ctx: Value::UNDEFINED,
         };
         vars.rebuild();
