@@ -12,10 +12,10 @@ use crate::runner::Export;
 use crate::template::{Engine, TemplateError};
 use crate::vars::Vars;
 
-/// Stand-ins are `_rREF<n>Ref_`: characters that URL, form and JSON encoding keep as they
-/// are, and mixed case, so that a filter that changes the text is noticed.
-const START: &str = "_rREF";
-const END: &str = "Ref_";
+/// Stand-ins are `_rref<n>ref_`: characters that URL, form and JSON encoding keep as they
+/// are, lower case as URL hosts are.
+const START: &str = "_rref";
+const END: &str = "ref_";
 
 /// The shell text of each stand-in, and the variables the script reads.
 #[derive(Default)]
@@ -334,7 +334,7 @@ mod tests {
         let refs = ShellRefs::default();
         let s = format!("a \"b\" $c `d` {}", refs.var("SECRET", "x".into()));
         assert_eq!(refs.quote(&s), r#""a \"b\" \$c \`d\` ${SECRET}""#);
-        assert_eq!(refs.quote("_rREF9x _rREF"), r#""_rREF9x _rREF""#);
+        assert_eq!(refs.quote("_rref9x _rref"), r#""_rref9x _rref""#);
         assert_eq!(
             refs.inputs().into_iter().collect::<Vec<_>>(),
             [("SECRET".to_string(), "x".to_string())]

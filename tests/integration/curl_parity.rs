@@ -76,6 +76,8 @@ requests:
         client_id: my-client
         client_secret: "{{ env.OIC_CLIENT_SECRET }}"
         client_auth: body
+  - name: host from the environment
+    url: "http://{{ env.HOST_PORT }}/host"
 "#;
 
 const ENV: &str = r#"variables:
@@ -117,6 +119,10 @@ fn seen(r: &Recorded) -> String {
         h("x-lower"),
         h("x-env"),
     )
+}
+
+fn host_port(server: &TestServer) -> String {
+    format!("127.0.0.1:{}", server.port())
 }
 
 fn curl_on_path() -> bool {
@@ -162,6 +168,7 @@ fn printed_curl_sends_what_runner_sends() {
     for (k, v) in env {
         run.env(k, v);
     }
+    run.env("HOST_PORT", host_port(&by_runner));
     Output::from(run.output().expect("run")).assert_code(0);
 
     let by_curl = server();
@@ -185,11 +192,13 @@ fn printed_curl_sends_what_runner_sends() {
     out.assert_contains("  --url-query \"api_key=${API_KEY}\" \\\n");
     out.assert_contains("  --data-urlencode \"pass=${CRED_PASS}\" \\\n");
     out.assert_contains("#   CLI_SECRET  (the secret variable `cli_secret`)\n");
+    out.assert_contains("  \"http://${HOST_PORT}/host\"\n");
     out.assert_contains("#   CRED_PASS  (the secret variable `cred.pass`)\n");
     ws.write("calls.sh", &out.stdout);
     let mut sh = std::process::Command::new("sh");
     sh.arg("calls.sh").current_dir(ws.path());
     sh.env("CLI_SECRET", cli_secret);
+    sh.env("HOST_PORT", host_port(&by_curl));
     for (k, v) in env.iter().copied().chain(cred) {
         sh.env(k, v);
     }
@@ -204,7 +213,7 @@ fn printed_curl_sends_what_runner_sends() {
     let expected: Vec<String> = by_runner.requests().iter().map(seen).collect();
     let got: Vec<String> = by_curl.requests().iter().map(seen).collect();
     assert_eq!(got, expected);
-    assert_eq!(expected.len(), 12, "{expected:#?}");
+    assert_eq!(expected.len(), 13, "{expected:#?}");
     assert_eq!(
         expected[0],
         r#"POST /json [] | auth= | key= | encoded= | lower= | env= | ct=application/json | body={"name":"hello world & more","key":"k&y=1 2+3/x","up":"TOK-ABC XYZ","n":2,"tags":["a","b\"c"]}"#
