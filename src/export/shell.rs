@@ -327,7 +327,13 @@ fn escape_into(out: &mut String, s: &str) {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::ShellRefs;
+    use crate::collection::Template;
+    use crate::runner::Export;
+    use crate::template::Engine;
+    use crate::vars::Vars;
 
     #[test]
     fn quoting_keeps_references_and_escapes_the_rest() {
@@ -339,5 +345,31 @@ mod tests {
             refs.inputs().into_iter().collect::<Vec<_>>(),
             [("SECRET".to_string(), "x".to_string())]
         );
+    }
+
+    #[test]
+    fn hidden_values_render_as_references_or_expressions() {
+        let refs = ShellRefs::default();
+        let mut env = BTreeMap::new();
+        env.insert(
+            "T".to_string(),
+            refs.var("T", "from the environment".into()),
+        );
+        let mut vars = Vars::new(env);
+        vars.set_json("plain", &serde_json::json!("p"));
+        let engine = Engine::new();
+        let render = |src: &str| {
+            let out = Export::render(&refs, &engine, &Template::new(src, None), &vars).unwrap();
+            refs.quote(&out)
+        };
+        assert_eq!(render("a {{ env.T }} {{ plain | upper }}"), r#""a ${T} P""#);
+        assert_eq!(render("{{ env['T'] }}"), r#""${T}""#);
+        assert_eq!(
+            render("Bearer {{ env.T | trim | base64 }}"),
+            r#""Bearer $(printf '%s' "${T}" | sed 's/^[[:space:]]*//;s/[[:space:]]*$//' | base64 | tr -d '\n')""#
+        );
+        assert_eq!(render("{{ env.T | length }}"), r#""${VALUE_1}""#);
+        assert_eq!(render("{{ env.T ~ 'x' }}"), r#""${VALUE_2}""#);
+        assert_eq!(render("{% if plain %}{{ env.T }}{% endif %}"), r#""${T}""#);
     }
 }

@@ -157,10 +157,14 @@ impl Vars {
         self.values.keys().map(String::as_str)
     }
 
-    /// A text value at a dotted path (`token`, `cred.pass`), as a template prints it.
+    /// A text value at a dotted path (`token`, `cred.pass`, `env.HOME`), as a template
+    /// prints it; `env` as a whole has none.
     pub fn text(&self, path: &str) -> Option<String> {
         let mut parts = path.split('.');
         let root = parts.next()?;
+        if path == "env" {
+            return None;
+        }
         let mut value = if root == "env" {
             self.env.clone()
         } else {
@@ -172,9 +176,9 @@ impl Vars {
         Some(value.to_string())
     }
 
-    /// Replaces every string or number leaf of the secret variables, and of the process
-    /// environment, with `f(name, leaf)`. `name` is the variable's dotted path (`cred.pass`,
-    /// `env.API_KEY`); a leaf for which `f` gives `None` stays.
+    /// Replaces every string or number leaf of the secret variables with `f(path, leaf)`,
+    /// `path` being the leaf's dotted path (`token`, `cred.pass`); a leaf for which `f`
+    /// gives `None` stays.
     pub fn replace_secrets(&mut self, f: &mut dyn FnMut(&str, &str) -> Option<String>) {
         let names: Vec<String> = self
             .values
