@@ -6,15 +6,14 @@ mod assert;
 mod auth;
 pub mod cli;
 mod collection;
-mod curl;
 mod data;
 mod diagnostic;
+mod export;
 mod http;
 mod import;
 mod mock;
 mod output;
 mod paths;
-mod process_env;
 mod prompt;
 mod report;
 mod runner;
@@ -23,6 +22,7 @@ mod secrets;
 mod settings;
 mod signals;
 mod template;
+mod vars;
 mod workspace;
 
 pub use app::{ExitStatus, run};
@@ -34,5 +34,6 @@ pub mod fuzzing {
     pub use crate::collection::{JsonTemplate, Template};
     pub use crate::data::{field_names, load_rows};
     pub use crate::import::postman::import;
-    pub use crate::template::{Engine, Scope};
+    pub use crate::template::Engine;
+    pub use crate::vars::Vars;
 }

@@ -3,7 +3,7 @@
 //! Captured and data values are passed as context data and never rendered again, so a
 //! value such as `{{ 7 * 7 }}` coming from a server stays text.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use base64::Engine as _;
 use minijinja::value::ValueKind;
@@ -11,6 +11,7 @@ use minijinja::{Environment, ErrorKind, State, UndefinedBehavior, Value};
 
 use crate::collection::{JsonTemplate, Template, has_template_syntax};
 use crate::diagnostic::Span;
+use crate::vars::Vars;
 
 /// A template that could not be rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +57,7 @@ impl Engine {
         env.add_function("timestamp_ms", || chrono::Utc::now().timestamp_millis());
         env.add_function("random_int", random_int);
         env.add_filter(JSON_LEAF_FILTER, json_leaf);
-        env.add_filter("tojson", crate::process_env::tojson);
+        env.add_filter("tojson", crate::vars::env::tojson);
         env.add_filter("base64", |s: String| {
             base64::engine::general_purpose::STANDARD.encode(s)
         });
@@ -82,8 +83,12 @@ impl Engine {
             .map_err(|e| error(&e, t))
     }
 
-    /// Renders `t` with `ctx`.
-    pub fn render(&self, t: &Template, ctx: &Value) -> Result<String, TemplateError> {
+    /// Renders `t` with `vars`.
+    pub fn render(&self, t: &Template, vars: &Vars) -> Result<String, TemplateError> {
+        self.render_ctx(t, vars.context())
+    }
+
+    fn render_ctx(&self, t: &Template, ctx: &Value) -> Result<String, TemplateError> {
         if t.is_literal() {
             return Ok(t.src.clone());
         }
@@ -99,9 +104,9 @@ impl Engine {
     pub fn render_json(
         &self,
         t: &JsonTemplate,
-        ctx: &Value,
+        vars: &Vars,
     ) -> Result<serde_json::Value, TemplateError> {
-        self.render_value(&t.value, t, ctx)
+        self.render_value(&t.value, t, vars.context())
     }
 
     fn render_value(
@@ -114,7 +119,7 @@ impl Engine {
         Ok(match v {
             J::String(s) if has_template_syntax(s) => {
                 let leaf = leaf_template(s, t);
-                let out = self.render(&leaf, ctx).map_err(|mut e| {
+                let out = self.render_ctx(&leaf, ctx).map_err(|mut e| {
                     e.message = e.message.replace(&leaf.src, s);
                     e
                 })?;
@@ -134,7 +139,7 @@ impl Engine {
                 let mut out = serde_json::Map::with_capacity(map.len());
                 for (k, v) in map {
                     let key = if has_template_syntax(k) {
-                        self.render(&Template::new(k.as_str(), t.span.clone()), ctx)?
+                        self.render_ctx(&Template::new(k.as_str(), t.span.clone()), ctx)?
                     } else {
                         k.clone()
                     };
@@ -156,6 +161,17 @@ impl Engine {
             Err(_) => HashSet::new(),
         }
     }
+
+    /// The dotted paths a template reads (`token`, `cred.pass`, `env.API_KEY`).
+    pub fn variable_paths(&self, t: &Template) -> HashSet<String> {
+        if t.is_literal() {
+            return HashSet::new();
+        }
+        match self.env.template_from_str(&t.src) {
+            Ok(compiled) => compiled.undeclared_variables(true),
+            Err(_) => HashSet::new(),
+        }
+    }
 }
 
 /// Renders values in text: booleans and none as JSON (`true`, `null`), lists and maps as JSON.
@@ -164,8 +180,8 @@ fn format_value(
     state: &mut State,
     value: &Value,
 ) -> Result<(), minijinja::Error> {
-    if crate::process_env::is_env(value) {
-        return Err(crate::process_env::whole_env_error());
+    if crate::vars::env::is_env(value) {
+        return Err(crate::vars::env::whole_env_error());
     }
     match value.kind() {
         ValueKind::Bool => out.write_str(if value.is_true() { "true" } else { "false" }),
@@ -311,183 +327,6 @@ fn backticked(s: &str) -> Option<&str> {
     Some(&s[start..start + len])
 }
 
-/// Variables visible to templates, in the precedence of DESIGN §4: `--var`, then values
-/// captured in the run, then the data row, the environment file, the collection.
-#[derive(Debug, Clone)]
-pub struct Scope {
-    values: BTreeMap<String, Value>,
-    pinned: HashSet<String>,
-    /// File definitions that read values captured during the run.
-    derived: Vec<(String, JsonTemplate)>,
-    /// Names set by captures; file definitions no longer replace them.
-    captured: HashSet<String>,
-    env: Value,
-    ctx: Value,
-}
-
-impl Scope {
-    /// An empty scope whose `env` is `process_env` (the process environment over the dotenv file).
-    pub fn new(process_env: BTreeMap<String, String>) -> Scope {
-        let env = crate::process_env::env_value(process_env);
-        let mut scope = Scope {
-            values: BTreeMap::new(),
-            pinned: HashSet::new(),
-            derived: Vec::new(),
-            captured: HashSet::new(),
-            env,
-            ctx: Value::UNDEFINED,
-        };
-        scope.rebuild();
-        scope
-    }
-
-    /// Sets a value over lower layers (collection < environment < data row), unless pinned.
-    pub fn set(&mut self, name: &str, value: Value) {
-        if !self.pinned.contains(name) {
-            self.values.insert(name.to_string(), value);
-            self.rebuild();
-        }
-    }
-
-    /// Sets a value from JSON.
-    pub fn set_json(&mut self, name: &str, value: &serde_json::Value) {
-        self.set(name, json_value(value));
-    }
-
-    /// Sets a `--var` value: it wins over everything set later.
-    pub fn pin(&mut self, name: &str, value: Value) {
-        self.values.insert(name.to_string(), value);
-        self.pinned.insert(name.to_string());
-        self.rebuild();
-    }
-
-    /// Sets a value captured during the run: it wins over file definitions, not over `--var`.
-    pub fn capture(&mut self, name: &str, value: &serde_json::Value) {
-        if !self.pinned.contains(name) {
-            self.captured.insert(name.to_string());
-            self.set_json(name, value);
-        }
-    }
-
-    /// Keeps a file definition that reads values captured during the run, so that
-    /// [`Scope::refresh`] renders it again when they arrive.
-    pub fn derive(&mut self, name: &str, template: JsonTemplate) {
-        self.derived.push((name.to_string(), template));
-    }
-
-    /// The names of the definitions kept by [`Scope::derive`].
-    pub fn derived_names(&self) -> impl Iterator<Item = &str> {
-        self.derived.iter().map(|(n, _)| n.as_str())
-    }
-
-    /// Renders the derived definitions again with the current values (captured ones
-    /// included). A definition that still cannot render keeps its previous value, if any.
-    pub fn refresh(&mut self, engine: &Engine) {
-        // Definitions may read each other: repeat until nothing changes.
-        for _ in 0..=self.derived.len() {
-            let mut changed = false;
-            for i in 0..self.derived.len() {
-                let name = &self.derived[i].0;
-                if self.pinned.contains(name) || self.captured.contains(name) {
-                    continue;
-                }
-                let Ok(rendered) = engine.render_json(&self.derived[i].1, &self.ctx) else {
-                    continue;
-                };
-                let value = json_value(&rendered);
-                if self.values.get(name) != Some(&value) {
-                    let name = name.clone();
-                    self.values.insert(name, value);
-                    self.rebuild();
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-    }
-
-    /// Whether a variable was set by [`Scope::pin`] (`--var`).
-    pub fn is_pinned(&self, name: &str) -> bool {
-        self.pinned.contains(name)
-    }
-
-    /// Whether a variable is defined.
-    pub fn contains(&self, name: &str) -> bool {
-        name == "env" || self.values.contains_key(name)
-    }
-
-    /// The value of a variable.
-    pub fn get(&self, name: &str) -> Option<&Value> {
-        self.values.get(name)
-    }
-
-    /// The names of all variables.
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.values.keys().map(String::as_str)
-    }
-
-    /// The context passed to templates.
-    pub fn context(&self) -> &Value {
-        &self.ctx
-    }
-
-    /// A context with `extra` values over this scope's.
-    pub fn context_with(&self, extra: impl IntoIterator<Item = (String, Value)>) -> Value {
-        let mut map: BTreeMap<Value, Value> = self
-            .values
-            .iter()
-            .map(|(k, v)| (Value::from(k.as_str()), v.clone()))
-            .collect();
-        map.insert(Value::from("env"), self.env.clone());
-        for (k, v) in extra {
-            map.insert(Value::from(k), v);
-        }
-        Value::from(map)
-    }
-
-    fn rebuild(&mut self) {
-        let mut map: BTreeMap<Value, Value> = self
-            .values
-            .iter()
-            .map(|(k, v)| (Value::from(k.as_str()), v.clone()))
-            .collect();
-        map.insert(Value::from("env"), self.env.clone());
-        self.ctx = Value::from(map);
-    }
-}
-
-/// A JSON value as templates see it. Integers stay exact up to 128 bits (serde_json keeps
-/// their digits; its serde form is not a plain number, hence no `Serde` wrapper here).
-pub fn json_value(v: &serde_json::Value) -> Value {
-    use serde_json::Value as J;
-    match v {
-        J::Null => Value::from(()),
-        J::Bool(b) => Value::from(*b),
-        J::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else if let Ok(i) = n.as_str().parse::<i128>() {
-                Value::from(i)
-            } else if let Ok(u) = n.as_str().parse::<u128>() {
-                Value::from(u)
-            } else {
-                Value::from(n.as_f64().unwrap_or(f64::NAN))
-            }
-        }
-        J::String(s) => Value::from(s.as_str()),
-        J::Array(items) => items.iter().map(json_value).collect(),
-        J::Object(map) => Value::from(
-            map.iter()
-                .map(|(k, v)| (Value::from(k.as_str()), json_value(v)))
-                .collect::<BTreeMap<Value, Value>>(),
-        ),
-    }
-}
-
 /// Whether a rendered `skip_if` result counts as true.
 pub fn truthy(s: &str) -> bool {
     !matches!(
@@ -501,10 +340,10 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn scope() -> Scope {
-        let mut env = BTreeMap::new();
+    fn scope() -> Vars {
+        let mut env = std::collections::BTreeMap::new();
         env.insert("HOME_X".to_string(), "/home/x".to_string());
-        let mut s = Scope::new(env);
+        let mut s = Vars::new(env);
         s.set_json("id", &json!(42));
         s.set_json("name", &json!("{{ 7 * 7 }}"));
         s.set_json("flag", &json!(true));
@@ -516,7 +355,7 @@ mod tests {
         let mut e = Engine::new();
         let t = Template::new(src, None);
         e.compile(&t)?;
-        e.render(&t, scope().context())
+        e.render(&t, &scope())
     }
 
     #[test]
@@ -556,7 +395,7 @@ mod tests {
             value: json!({"id": "{{ id }}", "s": "id={{ id }}", "f": "{{ flag }}", "o": "{{ obj }}", "n": 1}),
             span: None,
         };
-        let v = e.render_json(&t, scope().context()).unwrap();
+        let v = e.render_json(&t, &scope()).unwrap();
         assert_eq!(
             v,
             json!({"id": 42, "s": "id=42", "f": true, "o": {"a": [1, 2]}, "n": 1})
@@ -575,7 +414,7 @@ mod tests {
                 value: json!({ "id": leaf }),
                 span: None,
             };
-            let err = e.render_json(&t, scope().context()).unwrap_err();
+            let err = e.render_json(&t, &scope()).unwrap_err();
             assert_eq!(err.undefined.as_deref(), Some(name), "{leaf}");
             assert_eq!(
                 err.message,
@@ -586,56 +425,8 @@ mod tests {
     }
 
     #[test]
-    fn pinned_values_win_over_captures() {
-        let mut s = scope();
-        s.pin("id", Value::from("cli"));
-        s.set("id", Value::from("captured"));
-        assert_eq!(s.get("id").map(|v| v.to_string()), Some("cli".to_string()));
-    }
-
-    #[test]
-    fn derived_definitions_follow_captures() {
-        let mut e = Engine::new();
-        let mut s = Scope::new(BTreeMap::new());
-        s.set_json("item_id", &json!(0));
-        let url = JsonTemplate {
-            value: json!("/items/{{ item_id }}"),
-            span: None,
-        };
-        let full = JsonTemplate {
-            value: json!("http://h{{ item_url }}?v={{ version }}"),
-            span: None,
-        };
-        for leaf in [&url, &full].into_iter().flat_map(json_leaves) {
-            e.compile(&leaf).unwrap();
-        }
-        s.set_json("item_url", &e.render_json(&url, s.context()).unwrap());
-        s.derive("item_url", url);
-        s.derive("full", full);
-        s.refresh(&e);
-        assert!(s.get("full").is_none(), "`version` is not captured yet");
-        s.capture("item_id", &json!(42));
-        s.capture("version", &json!(3));
-        s.refresh(&e);
-        let get = |s: &Scope, n: &str| s.get(n).map(|v| v.to_string());
-        assert_eq!(get(&s, "item_url").as_deref(), Some("/items/42"));
-        assert_eq!(get(&s, "full").as_deref(), Some("http://h/items/42?v=3"));
-        // A captured value wins over a derived definition of the same name.
-        s.capture("item_url", &json!("/captured"));
-        s.capture("item_id", &json!(7));
-        s.refresh(&e);
-        assert_eq!(get(&s, "item_url").as_deref(), Some("/captured"));
-        assert_eq!(get(&s, "full").as_deref(), Some("http://h/captured?v=3"));
-        // And --var wins over both.
-        s.pin("version", Value::from("cli"));
-        s.capture("version", &json!(4));
-        s.refresh(&e);
-        assert_eq!(get(&s, "full").as_deref(), Some("http://h/captured?v=cli"));
-    }
-
-    #[test]
     fn env_is_read_one_variable_at_a_time() {
-        use crate::process_env::ENV_WHOLE;
+        use crate::vars::env::ENV_WHOLE;
         assert_eq!(
             render("{{ env.HOME_X }}|{{ env['HOME_X'] }}").unwrap(),
             "/home/x|/home/x"

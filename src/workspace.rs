@@ -2,17 +2,17 @@
 //! variable scope, checked once for `run`, `validate` and `mock`.
 
 use std::collections::HashSet;
-
-use minijinja::Value;
+use std::sync::Arc;
 
 use crate::collection::{
-    Collection, Environment, VarDef, load_collection, load_environment, resolve_environment_path,
+    Collection, Environment, load_collection, load_environment, resolve_environment_path,
 };
-use crate::diagnostic::{Diagnostic, Sources, did_you_mean};
+use crate::diagnostic::{Diagnostic, Sources};
 use crate::runner::{Selection, check_requests};
 use crate::secrets::Masker;
 use crate::settings::LoadSettings;
-use crate::template::{Engine, Scope, json_leaves};
+use crate::template::Engine;
+use crate::vars::{Layers, Vars, resolve};
 
 /// Collections and environment loaded from files.
 pub(crate) struct Workspace {
@@ -58,142 +58,6 @@ pub(crate) fn load(settings: &LoadSettings) -> Result<Workspace, (Vec<Diagnostic
     }
 }
 
-/// Variables of one collection: collection < environment < earlier captures < `--var`.
-fn scope_for(
-    collection: &Collection,
-    ws: &Workspace,
-    settings: &LoadSettings,
-    process_env: &std::collections::BTreeMap<String, String>,
-    mock_url: Option<&str>,
-    engine: &Engine,
-    captured: &HashSet<String>,
-) -> Result<Scope, Vec<Diagnostic>> {
-    let mut scope = Scope::new(process_env.clone());
-    for (k, v) in &settings.vars {
-        scope.pin(k, Value::from(v.as_str()));
-    }
-    if let Some(url) = mock_url {
-        if !settings.vars.iter().any(|(k, _)| k == "mock_url") {
-            scope.pin("mock_url", Value::from(url));
-        }
-    } else if settings.mock {
-        // `validate --mock`: the port is not known yet, any URL shape will do.
-        scope.pin("mock_url", Value::from("http://127.0.0.1:0"));
-    }
-    // One definition per name: the environment's replaces the collection's, and a
-    // `--var` replaces both (its definitions are not even rendered). They are resolved
-    // together, so a collection variable may refer to an environment variable and sees
-    // the environment's value of a name both define.
-    let defs: Vec<&VarDef> = collection
-        .variables
-        .iter()
-        .filter(|c| !ws.env.variables.iter().any(|e| e.name == c.name))
-        .chain(&ws.env.variables)
-        .filter(|d| !scope.is_pinned(&d.name))
-        .collect();
-    let diags = resolve_vars(&defs, &mut scope, engine, captured);
-    if diags.is_empty() {
-        Ok(scope)
-    } else {
-        Err(diags)
-    }
-}
-
-/// Renders variable definitions into the scope. Values may refer to each other in any
-/// order; what still fails after every other value is set is reported. A definition that
-/// reads a `captured` name, directly or through another definition, is also kept in the
-/// scope to be rendered again as captures arrive; until then it may stay undefined.
-fn resolve_vars(
-    defs: &[&VarDef],
-    scope: &mut Scope,
-    engine: &Engine,
-    captured: &HashSet<String>,
-) -> Vec<Diagnostic> {
-    let template = |def: &VarDef| crate::collection::JsonTemplate {
-        value: def.value.clone(),
-        span: def.span.clone(),
-    };
-    let reads: Vec<(&VarDef, HashSet<String>)> = defs
-        .iter()
-        .map(|def| {
-            let names = json_leaves(&template(def))
-                .iter()
-                .flat_map(|leaf| engine.variables(leaf))
-                .collect();
-            (*def, names)
-        })
-        .collect();
-    let mut dynamic: HashSet<String> = HashSet::new();
-    loop {
-        let before = dynamic.len();
-        for (def, names) in &reads {
-            if names
-                .iter()
-                .any(|n| captured.contains(n) || dynamic.contains(n))
-            {
-                dynamic.insert(def.name.clone());
-            }
-        }
-        if dynamic.len() == before {
-            break;
-        }
-    }
-    for def in defs.iter().filter(|d| dynamic.contains(&d.name)) {
-        scope.derive(&def.name, template(def));
-    }
-    let mut pending: Vec<&VarDef> = defs.to_vec();
-    loop {
-        let mut failed = Vec::new();
-        let mut errors = Vec::new();
-        let before = pending.len();
-        for def in pending {
-            let t = crate::collection::JsonTemplate {
-                value: def.value.clone(),
-                span: def.span.clone(),
-            };
-            match engine.render_json(&t, scope.context()) {
-                Ok(v) => scope.set_json(&def.name, &v),
-                Err(e) => {
-                    failed.push(def);
-                    errors.push((def, e));
-                }
-            }
-        }
-        if failed.is_empty() {
-            return Vec::new();
-        }
-        if failed.len() == before {
-            return errors
-                .into_iter()
-                .filter(|(_, e)| {
-                    // Waits for a capture: not an error before the run.
-                    !e.undefined
-                        .as_ref()
-                        .is_some_and(|n| captured.contains(n) || dynamic.contains(n))
-                })
-                .map(|(def, e)| {
-                    let mut d = Diagnostic::new(format!("variable `{}`: {}", def.name, e.message), def.span.clone());
-                    if let Some(name) = e.undefined.as_deref().and_then(|n| n.strip_prefix("env.")) {
-                        d = d.with_help(format!("set the environment variable {name}, or add it to the .env file"));
-                    } else if e.undefined.as_deref() == Some("mock_url") {
-                        d = d.with_help("`mock_url` is set by `--mock`: run with --mock, or use another environment");
-                    } else if let Some(name) = e.undefined.as_deref() {
-                        let known = scope
-                            .names()
-                            .chain(defs.iter().map(|v| v.name.as_str()))
-                            .filter(|n| *n != def.name);
-                        d = d.with_help_opt(did_you_mean(name, known).or_else(|| {
-                            Some(format!("define `{name}` in the environment or the collection's `variables:`, or pass --var {name}=..."))
-                        }));
-                    }
-                    d
-                })
-                .collect();
-        }
-        pending = failed;
-    }
-}
-
 /// Every variable name captured anywhere in the run.
 fn captured_names(collections: &[Collection]) -> HashSet<String> {
     collections
@@ -203,16 +67,7 @@ fn captured_names(collections: &[Collection]) -> HashSet<String> {
         .collect()
 }
 
-/// Adds the values of secret variables (and `--var`s of those names) to the masker.
-fn register_secrets(names: &HashSet<String>, scope: &Scope, masker: &Masker) {
-    for name in names {
-        if let Some(v) = scope.get(name) {
-            masker.add_value(v);
-        }
-    }
-}
-
-pub(crate) fn secret_names(ws: &Workspace) -> HashSet<String> {
+fn secret_names(ws: &Workspace) -> HashSet<String> {
     ws.collections
         .iter()
         .flat_map(|c| c.secrets.iter().cloned())
@@ -223,7 +78,7 @@ pub(crate) fn secret_names(ws: &Workspace) -> HashSet<String> {
 /// Loads, scopes and checks every collection: the part `run`, `validate` and `mock` share.
 pub(crate) struct Prepared {
     pub(crate) ws: Workspace,
-    pub(crate) scopes: Vec<Scope>,
+    pub(crate) scopes: Vec<Vars>,
     pub(crate) selections: Vec<Vec<usize>>,
     pub(crate) engine: Engine,
 }
@@ -234,7 +89,7 @@ pub(crate) fn prepare(
     settings: &LoadSettings,
     selection: &Selection,
     mock_url: Option<&str>,
-    masker: &Masker,
+    masker: &Arc<Masker>,
     check_templates: bool,
 ) -> Result<Prepared, (Vec<Diagnostic>, Sources)> {
     let ws = load(settings)?;
@@ -251,9 +106,18 @@ pub(crate) fn prepare(
     let mut selections = Vec::new();
     for c in &ws.collections {
         let selected = selection.select(c);
-        match scope_for(c, &ws, settings, &process_env, mock_url, &engine, &captured) {
+        let layers = Layers {
+            collection: &c.variables,
+            environment: &ws.env.variables,
+            cli: &settings.vars,
+            // `validate --mock`: the port is not known yet, any URL shape will do.
+            mock_url: mock_url.or(settings.mock.then_some("http://127.0.0.1:0")),
+            process_env: process_env.clone(),
+            secrets: secrets.clone(),
+            masker: Some(masker.clone()),
+        };
+        match resolve(layers, &engine, &captured) {
             Ok(scope) => {
-                register_secrets(&secrets, &scope, masker);
                 if check_templates {
                     // Definitions waiting for captures count as defined, like captures.
                     let mut known = captured.clone();

@@ -4,13 +4,13 @@
 
 use libfuzzer_sys::fuzz_target;
 use runner::fuzzing::{JsonTemplate, Template};
-use runner::fuzzing::{Engine, Scope};
+use runner::fuzzing::{Engine, Vars};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(src) = std::str::from_utf8(data) else {
         return;
     };
-    let mut scope = Scope::new([("HOME".to_string(), "/home/ann".to_string())].into());
+    let mut scope = Vars::new([("HOME".to_string(), "/home/ann".to_string())].into());
     scope.set_json("name", &serde_json::json!("ann"));
     scope.set_json("n", &serde_json::json!(3));
     scope.set_json("big", &serde_json::json!(u64::MAX));
@@ -22,10 +22,10 @@ fuzz_target!(|data: &[u8]| {
     if engine.compile(&t).is_err() {
         return;
     }
-    let _ = engine.render(&t, scope.context());
+    let _ = engine.render(&t, &scope);
     let json = JsonTemplate {
         value: serde_json::json!({ "k": src, "list": [src] }),
         span: None,
     };
-    let _ = engine.render_json(&json, scope.context());
+    let _ = engine.render_json(&json, &scope);
 });

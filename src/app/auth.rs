@@ -84,6 +84,7 @@ pub(super) async fn command(command: AuthCommand) -> ExitStatus {
             masker: &masker,
             dir: &c.dir,
             tokens: None,
+            export: None,
         };
         for req in &c.requests {
             if let AuthDef::OAuth2(o) = &req.auth {

@@ -1,5 +1,5 @@
 //! `runner curl`: each selected request printed as a runnable curl command; the work is
-//! done in [`crate::curl`].
+//! done in [`crate::export`].
 
 use std::io::Write;
 
@@ -8,8 +8,8 @@ use crate::cli::{ColorChoice, CurlArgs};
 use crate::collection::{
     Collection, Environment, load_collection, load_environment, resolve_environment_path,
 };
-use crate::curl::CurlContext;
 use crate::diagnostic::{Diagnostic, Sources};
+use crate::export::CurlContext;
 use crate::runner::Selection;
 use crate::secrets::Masker;
 use crate::settings::{LoadSettings, printer};
@@ -21,7 +21,7 @@ fn on_path(name: &str) -> bool {
 }
 
 /// Runs `runner curl`.
-pub(super) fn command(a: CurlArgs) -> ExitStatus {
+pub(super) async fn command(a: CurlArgs) -> ExitStatus {
     let masker = Masker::new();
     let errors = Errors::new(&masker, &printer(ColorChoice::Auto, false));
     let sources = Sources::default();
@@ -77,21 +77,24 @@ pub(super) fn command(a: CurlArgs) -> ExitStatus {
     if let Some(e) = &env_arg {
         auth_command.push_str(&format!(" -e {e}"));
     }
-    let mut ctx = CurlContext::new(
+    let mut ctx = match CurlContext::new(
         &collection,
         &env,
         &settings.vars,
         names,
         on_path("jq"),
         auth_command,
-    );
-    match ctx.script(&selected) {
+    ) {
+        Ok(ctx) => ctx,
+        Err(d) => return errors.diagnostics(&d, &sources),
+    };
+    match ctx.script(&selected).await {
         Ok(text) => {
             let _ = write!(std::io::stdout(), "{text}");
             ExitStatus::Ok
         }
         Err((path, e)) => {
-            let d = Diagnostic::new(format!("{} in request `{path}`", e.message), e.span);
+            let d = Diagnostic::new(format!("{} in request `{path}`", e.message()), e.span);
             errors.diagnostics(&[d], &sources)
         }
     }

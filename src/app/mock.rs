@@ -10,12 +10,12 @@ use crate::mock::MockServer;
 use crate::runner::Selection;
 use crate::secrets::Masker;
 use crate::settings::{LoadSettings, printer};
-use crate::template::Scope;
+use crate::vars::Vars;
 use crate::workspace::prepare;
 
 /// Runs `runner mock`.
 pub(super) async fn command(args: MockArgs) -> ExitStatus {
-    let masker = Masker::new();
+    let masker = Arc::new(Masker::new());
     let printer = printer(args.color, false);
     let errors = Errors::new(&masker, &printer);
     let settings = match LoadSettings::resolve(args.collections, args.load, true) {
@@ -45,7 +45,7 @@ pub(super) async fn command(args: MockArgs) -> ExitStatus {
         Ok(p) => p,
         Err((diags, sources)) => return errors.diagnostics(&diags, &sources),
     };
-    let served: Vec<(Collection, Arc<Scope>)> = prepared
+    let served: Vec<(Collection, Arc<Vars>)> = prepared
         .ws
         .collections
         .iter()

@@ -58,7 +58,7 @@ pub async fn run(args: Args) -> ExitStatus {
         Command::Auth(a) => auth::command(a).await,
         Command::Report(ReportCommand::Merge(a)) => merge::command(a),
         Command::Import(a) => import::command(a),
-        Command::Curl(a) => curl::command(a),
+        Command::Curl(a) => curl::command(a).await,
         Command::Schema(a) => schema::schema_command(a),
         Command::Completions(a) => schema::completions_command(a),
     }

@@ -18,8 +18,8 @@ use crate::runner::{
 };
 use crate::secrets::Masker;
 use crate::settings::{RunSettings, printer};
-use crate::template::Scope;
-use crate::workspace::{Prepared, prepare, secret_names};
+use crate::vars::Vars;
+use crate::workspace::{Prepared, prepare};
 
 /// Runs `runner run`.
 pub(super) async fn command(args: RunArgs) -> ExitStatus {
@@ -68,7 +68,7 @@ pub(super) async fn command(args: RunArgs) -> ExitStatus {
         engine,
     } = prepared;
     let _mock_task = mock.map(|m| {
-        let served: Vec<(Collection, Arc<Scope>)> = ws
+        let served: Vec<(Collection, Arc<Vars>)> = ws
             .collections
             .iter()
             .cloned()
@@ -83,7 +83,6 @@ pub(super) async fn command(args: RunArgs) -> ExitStatus {
     let options = RunOptions {
         timeout: settings.timeout,
         bail: settings.bail,
-        secrets: secret_names(&ws),
         max_body: settings.max_body,
     };
     let tokens = token_source(

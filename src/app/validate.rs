@@ -1,5 +1,7 @@
 //! `runner validate`: load and check collections for an environment; send nothing.
 
+use std::sync::Arc;
+
 use super::{Errors, ExitStatus};
 use crate::cli::ValidateArgs;
 use crate::runner::Selection;
@@ -9,7 +11,7 @@ use crate::workspace::prepare;
 
 /// Runs `runner validate`.
 pub(super) async fn command(args: ValidateArgs) -> ExitStatus {
-    let masker = Masker::new();
+    let masker = Arc::new(Masker::new());
     let printer = printer(args.color, false);
     let errors = Errors::new(&masker, &printer);
     let settings = match LoadSettings::resolve(args.collections, args.load, args.mock) {

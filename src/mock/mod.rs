@@ -20,12 +20,12 @@ use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode, Uri, header};
 use axum::response::Response;
-use minijinja::Value;
 use tokio::net::TcpListener;
 
 use crate::collection::{Collection, ExampleBody, ExampleDef};
 use crate::runner::glob_match;
-use crate::template::{Engine, Scope};
+use crate::template::Engine;
+use crate::vars::Vars;
 
 pub use routes::{Route, RouteAuth, build_routes};
 
@@ -75,7 +75,7 @@ impl MockServer {
     /// dropped or aborted. Returns the routes served.
     pub fn serve(
         self,
-        collections: &[(Collection, Arc<Scope>)],
+        collections: &[(Collection, Arc<Vars>)],
         log: Option<RequestLog>,
     ) -> (tokio::task::JoinHandle<()>, Vec<String>) {
         let engine = Engine::new();
@@ -187,19 +187,19 @@ fn answer(
                 .to_ascii_lowercase()
         })
         .unwrap_or_default();
-    let mut extra: Vec<(String, Value)> = Vec::new();
+    let mut extra: Vec<(String, serde_json::Value)> = Vec::new();
     if let Some(caps) = route.path.captures(path) {
         for name in route.path.capture_names().flatten() {
             if let Some(m) = caps.name(name) {
                 let decoded = percent_encoding::percent_decode_str(m.as_str())
                     .decode_utf8_lossy()
                     .into_owned();
-                extra.push((name.to_string(), Value::from(decoded)));
+                extra.push((name.to_string(), serde_json::Value::from(decoded)));
             }
         }
     }
     extra.push(("request".into(), request_value(method, uri, headers, body)));
-    let ctx = route.scope.context_with(extra);
+    let ctx = route.scope.with(extra);
     let by_name = headers
         .get("x-mock-response-name")
         .and_then(|v| v.to_str().ok());
@@ -249,7 +249,7 @@ fn answer(
     }
 }
 
-fn render_example(state: &State, example: &ExampleDef, ctx: &Value) -> Result<Response, String> {
+fn render_example(state: &State, example: &ExampleDef, ctx: &Vars) -> Result<Response, String> {
     let status_text = state
         .engine
         .render(&example.status, ctx)
@@ -294,7 +294,12 @@ fn render_example(state: &State, example: &ExampleDef, ctx: &Value) -> Result<Re
 }
 
 /// `request` in example templates: method, path, query, query_string, headers, body, json.
-fn request_value(method: &Method, uri: &Uri, headers: &HeaderMap, body: &Bytes) -> Value {
+fn request_value(
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> serde_json::Value {
     let query: BTreeMap<String, String> = uri
         .query()
         .map(|q| {
@@ -314,7 +319,7 @@ fn request_value(method: &Method, uri: &Uri, headers: &HeaderMap, body: &Bytes) 
         .collect();
     let text = String::from_utf8_lossy(body).into_owned();
     let json: serde_json::Value = serde_json::from_slice(body).unwrap_or(serde_json::Value::Null);
-    crate::template::json_value(&serde_json::json!({
+    serde_json::json!({
         "method": method.as_str(),
         "path": uri.path(),
         "query": query,
@@ -322,7 +327,7 @@ fn request_value(method: &Method, uri: &Uri, headers: &HeaderMap, body: &Bytes) 
         "headers": headers,
         "body": text,
         "json": json,
-    }))
+    })
 }
 
 fn json_response(status: StatusCode, body: &serde_json::Value) -> Response {

@@ -6,7 +6,8 @@ use base64::Engine as _;
 use regex::Regex;
 
 use crate::collection::{AuthDef, Collection, ExampleDef, Template};
-use crate::template::{Engine, Scope};
+use crate::template::Engine;
+use crate::vars::Vars;
 
 /// What a route asks of the Authorization header.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +38,7 @@ pub struct Route {
     /// Authorization check.
     pub auth: RouteAuth,
     /// Variables of the collection, for rendering examples.
-    pub scope: Arc<Scope>,
+    pub scope: Arc<Vars>,
 }
 
 enum Piece {
@@ -46,7 +47,7 @@ enum Piece {
 }
 
 /// Routes for every request with examples.
-pub fn build_routes(collections: &[(Collection, Arc<Scope>)], engine: &Engine) -> Vec<Route> {
+pub fn build_routes(collections: &[(Collection, Arc<Vars>)], engine: &Engine) -> Vec<Route> {
     let mut routes = Vec::new();
     for (collection, scope) in collections {
         for req in &collection.requests {
@@ -72,8 +73,8 @@ pub fn build_routes(collections: &[(Collection, Arc<Scope>)], engine: &Engine) -
     routes
 }
 
-fn route_auth(auth: &AuthDef, engine: &Engine, scope: &Scope) -> RouteAuth {
-    let render = |t: &Template| engine.render(t, scope.context()).ok();
+fn route_auth(auth: &AuthDef, engine: &Engine, scope: &Vars) -> RouteAuth {
+    let render = |t: &Template| engine.render(t, scope).ok();
     match auth {
         AuthDef::None => RouteAuth::None,
         AuthDef::Bearer(t) => match render(t) {
@@ -93,7 +94,7 @@ fn route_auth(auth: &AuthDef, engine: &Engine, scope: &Scope) -> RouteAuth {
 
 /// The path part of a URL template as a regex. Expressions that render with the scope
 /// become literal text; the others (captured values) match one path segment.
-fn path_pattern(url: &Template, engine: &Engine, scope: &Scope) -> Option<(Regex, String, usize)> {
+fn path_pattern(url: &Template, engine: &Engine, scope: &Vars) -> Option<(Regex, String, usize)> {
     let pieces = pieces(&url.src, engine, scope);
     // Flatten to characters and parameters, then drop the origin and the query.
     let mut tokens: Vec<Option<char>> = Vec::new();
@@ -165,7 +166,7 @@ fn path_pattern(url: &Template, engine: &Engine, scope: &Scope) -> Option<(Regex
     Some((compiled, display, literal_len))
 }
 
-fn pieces(src: &str, engine: &Engine, scope: &Scope) -> Vec<Piece> {
+fn pieces(src: &str, engine: &Engine, scope: &Vars) -> Vec<Piece> {
     let mut out = Vec::new();
     let mut rest = src;
     while let Some(open) = rest.find("{{") {
@@ -178,7 +179,7 @@ fn pieces(src: &str, engine: &Engine, scope: &Scope) -> Vec<Piece> {
         };
         let chunk = &rest[open..open + close + 2];
         let expr = chunk[2..chunk.len() - 2].trim();
-        match engine.render(&Template::new(chunk, None), scope.context()) {
+        match engine.render(&Template::new(chunk, None), scope) {
             Ok(text) => out.push(Piece::Text(text)),
             Err(_) => {
                 let simple = !expr.is_empty()
@@ -202,7 +203,7 @@ mod tests {
 
     #[test]
     fn literal_and_captured_parts() {
-        let mut scope = Scope::new(BTreeMap::new());
+        let mut scope = Vars::new(BTreeMap::new());
         scope.set_json("base", &serde_json::json!("http://127.0.0.1:9/runtime"));
         let engine = Engine::new();
         let t = Template::new("{{ base }}/items/{{ item_id }}/test?x=1", None);

@@ -10,7 +10,8 @@ use crate::collection::{
     has_template_syntax,
 };
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::template::{Engine, Scope, json_leaves};
+use crate::template::{Engine, json_leaves};
+use crate::vars::Vars;
 
 /// Names templates may use that are not variables.
 const GLOBALS: &[&str] = &[
@@ -74,7 +75,7 @@ pub fn contains_template(v: &Value) -> bool {
 pub fn check_requests(
     collection: &Collection,
     selected: &[usize],
-    scope: &Scope,
+    scope: &Vars,
     captured: &HashSet<String>,
     engine: &mut Engine,
 ) -> Vec<Diagnostic> {
@@ -123,7 +124,7 @@ pub fn check_requests(
                 .any(|n| captured.contains(n) && !scope.contains(n));
             if undefined.is_empty()
                 && !uses_capture
-                && let Err(e) = engine.render(&t, scope.context())
+                && let Err(e) = engine.render(&t, scope)
             {
                 let mut d = Diagnostic::new(
                     format!("{} in request `{}`", e.message, req.path()),
@@ -146,7 +147,7 @@ pub fn check_requests(
             let src = if path.is_literal() {
                 path.src.clone()
             } else {
-                match engine.render(path, scope.context()) {
+                match engine.render(path, scope) {
                     Ok(src) => src,
                     Err(_) => continue,
                 }

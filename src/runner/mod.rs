@@ -6,11 +6,11 @@ mod literal;
 mod plan;
 mod prepare;
 mod refresh;
+mod rendered;
 pub mod result;
 mod schedule;
 mod select;
 
-use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use reqwest::Client;
@@ -22,12 +22,14 @@ use crate::collection::{Collection, JsonTemplate, RequestDef, RetryOn};
 use crate::data::Row;
 use crate::http::{Exchange, HttpError};
 use crate::secrets::Masker;
-use crate::template::{Engine, Scope, truthy};
+use crate::template::{Engine, truthy};
+use crate::vars::Vars;
 
 pub use check::{check_requests, contains_template};
 pub use literal::check_literals;
 pub use plan::{Shard, Unit, plan};
 pub use prepare::Renderer;
+pub use rendered::{Credential, Export, Rendered};
 pub use result::{CollectionResult, RequestResult, RunError, RunErrorKind, Status, Totals};
 pub use schedule::{Outcome, Schedule};
 pub use select::{Selection, glob_match};
@@ -53,8 +55,6 @@ pub struct RunOptions {
     pub timeout: Duration,
     /// Stop at the first request that does not pass.
     pub bail: bool,
-    /// Variable names whose captured values are masked.
-    pub secrets: HashSet<String>,
     /// Largest decoded response body read unless the request sets `max_body:`.
     pub max_body: u64,
 }
@@ -84,7 +84,7 @@ impl Runner<'_> {
         &self,
         collection: &Collection,
         selected: &[usize],
-        scope: &mut Scope,
+        scope: &mut Vars,
     ) -> (CollectionResult, bool) {
         let start = Instant::now();
         let started_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
@@ -118,7 +118,7 @@ impl Runner<'_> {
         &self,
         collection: &Collection,
         req: &RequestDef,
-        scope: &mut Scope,
+        scope: &mut Vars,
     ) -> RequestResult {
         let mut result = RequestResult {
             name: req.name.clone(),
@@ -132,7 +132,7 @@ impl Runner<'_> {
             return result;
         }
         if let Some(cond) = &req.skip_if {
-            match self.engine.render(cond, scope.context()) {
+            match self.engine.render(cond, scope) {
                 Ok(v) if truthy(&v) => {
                     result.skipped = Some(format!("skip_if: {}", cond.src));
                     return result;
@@ -157,6 +157,7 @@ impl Runner<'_> {
             masker: self.masker,
             dir: &collection.dir,
             tokens: self.tokens,
+            export: None,
         };
         let (mut prepared, oauth) = match renderer.prepare(req, self.options).await {
             Ok(p) => p,
@@ -236,19 +237,10 @@ impl Runner<'_> {
             }
         }
         for (name, value) in &result.captures {
-            if self.options.secrets.contains(name) {
-                self.masker.add_value(value);
-            }
             scope.capture(name, value);
         }
         if !result.captures.is_empty() {
             scope.refresh(self.engine);
-            // A secret variable may be defined from captured values.
-            for name in &self.options.secrets {
-                if let Some(v) = scope.get(name) {
-                    self.masker.add_value(v);
-                }
-            }
         }
         result
     }
@@ -258,7 +250,7 @@ impl Runner<'_> {
         req: &RequestDef,
         last: &Exchange,
         duration: Duration,
-        scope: &Scope,
+        scope: &Vars,
     ) -> Vec<assert::AssertOutcome> {
         let view = ResponseView::new(
             last.response.status.as_u16(),
@@ -276,9 +268,7 @@ impl Runner<'_> {
                     value: v.clone(),
                     span: def.span.clone(),
                 };
-                self.engine
-                    .render_json(&t, scope.context())
-                    .map_err(|e| e.message)
+                self.engine.render_json(&t, scope).map_err(|e| e.message)
             };
             out.extend(assert::eval(def, &view, &resolve));
         }

@@ -11,48 +11,46 @@ use url::Url;
 
 use super::RunOptions;
 use super::literal::check_url;
+use super::rendered::{Credential, Export, OAuthUse, Rendered};
 use super::result::{RunError, RunErrorKind};
 use crate::auth::{ClientAuth, Grant, OAuth2Params, TokenSource};
 use crate::collection::{AuthDef, BodyDef, OAuth2Def, PartKind, RequestDef, Template, TrustDef};
+use crate::diagnostic::Span;
 use crate::http::{
     HostPattern, Part, PartValue, PreparedBody, PreparedRequest, RedirectPolicy, Trust,
 };
 use crate::secrets::Masker;
-use crate::template::{Engine, Scope};
+use crate::template::Engine;
+use crate::vars::Vars;
 
 /// What rendering needs.
 pub struct Renderer<'a> {
     /// Compiled templates.
     pub engine: &'a Engine,
     /// Current variables.
-    pub scope: &'a Scope,
+    pub scope: &'a Vars,
     /// Learns every credential used.
     pub masker: &'a Masker,
     /// Where relative file paths start.
     pub dir: &'a Path,
     /// OAuth2 tokens of the run.
     pub tokens: Option<&'a TokenSource>,
-}
-
-/// The OAuth2 token a prepared request carries, for one refresh and retry after a 401.
-pub struct OAuthUse {
-    /// The rendered parameters.
-    pub params: OAuth2Params,
-    /// The Authorization value sent.
-    pub header: String,
-    /// Whether the token came from the cache file.
-    pub from_cache: bool,
+    /// Set when the request is shown rather than sent: templates render through it, files
+    /// are not read, and the credential stays typed instead of becoming a header.
+    pub export: Option<&'a (dyn Export + Sync)>,
 }
 
 impl Renderer<'_> {
     fn render(&self, t: &Template) -> Result<String, RunError> {
-        self.engine
-            .render(t, self.scope.context())
-            .map_err(|e| RunError {
-                span: e.span.clone(),
-                kind: RunErrorKind::Template(e),
-                assert: true,
-            })
+        match self.export {
+            Some(export) => export.render(self.engine, t, self.scope),
+            None => self.engine.render(t, self.scope),
+        }
+        .map_err(|e| RunError {
+            span: e.span.clone(),
+            kind: RunErrorKind::Template(e),
+            assert: true,
+        })
     }
 
     fn request_error(&self, message: String, t: Option<&Template>) -> RunError {
@@ -70,6 +68,17 @@ impl Renderer<'_> {
         req: &RequestDef,
         defaults: &RunOptions,
     ) -> Result<(PreparedRequest, Option<OAuthUse>), RunError> {
+        let rendered = self.render_request(req, defaults).await?;
+        Ok((rendered.request, rendered.oauth))
+    }
+
+    /// Renders the request. Unless exporting, the credential becomes the Authorization
+    /// header, an OAuth2 token being obtained first.
+    pub async fn render_request(
+        &self,
+        req: &RequestDef,
+        defaults: &RunOptions,
+    ) -> Result<Rendered, RunError> {
         let method = Method::from_bytes(req.method.as_bytes())
             .map_err(|_| self.request_error(format!("invalid method `{}`", req.method), None))?;
         let url_text = self.render(&req.url)?;
@@ -106,18 +115,37 @@ impl Renderer<'_> {
             headers.insert(name, hv);
         }
         let mut oauth = None;
+        let mut credential = None;
         if !headers.contains_key(header::AUTHORIZATION) {
-            if let AuthDef::OAuth2(o) = &req.auth {
-                let used = self.oauth2(o).await?;
-                let value = HeaderValue::from_str(&used.header).map_err(|_| {
-                    self.request_error("the access token is not a valid header value".into(), None)
-                })?;
-                headers.insert(header::AUTHORIZATION, value);
-                oauth = Some(used);
-            } else if let Some(value) = self.authorization(&req.auth)? {
-                headers.insert(header::AUTHORIZATION, value);
-            } else if let Some(value) = userinfo {
-                headers.insert(header::AUTHORIZATION, value);
+            credential = match &req.auth {
+                AuthDef::OAuth2(o) => Some(Credential::OAuth2(Box::new(self.oauth2_params(o)?))),
+                auth => self.credential(auth)?.or(userinfo),
+            };
+            if self.export.is_none() {
+                match credential.take() {
+                    Some(Credential::OAuth2(params)) => {
+                        let used = self.oauth2(*params, o_span(&req.auth)).await?;
+                        let value = HeaderValue::from_str(&used.header).map_err(|_| {
+                            self.request_error(
+                                "the access token is not a valid header value".into(),
+                                None,
+                            )
+                        })?;
+                        headers.insert(header::AUTHORIZATION, value);
+                        oauth = Some(used);
+                    }
+                    Some(c) => {
+                        let value = c.header().and_then(|v| HeaderValue::from_str(&v).ok());
+                        let value = value.ok_or_else(|| {
+                            self.request_error(
+                                "the credentials contain characters not allowed in a header".into(),
+                                None,
+                            )
+                        })?;
+                        headers.insert(header::AUTHORIZATION, value);
+                    }
+                    None => {}
+                }
             }
         }
         let body = self.body(req, &mut headers).await?;
@@ -135,8 +163,8 @@ impl Renderer<'_> {
                 Trust::Hosts(out)
             }
         };
-        Ok((
-            PreparedRequest {
+        Ok(Rendered {
+            request: PreparedRequest {
                 method,
                 url,
                 headers,
@@ -149,14 +177,15 @@ impl Renderer<'_> {
                     trust,
                 },
             },
+            credential,
             oauth,
-        ))
+        })
     }
 
     /// Moves `user:password@` out of the URL into a Basic Authorization value, so that
     /// it follows the redirect rules of every Authorization header and never shows in
     /// a printed URL.
-    fn take_userinfo(&self, url: &mut Url) -> Option<HeaderValue> {
+    fn take_userinfo(&self, url: &mut Url) -> Option<Credential> {
         if url.username().is_empty() && url.password().is_none() {
             return None;
         }
@@ -174,8 +203,10 @@ impl Renderer<'_> {
         self.masker.add_basic(&user, &pass);
         let _ = url.set_username("");
         let _ = url.set_password(None);
-        let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
-        HeaderValue::from_str(&format!("Basic {encoded}")).ok()
+        Some(Credential::Basic {
+            user,
+            password: pass,
+        })
     }
 
     fn mask_authorization(&self, value: &str) {
@@ -194,13 +225,13 @@ impl Renderer<'_> {
         }
     }
 
-    fn authorization(&self, auth: &AuthDef) -> Result<Option<HeaderValue>, RunError> {
-        let value = match auth {
-            AuthDef::None => return Ok(None),
+    fn credential(&self, auth: &AuthDef) -> Result<Option<Credential>, RunError> {
+        Ok(match auth {
+            AuthDef::None | AuthDef::OAuth2(_) => None,
             AuthDef::Bearer(t) => {
-                let token = self.render(t)?;
-                self.masker.add(token.trim());
-                format!("Bearer {}", token.trim())
+                let token = self.render(t)?.trim().to_string();
+                self.masker.add(&token);
+                Some(Credential::Bearer(token))
             }
             AuthDef::Basic { username, password } => {
                 let user = self.render(username)?;
@@ -209,16 +240,11 @@ impl Renderer<'_> {
                 let encoded =
                     base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
                 self.masker.add(&encoded);
-                format!("Basic {encoded}")
+                Some(Credential::Basic {
+                    user,
+                    password: pass,
+                })
             }
-            // Obtained asynchronously by `oauth2`.
-            AuthDef::OAuth2(_) => return Ok(None),
-        };
-        HeaderValue::from_str(&value).map(Some).map_err(|_| {
-            self.request_error(
-                "the credentials contain characters not allowed in a header".into(),
-                None,
-            )
         })
     }
 
@@ -269,17 +295,16 @@ impl Renderer<'_> {
         Ok(params)
     }
 
-    async fn oauth2(&self, o: &OAuth2Def) -> Result<OAuthUse, RunError> {
-        let params = self.oauth2_params(o)?;
+    async fn oauth2(&self, params: OAuth2Params, span: Option<Span>) -> Result<OAuthUse, RunError> {
         let Some(tokens) = self.tokens else {
             return Err(RunError {
-                span: o.span.clone(),
+                span: span.clone(),
                 kind: RunErrorKind::Auth("OAuth2 is not set up for this command".into()),
                 assert: false,
             });
         };
         let issued = tokens.access_token(&params).await.map_err(|e| RunError {
-            span: o.span.clone(),
+            span,
             kind: RunErrorKind::Auth(e.to_string()),
             assert: false,
         })?;
@@ -305,14 +330,15 @@ impl Renderer<'_> {
         Ok(match &req.body {
             None => PreparedBody::Empty,
             Some(BodyDef::Json(t)) => {
-                let value = self
-                    .engine
-                    .render_json(t, self.scope.context())
-                    .map_err(|e| RunError {
-                        span: e.span.clone(),
-                        kind: RunErrorKind::Template(e),
-                        assert: true,
-                    })?;
+                let value = match self.export {
+                    Some(export) => export.render_json(self.engine, t, self.scope),
+                    None => self.engine.render_json(t, self.scope),
+                }
+                .map_err(|e| RunError {
+                    span: e.span.clone(),
+                    kind: RunErrorKind::Template(e),
+                    assert: true,
+                })?;
                 set_type(headers, "application/json");
                 PreparedBody::Bytes(Bytes::from(serde_json::to_vec(&value).unwrap_or_default()))
             }
@@ -384,6 +410,11 @@ impl Renderer<'_> {
 
     async fn read_file(&self, path: &Template) -> Result<(Bytes, String), RunError> {
         let rendered = self.render(path)?;
+        if self.export.is_some() {
+            // Shown as a file reference: not read.
+            let guessed = mime_guess::from_path(&rendered).first_or_octet_stream();
+            return Ok((Bytes::new(), guessed.essence_str().to_string()));
+        }
         let full = crate::paths::confine(self.dir, &rendered)
             .map_err(|m| self.request_error(format!("body file: {m}"), Some(path)))?;
         let bytes = tokio::fs::read(&full).await.map_err(|e| {
@@ -397,5 +428,13 @@ impl Renderer<'_> {
             .essence_str()
             .to_string();
         Ok((Bytes::from(bytes), guessed))
+    }
+}
+
+/// Where an `oauth2:` block is written.
+fn o_span(auth: &AuthDef) -> Option<Span> {
+    match auth {
+        AuthDef::OAuth2(o) => o.span.clone(),
+        _ => None,
     }
 }

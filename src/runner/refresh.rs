@@ -4,7 +4,7 @@
 use reqwest::Client;
 use reqwest::header::{AUTHORIZATION, HeaderValue};
 
-use super::prepare::OAuthUse;
+use super::rendered::OAuthUse;
 use crate::auth::{AuthError, TokenSource};
 use crate::http::{self, Exchange, HttpError, PreparedRequest};
 

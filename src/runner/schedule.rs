@@ -14,7 +14,8 @@ use crate::auth::TokenSource;
 use crate::collection::Collection;
 use crate::data::Row;
 use crate::secrets::Masker;
-use crate::template::{Engine, Scope};
+use crate::template::Engine;
+use crate::vars::Vars;
 
 /// How many slowest requests the outcome names.
 const SLOWEST: usize = 3;
@@ -24,7 +25,7 @@ pub struct Schedule<'a> {
     /// Collections, in command-line order.
     pub collections: &'a [Collection],
     /// Each collection's variables before the run.
-    pub scopes: &'a [Scope],
+    pub scopes: &'a [Vars],
     /// Each collection's selected requests.
     pub selections: &'a [Vec<usize>],
     /// Templates.
@@ -150,9 +151,6 @@ impl Schedule<'_> {
             if let Some(row) = self.row(unit.iteration) {
                 for (k, v) in row {
                     scope.capture(k, v);
-                    if self.options.secrets.contains(k) {
-                        self.masker.add_value(v);
-                    }
                 }
             }
             scope.capture("iteration", &Value::from(unit.iteration));

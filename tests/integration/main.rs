@@ -4,6 +4,7 @@ mod support;
 
 mod asserts;
 mod curl;
+mod curl_parity;
 mod error_output;
 mod errors;
 mod examples;

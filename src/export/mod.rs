@@ -1,0 +1,6 @@
+//! Requests written for other tools: `runner curl`.
+
+mod curl;
+mod shell;
+
+pub(crate) use curl::CurlContext;

@@ -1,0 +1,218 @@
+//! The variables of one collection, resolved from its definitions, the environment's and
+//! `--var` before the run.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use super::Vars;
+use crate::collection::{JsonTemplate, VarDef};
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::secrets::Masker;
+use crate::template::{Engine, json_leaves};
+
+/// What [`resolve`] builds variables from.
+pub(crate) struct Layers<'a> {
+    /// The collection's `variables:`.
+    pub collection: &'a [VarDef],
+    /// The environment's `variables:`.
+    pub environment: &'a [VarDef],
+    /// `--var` values.
+    pub cli: &'a [(String, String)],
+    /// `mock_url`, when `--mock` sets it.
+    pub mock_url: Option<&'a str>,
+    /// The process environment over the dotenv file, read as `env.NAME`.
+    pub process_env: BTreeMap<String, String>,
+    /// Names listed under `secrets:`.
+    pub secrets: HashSet<String>,
+    /// Learns the values of secret variables.
+    pub masker: Option<Arc<Masker>>,
+}
+
+/// One definition per name: the environment's replaces the collection's. They are resolved
+/// together, so a collection variable may refer to an environment variable and sees the
+/// environment's value of a name both define.
+fn definitions<'a>(collection: &'a [VarDef], environment: &'a [VarDef]) -> Vec<&'a VarDef> {
+    collection
+        .iter()
+        .filter(|c| !environment.iter().any(|e| e.name == c.name))
+        .chain(environment)
+        .collect()
+}
+
+/// The variables of one collection, with every layer but data rows and captures, which
+/// the run adds. `captured` holds the names captured anywhere in the run.
+pub(crate) fn resolve(
+    layers: Layers<'_>,
+    engine: &Engine,
+    captured: &HashSet<String>,
+) -> Result<Vars, Vec<Diagnostic>> {
+    let mut vars = Vars::new(layers.process_env);
+    vars.secret_names = Arc::new(layers.secrets);
+    vars.masker = layers.masker;
+    for (k, v) in layers.cli {
+        vars.pin(k, v);
+    }
+    if let Some(url) = layers.mock_url
+        && !vars.is_pinned("mock_url")
+    {
+        vars.pin("mock_url", url);
+    }
+    // A `--var` replaces a definition, which is then not even rendered.
+    let defs: Vec<&VarDef> = definitions(layers.collection, layers.environment)
+        .into_iter()
+        .filter(|d| !vars.is_pinned(&d.name))
+        .collect();
+    let diags = render_definitions(&defs, &mut vars, engine, captured);
+    if diags.is_empty() {
+        Ok(vars)
+    } else {
+        Err(diags)
+    }
+}
+
+fn template(def: &VarDef) -> JsonTemplate {
+    JsonTemplate {
+        value: def.value.clone(),
+        span: def.span.clone(),
+    }
+}
+
+/// Renders variable definitions. Values may refer to each other in any order; what still
+/// fails after every other value is set is reported. A definition that reads a `captured`
+/// name, directly or through another definition, is also kept to be rendered again as
+/// captures arrive; until then it may stay undefined.
+fn render_definitions(
+    defs: &[&VarDef],
+    vars: &mut Vars,
+    engine: &Engine,
+    captured: &HashSet<String>,
+) -> Vec<Diagnostic> {
+    let reads: Vec<(&VarDef, HashSet<String>)> = defs
+        .iter()
+        .map(|def| {
+            let names = json_leaves(&template(def))
+                .iter()
+                .flat_map(|leaf| engine.variables(leaf))
+                .collect();
+            (*def, names)
+        })
+        .collect();
+    let mut dynamic: HashSet<String> = HashSet::new();
+    loop {
+        let before = dynamic.len();
+        for (def, names) in &reads {
+            if names
+                .iter()
+                .any(|n| captured.contains(n) || dynamic.contains(n))
+            {
+                dynamic.insert(def.name.clone());
+            }
+        }
+        if dynamic.len() == before {
+            break;
+        }
+    }
+    for def in defs.iter().filter(|d| dynamic.contains(&d.name)) {
+        vars.derive(&def.name, template(def));
+    }
+    let mut pending: Vec<&VarDef> = defs.to_vec();
+    loop {
+        let mut failed = Vec::new();
+        let mut errors = Vec::new();
+        let before = pending.len();
+        for def in pending {
+            match engine.render_json(&template(def), vars) {
+                Ok(v) => vars.set_json(&def.name, &v),
+                Err(e) => {
+                    failed.push(def);
+                    errors.push((def, e));
+                }
+            }
+        }
+        if failed.is_empty() {
+            return Vec::new();
+        }
+        if failed.len() == before {
+            return errors
+                .into_iter()
+                .filter(|(_, e)| {
+                    // Waits for a capture: not an error before the run.
+                    !e.undefined
+                        .as_ref()
+                        .is_some_and(|n| captured.contains(n) || dynamic.contains(n))
+                })
+                .map(|(def, e)| {
+                    let mut d = Diagnostic::new(format!("variable `{}`: {}", def.name, e.message), def.span.clone());
+                    if let Some(name) = e.undefined.as_deref().and_then(|n| n.strip_prefix("env.")) {
+                        d = d.with_help(format!("set the environment variable {name}, or add it to the .env file"));
+                    } else if e.undefined.as_deref() == Some("mock_url") {
+                        d = d.with_help("`mock_url` is set by `--mock`: run with --mock, or use another environment");
+                    } else if let Some(name) = e.undefined.as_deref() {
+                        let known = vars
+                            .names()
+                            .chain(defs.iter().map(|v| v.name.as_str()))
+                            .filter(|n| *n != def.name);
+                        d = d.with_help_opt(did_you_mean(name, known).or_else(|| {
+                            Some(format!("define `{name}` in the environment or the collection's `variables:`, or pass --var {name}=..."))
+                        }));
+                    }
+                    d
+                })
+                .collect();
+        }
+        pending = failed;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn text(v: &Vars, n: &str) -> Option<String> {
+        v.text(n)
+    }
+
+    fn def(name: &str, value: serde_json::Value) -> VarDef {
+        VarDef {
+            name: name.into(),
+            value,
+            span: None,
+        }
+    }
+
+    #[test]
+    fn layers_and_secrets() {
+        let masker = Arc::new(Masker::new());
+        let collection = [
+            def("a", json!("c-{{ b }}")),
+            def("b", json!("coll")),
+            def("cred", json!({"user": "u", "pass": "hunter2"})),
+        ];
+        let environment = [def("b", json!("env")), def("c", json!("{{ env.C }}"))];
+        let mut process_env = BTreeMap::new();
+        process_env.insert("C".to_string(), "from-env".to_string());
+        let vars = resolve(
+            Layers {
+                collection: &collection,
+                environment: &environment,
+                cli: &[("c".into(), "from-cli".into())],
+                mock_url: Some("http://127.0.0.1:1"),
+                process_env,
+                secrets: ["cred".to_string(), "c".to_string()].into(),
+                masker: Some(masker.clone()),
+            },
+            &Engine::new(),
+            &HashSet::new(),
+        )
+        .unwrap();
+        assert_eq!(text(&vars, "a").as_deref(), Some("c-env"));
+        assert_eq!(text(&vars, "c").as_deref(), Some("from-cli"));
+        assert_eq!(text(&vars, "cred.pass").as_deref(), Some("hunter2"));
+        assert_eq!(
+            text(&vars, "mock_url").as_deref(),
+            Some("http://127.0.0.1:1")
+        );
+        assert_eq!(masker.mask("x hunter2 from-cli coll"), "x ***** ***** coll");
+    }
+}
