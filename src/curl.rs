@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use minijinja::Value;
 
 use crate::collection::{
-    AuthDef, BodyDef, Collection, Environment, JsonTemplate, OAuth2Def, PartKind, RequestDef,
-    Template, TrustDef,
+    AuthDef, BodyDef, ClientAuth, Collection, Environment, Grant, JsonTemplate, OAuth2Def,
+    PartKind, RequestDef, Template, TrustDef,
 };
 use crate::template::{Engine, Scope, TemplateError};
 
@@ -364,7 +364,10 @@ impl<'a> CurlContext<'a> {
         let token_url = self.render(&o.token_url)?;
         let client_id = self.render(&o.client_id)?;
         let scope = o.scope.as_ref().map(|s| self.render(s)).transpose()?;
-        let key = format!("{}\u{0}{token_url}\u{0}{client_id}\u{0}{scope:?}", o.grant);
+        let key = format!(
+            "{}\u{0}{token_url}\u{0}{client_id}\u{0}{scope:?}",
+            o.grant.as_str()
+        );
         let var = if tokens.is_empty() {
             "ACCESS_TOKEN".to_string()
         } else {
@@ -384,8 +387,8 @@ impl<'a> CurlContext<'a> {
             .map(|s| self.render(s))
             .transpose()?;
         let mut args: Vec<String> = vec!["curl -s".into()];
-        match o.client_auth.as_str() {
-            "body" => {
+        match o.client_auth {
+            ClientAuth::Body => {
                 args.push(format!(
                     "--data-urlencode {}",
                     quote(&format!("client_id={client_id}"))
@@ -397,13 +400,13 @@ impl<'a> CurlContext<'a> {
                     ));
                 }
             }
-            "none" => {
+            ClientAuth::None => {
                 args.push(format!(
                     "--data-urlencode {}",
                     quote(&format!("client_id={client_id}"))
                 ));
             }
-            _ => args.push(format!(
+            ClientAuth::Basic => args.push(format!(
                 "-u {}",
                 quote(&format!(
                     "{client_id}:{}",
@@ -411,14 +414,13 @@ impl<'a> CurlContext<'a> {
                 ))
             )),
         }
-        let grant = match o.grant.as_str() {
-            "client_credentials" => "client_credentials",
-            "password" => "password",
-            _ => "refresh_token",
+        let grant = match o.grant {
+            Grant::ClientCredentials | Grant::Password => o.grant.as_str(),
+            _ => Grant::RefreshToken.as_str(),
         };
         args.push(format!("-d grant_type={grant}"));
-        match o.grant.as_str() {
-            "password" => {
+        match o.grant {
+            Grant::Password => {
                 let u = o.username.as_ref().map(|t| self.render(t)).transpose()?;
                 let p = o.password.as_ref().map(|t| self.render(t)).transpose()?;
                 args.push(format!(
@@ -430,7 +432,7 @@ impl<'a> CurlContext<'a> {
                     quote(&format!("password={}", p.unwrap_or_default()))
                 ));
             }
-            "client_credentials" => {}
+            Grant::ClientCredentials => {}
             _ => {
                 let rt = match &o.refresh_token {
                     Some(t) => self.render(t)?,
@@ -460,14 +462,11 @@ impl<'a> CurlContext<'a> {
             );
             r#"sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p'"#.to_string()
         };
-        pre.push_str(&format!("# OAuth2 token ({} grant)", o.grant));
-        if !matches!(
-            o.grant.as_str(),
-            "client_credentials" | "password" | "refresh_token"
-        ) {
+        pre.push_str(&format!("# OAuth2 token ({} grant)", o.grant.as_str()));
+        if o.grant.is_interactive() {
             pre.push_str(&format!(
                 ": the {} login needs a browser; log in once with `{}` and use the refresh token,\n# or take the token from runner directly: {var}=$({})",
-                o.grant,
+                o.grant.as_str(),
                 self.auth_command.replace(" token ", " login "),
                 self.auth_command
             ));

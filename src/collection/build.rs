@@ -14,9 +14,9 @@ use super::raw::{
     RawAuth, RawBody, RawCollection, RawExample, RawExpect, RawItem, RawRetry, RawSettings, Sp,
 };
 use super::{
-    AssertDef, AuthDef, BodyDef, CaptureDef, CaptureSource, Collection, ExampleBody, ExampleDef,
-    JsonPathDef, JsonTemplate, OAuth2Def, PartDef, PartKind, RequestDef, RetryDef, RetryOn,
-    Subject, Template, TrustDef, VarDef,
+    AssertDef, AuthDef, BodyDef, CaptureDef, CaptureSource, ClientAuth, Collection, ExampleBody,
+    ExampleDef, Grant, JsonPathDef, JsonTemplate, OAuth2Def, PartDef, PartKind, RequestDef,
+    RetryDef, RetryOn, Subject, Template, TrustDef, VarDef,
 };
 use crate::diagnostic::{Diagnostic, Span, did_you_mean};
 
@@ -509,31 +509,28 @@ impl<'a> Builder<'a> {
             },
             RawAuth::Oauth2(o) => {
                 let o = *o;
-                const GRANTS: &[&str] = &[
-                    "authorization_code",
-                    "refresh_token",
-                    "client_credentials",
-                    "password",
-                    "device_code",
-                ];
-                if !GRANTS.contains(&o.grant.value.as_str()) {
+                let grant = Grant::parse(&o.grant.value);
+                if grant.is_none() {
                     let gspan = self.sp(&o.grant);
+                    let names = Grant::ALL.map(Grant::as_str);
                     self.error_help(
                         format!("unknown OAuth2 grant `{}`", o.grant.value),
                         gspan,
-                        did_you_mean(&o.grant.value, GRANTS.iter().copied())
-                            .or_else(|| Some(format!("grants: {}", GRANTS.join(", ")))),
+                        did_you_mean(&o.grant.value, names.iter().copied())
+                            .or_else(|| Some(format!("grants: {}", names.join(", ")))),
                     );
                 }
-                let needs = match o.grant.value.as_str() {
-                    "authorization_code" => vec![("auth_url", o.auth_url.is_some())],
-                    "device_code" => vec![("device_url", o.device_url.is_some())],
-                    "password" => vec![
+                let needs = match grant {
+                    Some(Grant::AuthorizationCode) => vec![("auth_url", o.auth_url.is_some())],
+                    Some(Grant::DeviceCode) => vec![("device_url", o.device_url.is_some())],
+                    Some(Grant::Password) => vec![
                         ("username", o.username.is_some()),
                         ("password", o.password.is_some()),
                     ],
-                    "refresh_token" => vec![("refresh_token", o.refresh_token.is_some())],
-                    _ => Vec::new(),
+                    Some(Grant::RefreshToken) => {
+                        vec![("refresh_token", o.refresh_token.is_some())]
+                    }
+                    Some(Grant::ClientCredentials) | None => Vec::new(),
                 };
                 for (field, present) in needs {
                     if !present {
@@ -545,18 +542,21 @@ impl<'a> Builder<'a> {
                     }
                 }
                 let client_auth = match o.client_auth {
-                    Some(c) => {
-                        if !["basic", "body", "none"].contains(&c.value.as_str()) {
-                            let cspan = self.sp(&c);
-                            self.error_help(
-                                format!("unknown client_auth `{}`", c.value),
-                                cspan,
-                                Some("one of: basic, body, none".into()),
-                            );
-                        }
-                        c.value
-                    }
-                    None => "basic".into(),
+                    Some(c) => ClientAuth::parse(&c.value).or_else(|| {
+                        let cspan = self.sp(&c);
+                        let names = ClientAuth::ALL.map(ClientAuth::as_str);
+                        self.error_help(
+                            format!("unknown client_auth `{}`", c.value),
+                            cspan,
+                            Some(format!("one of: {}", names.join(", "))),
+                        );
+                        None
+                    }),
+                    None => Some(ClientAuth::Basic),
+                };
+                // An unknown word has been reported; the collection is not used.
+                let (Some(grant), Some(client_auth)) = (grant, client_auth) else {
+                    return None;
                 };
                 let mut extra = Vec::new();
                 for (k, v) in o.extra_params.unwrap_or_default() {
@@ -564,7 +564,7 @@ impl<'a> Builder<'a> {
                 }
                 AuthDef::OAuth2(Box::new(OAuth2Def {
                     span,
-                    grant: o.grant.value,
+                    grant,
                     auth_url: self.opt_template(o.auth_url),
                     token_url: self.template(o.token_url),
                     device_url: self.opt_template(o.device_url),
