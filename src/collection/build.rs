@@ -13,6 +13,7 @@ use super::matcher::{parse_matcher, regex_message, short};
 use super::raw::{
     RawAuth, RawBody, RawCollection, RawExample, RawExpect, RawItem, RawRetry, RawSettings, Sp,
 };
+use super::spans::Spans;
 use super::{
     AssertDef, AuthDef, BodyDef, CaptureDef, CaptureSource, ClientAuth, Collection, ExampleBody,
     ExampleDef, Grant, JsonPathDef, JsonTemplate, OAuth2Def, PartDef, PartKind, RequestDef,
@@ -28,7 +29,7 @@ const METHODS: &[&str] = &[
 pub(crate) struct Builder<'a> {
     pub file: Arc<str>,
     pub dir: PathBuf,
-    pub source: &'a str,
+    pub spans: &'a Spans,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -60,127 +61,28 @@ impl<'a> Builder<'a> {
         self.span(&s.referenced)
     }
 
-    /// The span of `key` on the line of a value, found by searching the source line.
-    fn key_span(&self, value_loc: &Location, key: &str) -> Option<Span> {
-        self.key_span_on_line(value_loc.line() as usize, key)
+    /// The span of the key whose value is at `value_loc`.
+    fn key_span(&self, value_loc: &Location) -> Option<Span> {
+        let (_, span) = self
+            .spans
+            .key_of(value_loc.line() as u32, value_loc.column() as u32)?;
+        Some(span.clone())
     }
 
-    /// The span of `key` on 1-based line `line_no`.
-    fn key_span_on_line(&self, line_no: usize, key: &str) -> Option<Span> {
-        let line = self.source.lines().nth(line_no.checked_sub(1)?)?;
-        let byte = line.find(key)?;
-        let col = line[..byte].chars().count() as u32 + 1;
-        let mut span = Span::new(&self.file, line_no as u32, col);
-        span.len = key.chars().count() as u32;
-        Some(span)
-    }
-
-    /// Where `key:` is written at or after `from` (in the next lines of the same value):
-    /// the span of the key and the span of the value after it on that line.
+    /// `key:` inside the value at `from`, at any depth: the key's span and the value's.
     fn find_key(&self, from: &Location, key: &str) -> Option<(Span, Span)> {
-        let first = (from.line() as usize).checked_sub(1)?;
-        let span_of = |line_no: usize, line: &str, byte: usize, len: usize| {
-            let col = line[..byte].chars().count() as u32 + 1;
-            let mut span = Span::new(&self.file, line_no as u32, col);
-            span.len = len as u32;
-            span
-        };
-        for (i, line) in self.source.lines().enumerate().skip(first).take(50) {
-            let skip = if i == first {
-                (from.column() as usize).saturating_sub(1)
-            } else {
-                0
-            };
-            let mut at = line.char_indices().nth(skip).map_or(line.len(), |(b, _)| b);
-            while let Some(pos) = line[at..].find(key) {
-                let b = at + pos;
-                at = b + key.len();
-                let before = line[..b].trim_end_matches(['"', '\'']);
-                let after = line[at..].trim_start_matches(['"', '\'']).trim_start();
-                let starts_key = before
-                    .chars()
-                    .last()
-                    .is_none_or(|c| matches!(c, ' ' | '{' | ',' | '-'));
-                let Some(value) = after.strip_prefix(':').filter(|_| starts_key) else {
-                    continue;
-                };
-                let key_span = span_of(i + 1, line, b, key.chars().count());
-                let value = value.trim_start();
-                let vb = line.len() - value.len();
-                let token: &str = if value.starts_with(['[', '{']) {
-                    &value[..1]
-                } else {
-                    let end = value.find([',', '}', ']']).unwrap_or(value.len());
-                    let end = value[..end].find(" #").unwrap_or(end);
-                    value[..end].trim_end()
-                };
-                let value_span = if token.is_empty() {
-                    key_span.clone()
-                } else {
-                    span_of(i + 1, line, vb, token.chars().count())
-                };
-                return Some((key_span, value_span));
-            }
-        }
-        None
+        let entry = self
+            .spans
+            .find_key(from.line() as u32, from.column() as u32, key)?;
+        Some((entry.key, entry.value))
     }
 
-    /// The span of `key` in the same block-map entry as `known` (a key on the line of `loc`):
-    /// keys of one entry start in the same column.
-    fn find_key_in_entry(&self, loc: &Location, known: &str, key: &str) -> Option<Span> {
-        let lines: Vec<&str> = self.source.lines().collect();
-        let line_no = (loc.line() as usize).checked_sub(1)?;
-        let known_span = self.key_span_on_line(line_no + 1, known)?;
-        let col = known_span.col as usize;
-        let at_col = |line: &'a str| -> Option<&'a str> {
-            let (byte, _) = line.char_indices().nth(col - 1)?;
-            Some(&line[byte..])
-        };
-        let indent = |line: &str| line.chars().take_while(|c| *c == ' ').count() + 1;
-        // The entry starts at the line whose text before `col` is indentation and `- `.
-        let mut start = line_no;
-        while start > 0 && !lines[start].chars().take(col - 1).any(|c| c == '-') {
-            let above = lines[start - 1];
-            if !above.trim().is_empty() && indent(above) < col.saturating_sub(2) {
-                break;
-            }
-            start -= 1;
-        }
-        for (n, line) in lines.iter().enumerate().skip(start) {
-            if n > start && !line.trim().is_empty() && indent(line) < col {
-                break;
-            }
-            if n != start && indent(line) != col {
-                continue;
-            }
-            if let Some(rest) = at_col(line)
-                && let Some(after) = rest.strip_prefix(key)
-                && after.trim_start().starts_with(':')
-            {
-                let mut span = Span::new(&self.file, n as u32 + 1, col as u32);
-                span.len = key.chars().count() as u32;
-                return Some(span);
-            }
-        }
-        None
-    }
-
-    /// The key written first on the line of `loc` (after any `- `).
-    fn first_key_span(&self, loc: &Location) -> Option<Span> {
-        let line_no = loc.line() as usize;
-        let line = self.source.lines().nth(line_no.checked_sub(1)?)?;
-        let rest = line.trim_start_matches([' ', '-']);
-        let key: String = rest
-            .chars()
-            .take_while(|c| *c != ':' && *c != ' ')
-            .collect();
-        if key.is_empty() || !rest[key.len()..].starts_with(':') {
-            return None;
-        }
-        let col = line[..line.len() - rest.len()].chars().count() as u32 + 1;
-        let mut span = Span::new(&self.file, line_no as u32, col);
-        span.len = key.chars().count() as u32;
-        Some(span)
+    /// The span of `key:` in the same map as the value at `loc`.
+    fn sibling_key(&self, loc: &Location, key: &str) -> Option<Span> {
+        let entry = self
+            .spans
+            .sibling(loc.line() as u32, loc.column() as u32, key)?;
+        Some(entry.key)
     }
 
     fn error(&mut self, title: impl Into<String>, span: Option<Span>) {
@@ -240,7 +142,7 @@ impl<'a> Builder<'a> {
             .into_iter()
             .map(|(name, v)| {
                 if !is_variable_name(&name) {
-                    let span = self.key_span(&v.referenced, &name);
+                    let span = self.key_span(&v.referenced);
                     self.error(
                         format!("invalid variable name `{name}`: use letters, digits and _"),
                         span,
@@ -315,7 +217,7 @@ impl<'a> Builder<'a> {
                 if present {
                     // The key itself, searched from the `folder:` line on.
                     let at = self
-                        .find_key_in_entry(&folder.referenced, "folder", key)
+                        .sibling_key(&folder.referenced, key)
                         .or_else(|| span.clone());
                     self.error_help(
                         format!(
@@ -360,7 +262,12 @@ impl<'a> Builder<'a> {
                 .filter(|l| l.line() > 0)
                 .min_by_key(|l| (l.line(), l.column()));
             let span = first
-                .and_then(|l| self.first_key_span(l))
+                .and_then(|l| {
+                    let key = self
+                        .spans
+                        .first_sibling_key(l.line() as u32, l.column() as u32)?;
+                    Some(key.clone())
+                })
                 .or_else(|| first.and_then(|l| self.span(l)));
             self.error_help(
                 "a request needs a `name`",
@@ -828,11 +735,7 @@ impl<'a> Builder<'a> {
                 query: Arc::new(query),
             }),
             Err(e) => {
-                // A key written alone on the line above its (block) value.
-                let span = self
-                    .key_span(loc, path)
-                    .or_else(|| self.key_span_on_line((loc.line() as usize).checked_sub(1)?, path))
-                    .or_else(|| self.span(loc));
+                let span = self.key_span(loc).or_else(|| self.span(loc));
                 let mut d = Diagnostic::new(format!("invalid JSONPath `{path}`"), span);
                 if path.starts_with('$') {
                     if let Some(detail) = jsonpath_detail(&e.to_string()) {
@@ -860,7 +763,7 @@ impl<'a> Builder<'a> {
         for (name, v) in caps {
             let span = self.sp(&v);
             if !is_variable_name(&name) {
-                let at = self.key_span(&v.referenced, &name).or(span.clone());
+                let at = self.key_span(&v.referenced).or(span.clone());
                 self.error(
                     format!("invalid capture name `{name}`: use letters, digits and _"),
                     at,

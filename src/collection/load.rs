@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use super::Collection;
 use super::build::Builder;
 use super::raw::RawCollection;
+use super::spans::Spans;
 use super::yaml_error::yaml_error;
 use super::yaml_text::is_empty_document;
 use crate::diagnostic::{Diagnostic, Sources, Span};
@@ -37,10 +38,11 @@ pub fn load_collection(path: &Path, sources: &Sources) -> Result<Collection, Loa
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| ".".into());
+    let spans = Spans::new(&file, &text);
     let mut builder = Builder {
         file,
         dir,
-        source: &text,
+        spans: &spans,
         diags: Vec::new(),
     };
     let mut collection = builder.collection(raw);

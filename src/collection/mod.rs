@@ -11,6 +11,7 @@ mod matcher;
 mod numbers;
 pub mod raw;
 mod size;
+mod spans;
 mod yaml_error;
 mod yaml_text;
 

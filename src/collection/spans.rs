@@ -1,0 +1,290 @@
+//! Where every key and value of a YAML file is: one pass over the parser's events (the
+//! parser serde-saphyr reads with), giving each node its key, its place in the tree and its
+//! span. Positions in messages come from here, looked up by the position serde-saphyr
+//! reports for a value. A file that does not parse is indexed up to the error.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
+
+use crate::diagnostic::Span;
+
+/// What a node is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    /// A map, in braces (`flow`) or one key per line.
+    Map { flow: bool },
+    /// A list, in brackets (`flow`) or one `-` per line.
+    List { flow: bool },
+    /// A single value; `empty` for nothing written, `~` or `null`.
+    Scalar { empty: bool, quoted: bool },
+    /// `*name`.
+    Alias,
+}
+
+/// One value of the file.
+#[derive(Debug)]
+struct Node {
+    parent: Option<usize>,
+    /// The key it is the value of, with the key's span, in a map.
+    key: Option<(String, Span)>,
+    kind: Kind,
+    /// Where it starts; the length of a single value or of a `[`/`{`.
+    span: Span,
+    children: Vec<usize>,
+}
+
+/// A key of a map, found in the index.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Entry {
+    /// The key's span.
+    pub(super) key: Span,
+    /// The value's span on the key's line: the value itself, a `[`/`{`, or the key's span
+    /// when the value starts on a later line or is empty.
+    pub(super) value: Span,
+}
+
+/// The span index of one file.
+#[derive(Debug)]
+pub(super) struct Spans {
+    nodes: Vec<Node>,
+    /// Node by the 1-based (line, column) it starts at; the outermost one when several do.
+    by_start: HashMap<(u32, u32), usize>,
+}
+
+/// A map that has read a key and waits for its value.
+struct Open {
+    node: usize,
+    pending_key: Option<(String, Span)>,
+    /// Whether the next scalar or collection is a key (maps alternate key, value).
+    expect_key: bool,
+}
+
+impl Spans {
+    /// Indexes `text`, a file named `file`.
+    pub(super) fn new(file: &Arc<str>, text: &str) -> Spans {
+        let mut out = Spans {
+            nodes: Vec::new(),
+            by_start: HashMap::new(),
+        };
+        let mut stack: Vec<Open> = Vec::new();
+        for event in Parser::new_from_str(text) {
+            let Ok((event, at)) = event else { break };
+            let mut span = Span::new(file, at.start.line() as u32, at.start.col() as u32 + 1);
+            span.len = at.len() as u32;
+            let kind = match &event {
+                Event::MappingStart(style, ..) => Kind::Map {
+                    flow: *style == StructureStyle::Flow,
+                },
+                Event::SequenceStart(style, ..) => Kind::List {
+                    flow: *style == StructureStyle::Flow,
+                },
+                Event::Scalar(value, style, ..) => {
+                    let quoted = *style != ScalarStyle::Plain;
+                    // A key: remembered for the value that follows.
+                    if let Some(open) = stack.last_mut()
+                        && open.expect_key
+                        && matches!(out.nodes[open.node].kind, Kind::Map { .. })
+                    {
+                        open.pending_key = Some((value.to_string(), span));
+                        open.expect_key = false;
+                        continue;
+                    }
+                    let empty = !quoted && matches!(value.as_ref(), "" | "~" | "null");
+                    Kind::Scalar { empty, quoted }
+                }
+                Event::Alias(_) => Kind::Alias,
+                Event::MappingEnd | Event::SequenceEnd => {
+                    stack.pop();
+                    continue;
+                }
+                _ => continue,
+            };
+            let parent = stack.last_mut().map(|open| {
+                if matches!(out.nodes[open.node].kind, Kind::Map { .. }) {
+                    open.expect_key = true;
+                }
+                open.node
+            });
+            // A complex key (a map or list as a key) has no name to look up.
+            let key = stack.last_mut().and_then(|open| open.pending_key.take());
+            let id = out.nodes.len();
+            out.by_start.entry((span.line, span.col)).or_insert(id);
+            if let Some(p) = parent {
+                out.nodes[p].children.push(id);
+            }
+            out.nodes.push(Node {
+                parent,
+                key,
+                kind,
+                span,
+                children: Vec::new(),
+            });
+            if matches!(kind, Kind::Map { .. } | Kind::List { .. }) {
+                stack.push(Open {
+                    node: id,
+                    pending_key: None,
+                    expect_key: matches!(kind, Kind::Map { .. }),
+                });
+            }
+        }
+        out
+    }
+
+    /// The node that starts at 1-based `line:col`.
+    fn at(&self, line: u32, col: u32) -> Option<usize> {
+        self.by_start.get(&(line, col)).copied()
+    }
+
+    /// The entry of a node in its map: its key's span and its value's.
+    fn entry(&self, id: usize) -> Option<Entry> {
+        let node = &self.nodes[id];
+        let (_, key) = node.key.as_ref()?;
+        let value = match node.kind {
+            _ if node.span.line != key.line => key.clone(),
+            Kind::Scalar { empty: true, .. } => key.clone(),
+            Kind::Map { flow: false } | Kind::List { flow: false } => key.clone(),
+            Kind::Map { flow: true } | Kind::List { flow: true } => {
+                let mut s = node.span.clone();
+                s.len = 1;
+                s
+            }
+            Kind::Scalar { .. } | Kind::Alias => node.span.clone(),
+        };
+        Some(Entry {
+            key: key.clone(),
+            value,
+        })
+    }
+
+    /// What the node at `line:col` is.
+    pub(super) fn kind_at(&self, line: u32, col: u32) -> Option<Kind> {
+        self.at(line, col).map(|id| self.nodes[id].kind)
+    }
+
+    /// The key whose value starts at `line:col`, and its span.
+    pub(super) fn key_of(&self, line: u32, col: u32) -> Option<(&str, &Span)> {
+        let (key, span) = self.nodes[self.at(line, col)?].key.as_ref()?;
+        Some((key, span))
+    }
+
+    /// The key of the map or list holding the value at `line:col`, and whether the value is
+    /// an entry of a list (`- value`) under that key.
+    pub(super) fn owner_of(&self, line: u32, col: u32) -> Option<(&str, &Span, bool)> {
+        let node = &self.nodes[self.at(line, col)?];
+        if let Some((key, span)) = &node.key {
+            return Some((key, span, false));
+        }
+        let parent = &self.nodes[node.parent?];
+        let (key, span) = parent.key.as_ref()?;
+        matches!(parent.kind, Kind::List { .. }).then_some((key, span, true))
+    }
+
+    /// The first `key:` inside the value at `line:col`, at any depth, in the order written.
+    pub(super) fn find_key(&self, line: u32, col: u32, key: &str) -> Option<Entry> {
+        let mut todo: Vec<usize> = self.nodes[self.at(line, col)?].children.clone();
+        todo.reverse();
+        while let Some(id) = todo.pop() {
+            let node = &self.nodes[id];
+            if node.key.as_ref().is_some_and(|(k, _)| k == key) {
+                return self.entry(id);
+            }
+            todo.extend(node.children.iter().rev());
+        }
+        None
+    }
+
+    /// `key:` in the same map as the value at `line:col`.
+    pub(super) fn sibling(&self, line: u32, col: u32, key: &str) -> Option<Entry> {
+        let parent = self.nodes[self.at(line, col)?].parent?;
+        let id = self.nodes[parent]
+            .children
+            .iter()
+            .copied()
+            .find(|c| self.nodes[*c].key.as_ref().is_some_and(|(k, _)| k == key))?;
+        self.entry(id)
+    }
+
+    /// The first key of the map holding the value at `line:col`.
+    pub(super) fn first_sibling_key(&self, line: u32, col: u32) -> Option<&Span> {
+        let parent = self.nodes[self.at(line, col)?].parent?;
+        let first = *self.nodes[parent].children.first()?;
+        self.nodes[first].key.as_ref().map(|(_, span)| span)
+    }
+
+    /// Where the file's content starts: its root node.
+    pub(super) fn root(&self) -> Option<&Span> {
+        self.nodes.first().map(|n| &n.span)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(text: &str) -> Spans {
+        Spans::new(&Arc::from("t.yaml"), text)
+    }
+
+    fn at(s: &Span) -> (u32, u32, u32) {
+        (s.line, s.col, s.len)
+    }
+
+    const TEXT: &str = "name: x # c
+requests:
+  - name: \"a b\"
+    body: { json: [1, 2], raw: 'x' }
+    expect:
+      status:
+      json:
+        $.a: { gt: 3 }
+";
+
+    #[test]
+    fn keys_and_values() {
+        let s = index(TEXT);
+        let (key, span) = s.key_of(3, 11).unwrap();
+        assert_eq!((key, at(span)), ("name", (3, 5, 4)));
+        let body = s.find_key(1, 1, "body").unwrap();
+        assert_eq!((at(&body.key), at(&body.value)), ((4, 5, 4), (4, 11, 1)));
+        let raw = s.find_key(4, 11, "raw").unwrap();
+        assert_eq!((at(&raw.key), at(&raw.value)), ((4, 27, 3), (4, 32, 3)));
+        let gt = s.find_key(6, 7, "gt").unwrap();
+        assert_eq!((at(&gt.key), at(&gt.value)), ((8, 16, 2), (8, 20, 1)));
+        // An empty value and a block value point at their key.
+        let status = s.find_key(6, 7, "status").unwrap();
+        assert_eq!(at(&status.value), (6, 7, 6));
+        assert_eq!(at(&s.find_key(6, 7, "json").unwrap().value), (7, 7, 4));
+        assert_eq!(s.find_key(4, 11, "status"), None);
+    }
+
+    #[test]
+    fn owners_siblings_and_kinds() {
+        let s = index(TEXT);
+        let (key, _, item) = s.owner_of(4, 20).unwrap();
+        assert_eq!((key, item), ("json", true));
+        let (key, _, item) = s.owner_of(4, 19).unwrap();
+        assert_eq!((key, item), ("json", false));
+        let (key, _, item) = s.owner_of(3, 5).unwrap();
+        assert_eq!((key, item), ("requests", true));
+        assert_eq!(at(&s.sibling(3, 11, "expect").unwrap().key), (5, 5, 6));
+        assert_eq!(at(s.first_sibling_key(4, 11).unwrap()), (3, 5, 4));
+        assert_eq!(s.kind_at(4, 19), Some(Kind::List { flow: true }));
+        assert_eq!(
+            s.kind_at(6, 13),
+            Some(Kind::Scalar {
+                empty: true,
+                quoted: false
+            })
+        );
+        assert_eq!(at(s.root().unwrap()), (1, 1, 0));
+    }
+
+    #[test]
+    fn a_broken_file_is_indexed_up_to_the_error() {
+        let s = index("a: 1\nb: [1, 2\nc: 3\n");
+        assert_eq!(at(s.key_of(1, 4).unwrap().1), (1, 1, 1));
+        assert_eq!(s.find_key(1, 1, "c"), None);
+    }
+}
