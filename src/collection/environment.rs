@@ -124,8 +124,8 @@ pub fn load_environment(path: &Path, sources: &Sources) -> Result<Environment, L
     let file: Arc<str> = Arc::from(path.display().to_string());
     let text = read_file(path, "environment")?;
     sources.add(&file, &redact_for_display(&text));
-    let raw: RawEnvironment = parse_yaml(&text, &file, "environment")?;
     let spans = Spans::new(&file, &text);
+    let raw: RawEnvironment = parse_yaml(&text, &spans, "environment")?;
     let mut builder = Builder {
         file: Arc::clone(&file),
         dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),

@@ -12,8 +12,8 @@ mod numbers;
 pub mod raw;
 mod size;
 mod spans;
+mod syntax;
 mod yaml_error;
-mod yaml_text;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -3,7 +3,8 @@
 //! span. Positions in messages come from here, looked up by the position serde-saphyr
 //! reports for a value. A file that does not parse is indexed up to the error.
 
-use std::collections::HashMap;
+use std::collections::hash_map::Entry as Slot;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
@@ -47,10 +48,18 @@ pub(super) struct Entry {
 
 /// The span index of one file.
 #[derive(Debug)]
-pub(super) struct Spans {
+pub(crate) struct Spans {
+    file: Arc<str>,
     nodes: Vec<Node>,
     /// Node by the 1-based (line, column) it starts at; the outermost one when several do.
     by_start: HashMap<(u32, u32), usize>,
+    /// Where more than one node starts (a list written at its key's indentation, whose
+    /// first entry is a list): which of them a position means is unknown.
+    shared: HashSet<(u32, u32)>,
+    /// The map a key belongs to and the key's length, by the key's (line, column).
+    keys: HashMap<(u32, u32), (usize, u32)>,
+    /// Whether the whole file parsed.
+    complete: bool,
 }
 
 /// A map that has read a key and waits for its value.
@@ -65,8 +74,12 @@ impl Spans {
     /// Indexes `text`, a file named `file`.
     pub(super) fn new(file: &Arc<str>, text: &str) -> Spans {
         let mut out = Spans {
+            file: Arc::clone(file),
             nodes: Vec::new(),
             by_start: HashMap::new(),
+            shared: HashSet::new(),
+            keys: HashMap::new(),
+            complete: false,
         };
         let mut stack: Vec<Open> = Vec::new();
         for event in Parser::new_from_str(text) {
@@ -87,6 +100,8 @@ impl Spans {
                         && open.expect_key
                         && matches!(out.nodes[open.node].kind, Kind::Map { .. })
                     {
+                        out.keys
+                            .insert((span.line, span.col), (open.node, span.len));
                         open.pending_key = Some((value.to_string(), span));
                         open.expect_key = false;
                         continue;
@@ -99,18 +114,31 @@ impl Spans {
                     stack.pop();
                     continue;
                 }
+                Event::StreamEnd => {
+                    out.complete = true;
+                    continue;
+                }
                 _ => continue,
             };
+            // In a map, a value is followed by a key; a map or list written as a key (a
+            // complex key) by its value.
             let parent = stack.last_mut().map(|open| {
                 if matches!(out.nodes[open.node].kind, Kind::Map { .. }) {
-                    open.expect_key = true;
+                    open.expect_key = !open.expect_key;
                 }
                 open.node
             });
             // A complex key (a map or list as a key) has no name to look up.
             let key = stack.last_mut().and_then(|open| open.pending_key.take());
             let id = out.nodes.len();
-            out.by_start.entry((span.line, span.col)).or_insert(id);
+            match out.by_start.entry((span.line, span.col)) {
+                Slot::Occupied(_) => {
+                    out.shared.insert((span.line, span.col));
+                }
+                Slot::Vacant(v) => {
+                    v.insert(id);
+                }
+            }
             if let Some(p) = parent {
                 out.nodes[p].children.push(id);
             }
@@ -130,6 +158,11 @@ impl Spans {
             }
         }
         out
+    }
+
+    /// The file's name.
+    pub(super) fn file(&self) -> &Arc<str> {
+        &self.file
     }
 
     /// The node that starts at 1-based `line:col`.
@@ -169,10 +202,16 @@ impl Spans {
         Some((key, span))
     }
 
-    /// The key of the map or list holding the value at `line:col`, and whether the value is
-    /// an entry of a list (`- value`) under that key.
+    /// The key of the map or list holding the value (or the key) at `line:col`, and whether
+    /// the value is an entry of a list (`- value`) under that key.
     pub(super) fn owner_of(&self, line: u32, col: u32) -> Option<(&str, &Span, bool)> {
-        let node = &self.nodes[self.at(line, col)?];
+        if self.shared.contains(&(line, col)) {
+            return None;
+        }
+        let id = self
+            .at(line, col)
+            .or_else(|| self.keys.get(&(line, col)).map(|(map, _)| *map))?;
+        let node = &self.nodes[id];
         if let Some((key, span)) = &node.key {
             return Some((key, span, false));
         }
@@ -211,6 +250,42 @@ impl Spans {
         let parent = self.nodes[self.at(line, col)?].parent?;
         let first = *self.nodes[parent].children.first()?;
         self.nodes[first].key.as_ref().map(|(_, span)| span)
+    }
+
+    /// Whether the file parsed and holds no content: nothing, comments, `---` alone.
+    pub(super) fn is_empty(&self) -> bool {
+        self.complete
+            && match self.nodes.as_slice() {
+                [] => true,
+                [only] => {
+                    matches!(only.kind, Kind::Scalar { empty: true, .. }) && only.span.len == 0
+                }
+                _ => false,
+            }
+    }
+
+    /// Where the key written at `line:col` was first set in its map, when that is earlier.
+    pub(super) fn first_definition(&self, line: u32, col: u32) -> Option<&Span> {
+        let (map, _) = self.keys.get(&(line, col))?;
+        let map = &self.nodes[*map];
+        let (name, _) = map
+            .children
+            .iter()
+            .filter_map(|c| self.nodes[*c].key.as_ref())
+            .find(|(_, span)| (span.line, span.col) == (line, col))?;
+        map.children
+            .iter()
+            .filter_map(|c| self.nodes[*c].key.as_ref())
+            .find(|(key, _)| key == name)
+            .map(|(_, span)| span)
+            .filter(|span| (span.line, span.col) != (line, col))
+    }
+
+    /// Whether a key is written at `line:col` with nothing before its `:`.
+    pub(super) fn is_empty_key(&self, line: u32, col: u32) -> bool {
+        self.keys
+            .get(&(line, col))
+            .is_some_and(|(_, len)| *len == 0)
     }
 
     /// Where the file's content starts: its root node.
@@ -286,5 +361,20 @@ requests:
         let s = index("a: 1\nb: [1, 2\nc: 3\n");
         assert_eq!(at(s.key_of(1, 4).unwrap().1), (1, 1, 1));
         assert_eq!(s.find_key(1, 1, "c"), None);
+    }
+
+    #[test]
+    fn empty_files_duplicates_and_empty_keys() {
+        assert!(index("# only a comment\n\n---\n").is_empty());
+        assert!(index("").is_empty());
+        assert!(!index("~\n").is_empty());
+        assert!(!index("# c\nname: x\n").is_empty());
+        let s = index("a: 1\nb:\n  a: 2\na: 3\n");
+        assert_eq!(at(s.first_definition(4, 1).unwrap()), (1, 1, 1));
+        assert_eq!(s.first_definition(3, 3), None);
+        assert_eq!(s.first_definition(1, 1), None);
+        let s = index("v:\n  : /v1\n");
+        assert!(s.is_empty_key(2, 3));
+        assert!(!s.is_empty_key(1, 1));
     }
 }
