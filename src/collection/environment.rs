@@ -133,7 +133,7 @@ pub fn load_environment(path: &Path, sources: &Sources) -> Result<Environment, L
         diags: Vec::new(),
     };
     let mut variables = builder.variables(raw.variables);
-    super::numbers::BigIntegers::scan(&text).restore_vars(&mut variables);
+    super::numbers::BigIntegers::new(spans.long_integers()).restore_vars(&mut variables);
     let secrets: Vec<String> = raw
         .secrets
         .unwrap_or_default()

@@ -45,7 +45,7 @@ pub fn load_collection(path: &Path, sources: &Sources) -> Result<Collection, Loa
         diags: Vec::new(),
     };
     let mut collection = builder.collection(raw);
-    super::numbers::BigIntegers::scan(&text).restore_collection(&mut collection);
+    super::numbers::BigIntegers::new(spans.long_integers()).restore_collection(&mut collection);
     if builder.diags.is_empty() {
         Ok(collection)
     } else {

@@ -58,6 +58,9 @@ pub(crate) struct Spans {
     shared: HashSet<(u32, u32)>,
     /// The map a key belongs to and the key's length, by the key's (line, column).
     keys: HashMap<(u32, u32), (usize, u32)>,
+    /// Plain values of 19 digits or more (`-` allowed), in the order written: integers
+    /// the parser may have read as floats.
+    long_integers: Vec<String>,
     /// Whether the whole file parsed.
     complete: bool,
 }
@@ -79,6 +82,7 @@ impl Spans {
             by_start: HashMap::new(),
             shared: HashSet::new(),
             keys: HashMap::new(),
+            long_integers: Vec::new(),
             complete: false,
         };
         let mut stack: Vec<Open> = Vec::new();
@@ -86,6 +90,13 @@ impl Spans {
             let Ok((event, at)) = event else { break };
             let mut span = Span::new(file, at.start.line() as u32, at.start.col() as u32 + 1);
             span.len = at.len() as u32;
+            // A value written over several lines is underlined on its first.
+            if at.end.line() > at.start.line()
+                && let Some(rest) = at.start.byte_offset().and_then(|b| text.get(b..))
+            {
+                let first = rest.split(['\n', '\r']).next().unwrap_or_default();
+                span.len = span.len.min(first.chars().count() as u32);
+            }
             let kind = match &event {
                 Event::MappingStart(style, ..) => Kind::Map {
                     flow: *style == StructureStyle::Flow,
@@ -107,6 +118,10 @@ impl Spans {
                         continue;
                     }
                     let empty = !quoted && matches!(value.as_ref(), "" | "~" | "null");
+                    let digits = value.strip_prefix('-').unwrap_or(value);
+                    if !quoted && digits.len() >= 19 && digits.bytes().all(|b| b.is_ascii_digit()) {
+                        out.long_integers.push(value.to_string());
+                    }
                     Kind::Scalar { empty, quoted }
                 }
                 Event::Alias(_) => Kind::Alias,
@@ -158,6 +173,11 @@ impl Spans {
             }
         }
         out
+    }
+
+    /// Plain values of 19 digits or more, in the order written.
+    pub(super) fn long_integers(&self) -> &[String] {
+        &self.long_integers
     }
 
     /// The file's name.
@@ -361,6 +381,23 @@ requests:
         let s = index("a: 1\nb: [1, 2\nc: 3\n");
         assert_eq!(at(s.key_of(1, 4).unwrap().1), (1, 1, 1));
         assert_eq!(s.find_key(1, 1, "c"), None);
+    }
+
+    #[test]
+    fn a_value_over_several_lines_is_underlined_on_its_first() {
+        let s = index("a: \"one\n  two\"\nb: x\n");
+        assert_eq!(at(&s.find_key(1, 1, "a").unwrap().value), (1, 4, 4));
+    }
+
+    #[test]
+    fn long_integers_in_the_order_written() {
+        let s = index(
+            "1234567890123456789012: 1\na: [-99999999999999999999999, \"12345678901234567890\"]\nb: 123456789012345678901 # 99999999999999999999\nc: x123456789012345678901\n",
+        );
+        assert_eq!(
+            s.long_integers(),
+            ["-99999999999999999999999", "123456789012345678901"]
+        );
     }
 
     #[test]
