@@ -19,7 +19,7 @@ pub(super) enum Kind {
     /// A list, in brackets (`flow`) or one `-` per line.
     List { flow: bool },
     /// A single value; `empty` for nothing written, `~` or `null`.
-    Scalar { empty: bool, quoted: bool },
+    Scalar { empty: bool },
     /// `*name`.
     Alias,
 }
@@ -122,7 +122,7 @@ impl Spans {
                     if !quoted && digits.len() >= 19 && digits.bytes().all(|b| b.is_ascii_digit()) {
                         out.long_integers.push(value.to_string());
                     }
-                    Kind::Scalar { empty, quoted }
+                    Kind::Scalar { empty }
                 }
                 Event::Alias(_) => Kind::Alias,
                 Event::MappingEnd | Event::SequenceEnd => {
@@ -366,13 +366,7 @@ requests:
         assert_eq!(at(&s.sibling(3, 11, "expect").unwrap().key), (5, 5, 6));
         assert_eq!(at(s.first_sibling_key(4, 11).unwrap()), (3, 5, 4));
         assert_eq!(s.kind_at(4, 19), Some(Kind::List { flow: true }));
-        assert_eq!(
-            s.kind_at(6, 13),
-            Some(Kind::Scalar {
-                empty: true,
-                quoted: false
-            })
-        );
+        assert_eq!(s.kind_at(6, 13), Some(Kind::Scalar { empty: true }));
         assert_eq!(at(s.root().unwrap()), (1, 1, 0));
     }
 

@@ -9,6 +9,7 @@ use crate::collection::{AuthDef, ClientAuth, Grant, OAuth2Def, Template, TrustDe
 use crate::diagnostic::did_you_mean;
 
 impl Builder<'_> {
+    /// An `auth:` block; `None` for `inherit` (and for a block already reported as wrong).
     pub(super) fn auth(&mut self, auth: Sp<RawAuth>) -> Option<AuthDef> {
         let span = self.sp(&auth);
         Some(match auth.value {
@@ -96,6 +97,7 @@ impl Builder<'_> {
         })
     }
 
+    /// `follow_authorization_header:`: true, false or a list of host patterns.
     pub(super) fn trust(&mut self, v: &Sp<Value>) -> TrustDef {
         let span = self.sp(v);
         match &v.value {

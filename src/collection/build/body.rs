@@ -8,6 +8,7 @@ use crate::collection::{BodyDef, JsonTemplate, PartDef, PartKind, Template};
 use crate::diagnostic::did_you_mean;
 
 impl Builder<'_> {
+    /// `body:`: exactly one form, with its content type.
     pub(super) fn body(&mut self, body: Sp<RawBody>) -> Option<BodyDef> {
         let span = self.sp(&body);
         let b = body.value;

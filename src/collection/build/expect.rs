@@ -14,6 +14,7 @@ use crate::collection::{AssertDef, CaptureDef, CaptureSource, JsonPathDef, Subje
 use crate::diagnostic::{Diagnostic, did_you_mean};
 
 impl Builder<'_> {
+    /// `expect:`: status, headers, JSON paths, body and duration, in that order.
     pub(super) fn expectations(&mut self, expect: Sp<RawExpect>) -> Vec<AssertDef> {
         let e: RawExpect = expect.value;
         let mut out = Vec::new();
@@ -43,6 +44,7 @@ impl Builder<'_> {
         out
     }
 
+    /// One matcher of `subject`; a wrong one is reported at its key, or at its value.
     pub(super) fn assert_def(
         &mut self,
         subject: Subject,
@@ -70,6 +72,7 @@ impl Builder<'_> {
         }
     }
 
+    /// A JSONPath (RFC 9535), reported at its key when it does not parse.
     pub(super) fn jsonpath(&mut self, path: &str, loc: &Location) -> Option<JsonPathDef> {
         match jsonpath_rust::parser::parse_json_path(path) {
             Ok(query) => Some(JsonPathDef {
@@ -99,6 +102,7 @@ impl Builder<'_> {
         }
     }
 
+    /// `capture:`: a JSONPath or one of json, header, regex, status, body per name.
     pub(super) fn captures(&mut self, caps: IndexMap<String, Sp<Value>>) -> Vec<CaptureDef> {
         const SOURCES: [&str; 5] = ["json", "header", "regex", "status", "body"];
         let mut out = Vec::new();

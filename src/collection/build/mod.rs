@@ -46,6 +46,7 @@ struct Inherited {
 }
 
 impl<'a> Builder<'a> {
+    /// The span of a position serde-saphyr reports; none for an unknown one.
     pub fn span(&self, loc: &Location) -> Option<Span> {
         if loc.line() == 0 {
             return None;
@@ -92,6 +93,7 @@ impl<'a> Builder<'a> {
             .push(Diagnostic::new(title, span).with_help_opt(help));
     }
 
+    /// The whole collection: its settings passed down the folder tree to each request.
     pub fn collection(&mut self, mut raw: RawCollection) -> Collection {
         let settings = raw.settings();
         let root = Inherited {
@@ -135,6 +137,7 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// `variables:`, with names a template can read.
     pub fn variables(&mut self, vars: Option<IndexMap<String, Sp<Value>>>) -> Vec<VarDef> {
         vars.unwrap_or_default()
             .into_iter()

@@ -18,6 +18,7 @@ const METHODS: &[&str] = &[
 ];
 
 impl Builder<'_> {
+    /// One request entry, with what it inherits from its folders.
     pub(super) fn request(
         &mut self,
         item: RawItem,
@@ -131,14 +132,17 @@ impl Builder<'_> {
         Some(Template::new(src, span))
     }
 
+    /// An optional text as a template.
     pub(super) fn opt_template(&self, s: Option<Sp<String>>) -> Option<Template> {
         s.map(|s| Template::new(s.value.clone(), self.sp(&s)))
     }
 
+    /// A text as a template, with its span.
     pub(super) fn template(&self, s: Sp<String>) -> Template {
         Template::new(s.value.clone(), self.sp(&s))
     }
 
+    /// `retry:`: count, delay and the conditions (`on:`) that retry.
     pub(super) fn retry(&mut self, retry: Sp<RawRetry>) -> Option<RetryDef> {
         let r = retry.value;
         let delay = match &r.delay {
@@ -186,6 +190,7 @@ impl Builder<'_> {
         })
     }
 
+    /// One saved example of `examples:`, served by `runner mock`.
     pub(super) fn example(&mut self, ex: Sp<RawExample>) -> Option<ExampleDef> {
         let span = self.sp(&ex);
         let e: RawExample = ex.value;

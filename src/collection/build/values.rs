@@ -9,6 +9,7 @@ use crate::collection::matcher::short;
 use crate::collection::raw::Sp;
 
 impl Builder<'_> {
+    /// A duration value; `what` names it in the error.
     pub fn duration(&mut self, v: &Sp<Value>, what: &str) -> Option<Duration> {
         let span = self.sp(v);
         match parse_duration(&v.value) {
@@ -26,6 +27,7 @@ impl Builder<'_> {
         }
     }
 
+    /// A size (bytes, or text such as `64MiB`); `what` names it in the error.
     pub(super) fn size(&mut self, v: &Sp<Value>, what: &str) -> Option<u64> {
         let span = self.sp(v);
         match crate::collection::size::parse_size(&v.value) {
