@@ -63,6 +63,19 @@ pub(crate) struct Spans {
     long_integers: Vec<String>,
     /// Whether the whole file parsed.
     complete: bool,
+    /// Where the parser stopped on a syntax error.
+    stopped: Option<Stopped>,
+}
+
+/// What was open where the parser stopped on a syntax error.
+#[derive(Debug, Default)]
+pub(super) struct Stopped {
+    /// The columns where the keys of the open block maps start.
+    pub(super) key_columns: Vec<u32>,
+    /// The columns of the `-` of the open block lists.
+    pub(super) dash_columns: Vec<u32>,
+    /// The last key read in a block map, and whether no value had been read after it.
+    pub(super) last_key: Option<(String, Span, bool)>,
 }
 
 /// A map that has read a key and waits for its value.
@@ -84,10 +97,29 @@ impl Spans {
             keys: HashMap::new(),
             long_integers: Vec::new(),
             complete: false,
+            stopped: None,
         };
+        // The last key read in a block map, and whether no value has been read since.
+        let mut last_key: Option<(String, Span)> = None;
+        let mut awaiting = false;
         let mut stack: Vec<Open> = Vec::new();
         for event in Parser::new_from_str(text) {
-            let Ok((event, at)) = event else { break };
+            let Ok((event, at)) = event else {
+                let columns = |kind: Kind| -> Vec<u32> {
+                    stack
+                        .iter()
+                        .map(|open| &out.nodes[open.node])
+                        .filter(|node| node.kind == kind)
+                        .map(|node| node.span.col)
+                        .collect()
+                };
+                out.stopped = Some(Stopped {
+                    key_columns: columns(Kind::Map { flow: false }),
+                    dash_columns: columns(Kind::List { flow: false }),
+                    last_key: last_key.map(|(key, span)| (key, span, awaiting)),
+                });
+                break;
+            };
             let mut span = Span::new(file, at.start.line() as u32, at.start.col() as u32 + 1);
             span.len = at.len() as u32;
             // A value written over several lines is underlined on its first.
@@ -113,10 +145,15 @@ impl Spans {
                     {
                         out.keys
                             .insert((span.line, span.col), (open.node, span.len));
+                        if out.nodes[open.node].kind == (Kind::Map { flow: false }) {
+                            last_key = Some((value.to_string(), span.clone()));
+                        }
+                        awaiting = true;
                         open.pending_key = Some((value.to_string(), span));
                         open.expect_key = false;
                         continue;
                     }
+                    awaiting = false;
                     let empty = !quoted && matches!(value.as_ref(), "" | "~" | "null");
                     let digits = value.strip_prefix('-').unwrap_or(value);
                     if !quoted && digits.len() >= 19 && digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -124,7 +161,10 @@ impl Spans {
                     }
                     Kind::Scalar { empty }
                 }
-                Event::Alias(_) => Kind::Alias,
+                Event::Alias(_) => {
+                    awaiting = false;
+                    Kind::Alias
+                }
                 Event::MappingEnd | Event::SequenceEnd => {
                     stack.pop();
                     continue;
@@ -173,6 +213,11 @@ impl Spans {
             }
         }
         out
+    }
+
+    /// What was open where the parser stopped, if it stopped on a syntax error.
+    pub(super) fn stopped(&self) -> Option<&Stopped> {
+        self.stopped.as_ref()
     }
 
     /// Plain values of 19 digits or more, in the order written.
@@ -392,6 +437,23 @@ requests:
             s.long_integers(),
             ["-99999999999999999999999", "123456789012345678901"]
         );
+    }
+
+    #[test]
+    fn what_is_open_where_a_syntax_error_stops_the_parser() {
+        let s = index("requests:\n  - name: list\n    url: \"x\"\n      method: GET\n");
+        let stopped = s.stopped().unwrap();
+        assert_eq!(stopped.key_columns, [1, 5]);
+        assert_eq!(stopped.dash_columns, [3]);
+        let (key, span, awaiting) = stopped.last_key.as_ref().unwrap();
+        assert_eq!(
+            (key.as_str(), at(span), *awaiting),
+            ("url", (3, 5, 3), false)
+        );
+        let s = index("a:\n  b:\n\tc: 1\n");
+        let (key, _, awaiting) = s.stopped().unwrap().last_key.as_ref().unwrap();
+        assert_eq!((key.as_str(), *awaiting), ("b", true));
+        assert!(index("a: 1\n").stopped().is_none());
     }
 
     #[test]

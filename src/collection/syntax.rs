@@ -3,8 +3,7 @@
 //! tab. Past a syntax error there are no events to index, so what is left open is read from
 //! the text up to the error.
 
-use std::sync::Arc;
-
+use super::spans::Spans;
 use super::yaml_error::strip_position;
 use crate::diagnostic::{Diagnostic, Span};
 
@@ -12,9 +11,10 @@ use crate::diagnostic::{Diagnostic, Span};
 pub(super) fn parser_error(
     msg: &str,
     lines: &Lines,
-    file: &Arc<str>,
+    spans: &Spans,
     span: Option<Span>,
 ) -> Diagnostic {
+    let file = spans.file();
     let msg = strip_position(msg);
     let Some(at) = span else {
         return Diagnostic::new(msg.to_string(), None);
@@ -85,7 +85,7 @@ pub(super) fn parser_error(
     let structural = msg.contains("mapping values are not allowed")
         || msg.contains("did not find expected key")
         || msg.contains("did not find expected '-' indicator");
-    if structural && let Some(d) = bad_indentation(lines, file, line) {
+    if structural && let Some(d) = bad_indentation(lines, spans, line) {
         return d;
     }
     if msg == "unclosed quote" {
@@ -108,33 +108,26 @@ pub(super) fn parser_error(
     }
 }
 
-/// An error on a line whose key does not line up with the keys around it.
-fn bad_indentation(lines: &Lines, file: &Arc<str>, line: usize) -> Option<Diagnostic> {
+/// An error on a line whose key does not line up with the keys of the maps (or the `-` of
+/// the lists) still open there.
+fn bad_indentation(lines: &Lines, spans: &Spans, line: usize) -> Option<Diagnostic> {
+    let stopped = spans.stopped()?;
+    let (prev_key, prev, awaiting) = stopped.last_key.as_ref()?;
     let text = lines.get(line)?;
     let own = key_col(text);
-    let (prev_line, prev) = (1..line)
-        .rev()
-        .filter_map(|n| lines.get(n).map(|t| (n, t)))
-        .find(|(_, t)| !is_blank(t))?;
-    if opens_block(prev) && own > key_col(prev) {
+    if *awaiting && own as u32 > prev.col {
         // A deeper line after `key:` is how nesting is written.
         return None;
     }
-    // The columns where keys of the enclosing maps start.
-    let mut columns = vec![key_col(prev)];
-    let mut limit = indent_col(prev);
-    for n in (1..prev_line).rev() {
-        let t = lines.get(n).unwrap_or_default();
-        if is_blank(t) {
-            continue;
-        }
-        if indent_col(t) < limit || key_col(t) < limit {
-            columns.push(key_col(t));
-            columns.push(indent_col(t));
-            limit = indent_col(t);
-        }
-    }
-    if columns.contains(&own) {
+    // A `-` lines up with the `-` of an open list, a key with the keys of an open map.
+    let dash = text.trim_start_matches(' ').starts_with('-');
+    let dash_col = text.chars().take_while(|c| *c == ' ').count() as u32 + 1;
+    let lined_up = if dash {
+        stopped.dash_columns.contains(&dash_col)
+    } else {
+        stopped.key_columns.contains(&(own as u32))
+    };
+    if lined_up {
         return None;
     }
     let key: String = lines
@@ -142,17 +135,12 @@ fn bad_indentation(lines: &Lines, file: &Arc<str>, line: usize) -> Option<Diagno
         .chars()
         .take_while(|c| *c != ':' && *c != ' ')
         .collect();
-    let mut s = Span::new(file, line as u32, own as u32);
+    let mut s = Span::new(spans.file(), line as u32, own as u32);
     s.len = key.chars().count().max(1) as u32;
-    let prev_key: String = lines
-        .rest(prev_line, key_col(prev))
-        .chars()
-        .take_while(|c| *c != ':' && *c != ' ')
-        .collect();
     Some(
         Diagnostic::new("unexpected indentation", Some(s)).with_help(format!(
-            "keys of one map start in the same column: `{prev_key}` on line {prev_line} starts at column {}",
-            key_col(prev)
+            "keys of one map start in the same column: `{prev_key}` on line {} starts at column {}",
+            prev.line, prev.col
         )),
     )
 }
@@ -185,12 +173,6 @@ impl<'a> Lines<'a> {
     }
 }
 
-/// Whether a line holds nothing but blanks or a comment.
-fn is_blank(line: &str) -> bool {
-    let t = line.trim();
-    t.is_empty() || t.starts_with('#')
-}
-
 /// The column (1-based) where the content of a line starts, after indentation.
 fn indent_col(line: &str) -> usize {
     line.chars().take_while(|c| *c == ' ').count() + 1
@@ -207,16 +189,6 @@ fn key_col(line: &str) -> usize {
         rest = &r[spaces..];
     }
     col
-}
-
-/// Whether a content line opens a nested block (`key:` with nothing after it, or a `|`/`>` scalar).
-fn opens_block(line: &str) -> bool {
-    let t = strip_comment(line).trim_end();
-    t.ends_with(':')
-        || t.ends_with('|')
-        || t.ends_with('>')
-        || t.ends_with("|-")
-        || t.ends_with(">-")
 }
 
 /// A line without a trailing ` # comment` (quotes are not tracked: good enough for keys).

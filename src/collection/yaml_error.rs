@@ -206,7 +206,7 @@ pub(crate) fn yaml_error(e: &Error, spans: &Spans, text: &str, what: &str) -> Di
         }
         Error::Eof { .. } => Diagnostic::new("unexpected end of the file", span)
             .with_help("a quote, bracket or block may be left open"),
-        Error::ExternalMessage { msg, .. } => parser_error(msg, &Lines::new(text), file, span),
+        Error::ExternalMessage { msg, .. } => parser_error(msg, &Lines::new(text), spans, span),
         _ => {
             let raw = inner.to_string();
             let first = raw.lines().next().unwrap_or_default();
