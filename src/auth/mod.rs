@@ -17,6 +17,7 @@ use std::time::Duration;
 use crate::secrets::SecretString;
 use cache::CacheKey;
 
+pub use crate::collection::{ClientAuth, Grant};
 pub use source::TokenSource;
 
 /// A cached access token is used until this many seconds before it expires.
@@ -25,74 +26,6 @@ pub const EXPIRY_SKEW_SECS: i64 = 30;
 /// The longest token lifetime believed: a server's `expires_in` beyond a year counts as a
 /// year, so that an absurd value neither overflows nor reads as "already expired".
 pub const MAX_TOKEN_LIFETIME_SECS: u64 = 365 * 24 * 3600;
-
-/// `grant:`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Grant {
-    /// Browser login with a code (RFC 6749 §4.1, PKCE).
-    AuthorizationCode,
-    /// A refresh token supplied by the collection (CI).
-    RefreshToken,
-    /// The client's own credentials.
-    ClientCredentials,
-    /// Resource owner password.
-    Password,
-    /// Device authorization (RFC 8628).
-    DeviceCode,
-}
-
-impl Grant {
-    /// Parses the collection's spelling.
-    pub fn parse(s: &str) -> Option<Grant> {
-        Some(match s {
-            "authorization_code" => Grant::AuthorizationCode,
-            "refresh_token" => Grant::RefreshToken,
-            "client_credentials" => Grant::ClientCredentials,
-            "password" => Grant::Password,
-            "device_code" => Grant::DeviceCode,
-            _ => return None,
-        })
-    }
-
-    /// The collection's spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Grant::AuthorizationCode => "authorization_code",
-            Grant::RefreshToken => "refresh_token",
-            Grant::ClientCredentials => "client_credentials",
-            Grant::Password => "password",
-            Grant::DeviceCode => "device_code",
-        }
-    }
-
-    /// Whether a person takes part.
-    pub fn is_interactive(self) -> bool {
-        matches!(self, Grant::AuthorizationCode | Grant::DeviceCode)
-    }
-}
-
-/// `client_auth:`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClientAuth {
-    /// `Authorization: Basic` of the form-urlencoded id and secret.
-    Basic,
-    /// `client_id` and `client_secret` in the form body.
-    Body,
-    /// Public client: `client_id` only.
-    None,
-}
-
-impl ClientAuth {
-    /// Parses the collection's spelling.
-    pub fn parse(s: &str) -> Option<ClientAuth> {
-        Some(match s {
-            "basic" => ClientAuth::Basic,
-            "body" => ClientAuth::Body,
-            "none" => ClientAuth::None,
-            _ => return None,
-        })
-    }
-}
 
 /// A rendered `oauth2:` block.
 #[derive(Debug, Clone)]

@@ -7,6 +7,7 @@ use super::VarDef;
 use super::build::Builder;
 use super::load::{LoadError, parse_yaml, read_file, redact_for_display};
 use super::raw::RawEnvironment;
+use super::spans::Spans;
 use crate::diagnostic::{Diagnostic, Sources, did_you_mean};
 
 /// A loaded environment file.
@@ -123,15 +124,16 @@ pub fn load_environment(path: &Path, sources: &Sources) -> Result<Environment, L
     let file: Arc<str> = Arc::from(path.display().to_string());
     let text = read_file(path, "environment")?;
     sources.add(&file, &redact_for_display(&text));
-    let raw: RawEnvironment = parse_yaml(&text, &file, "environment")?;
+    let spans = Spans::new(&file, &text);
+    let raw: RawEnvironment = parse_yaml(&text, &spans, "environment")?;
     let mut builder = Builder {
         file: Arc::clone(&file),
         dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
-        source: &text,
+        spans: &spans,
         diags: Vec::new(),
     };
     let mut variables = builder.variables(raw.variables);
-    super::numbers::BigIntegers::scan(&text).restore_vars(&mut variables);
+    super::numbers::BigIntegers::new(spans.long_integers()).restore_vars(&mut variables);
     let secrets: Vec<String> = raw
         .secrets
         .unwrap_or_default()

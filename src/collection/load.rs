@@ -8,8 +8,8 @@ use serde::de::DeserializeOwned;
 use super::Collection;
 use super::build::Builder;
 use super::raw::RawCollection;
+use super::spans::Spans;
 use super::yaml_error::yaml_error;
-use super::yaml_text::is_empty_document;
 use crate::diagnostic::{Diagnostic, Sources, Span};
 
 /// Every problem found in one file (or more), each with its position.
@@ -32,7 +32,8 @@ pub fn load_collection(path: &Path, sources: &Sources) -> Result<Collection, Loa
     let file: Arc<str> = Arc::from(path.display().to_string());
     let text = read_file(path, "collection")?;
     sources.add(&file, &redact_for_display(&text));
-    let raw: RawCollection = parse_yaml(&text, &file, "collection")?;
+    let spans = Spans::new(&file, &text);
+    let raw: RawCollection = parse_yaml(&text, &spans, "collection")?;
     let dir = path
         .parent()
         .map(Path::to_path_buf)
@@ -40,11 +41,11 @@ pub fn load_collection(path: &Path, sources: &Sources) -> Result<Collection, Loa
     let mut builder = Builder {
         file,
         dir,
-        source: &text,
+        spans: &spans,
         diags: Vec::new(),
     };
     let mut collection = builder.collection(raw);
-    super::numbers::BigIntegers::scan(&text).restore_collection(&mut collection);
+    super::numbers::BigIntegers::new(spans.long_integers()).restore_collection(&mut collection);
     if builder.diags.is_empty() {
         Ok(collection)
     } else {
@@ -252,10 +253,11 @@ fn budget(len: usize) -> serde_saphyr::Budget {
 /// Parses YAML into `T`, turning the parser's error into a positioned diagnostic.
 pub(crate) fn parse_yaml<T: DeserializeOwned>(
     text: &str,
-    file: &Arc<str>,
+    spans: &Spans,
     what: &str,
 ) -> Result<T, Diagnostic> {
-    if is_empty_document(text) {
+    let file = spans.file();
+    if spans.is_empty() {
         return Err(Diagnostic::new(
             format!("the {what} file is empty"),
             Some(Span::new(file, 1, 1)),
@@ -272,7 +274,7 @@ pub(crate) fn parse_yaml<T: DeserializeOwned>(
             .with_help(
                 "aliases (`*name`) that repeat anchors (`&name`) many times over are refused; write the values out, or reuse fewer",
             ),
-            None => yaml_error(&e, file, text, what),
+            None => yaml_error(&e, spans, text, what),
         }
     })
 }

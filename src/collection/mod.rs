@@ -5,13 +5,15 @@
 
 mod build;
 mod environment;
+mod grant;
 mod load;
 mod matcher;
 mod numbers;
 pub mod raw;
 mod size;
+mod spans;
+mod syntax;
 mod yaml_error;
-mod yaml_text;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -25,6 +27,7 @@ use crate::diagnostic::Span;
 
 pub use build::parse_duration_str;
 pub use environment::{Environment, load_environment, resolve_environment_path};
+pub use grant::{ClientAuth, Grant};
 pub use load::load_collection;
 pub use matcher::Predicate;
 pub use size::parse_size_str;
@@ -282,7 +285,7 @@ pub struct OAuth2Def {
     /// Where the block is.
     pub span: Option<Span>,
     /// `grant:`.
-    pub grant: String,
+    pub grant: Grant,
     /// `auth_url:`.
     pub auth_url: Option<Template>,
     /// `token_url:`.
@@ -300,7 +303,7 @@ pub struct OAuth2Def {
     /// `callback_url:`.
     pub callback_url: Option<Template>,
     /// `client_auth:` — basic (default), body or none.
-    pub client_auth: String,
+    pub client_auth: ClientAuth,
     /// `pkce:` (default true).
     pub pkce: bool,
     /// `refresh_token:`.

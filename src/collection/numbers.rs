@@ -1,5 +1,5 @@
 //! Integers beyond 64 bits, as written. The YAML parser reads `123456789012345678901234567890`
-//! as the nearest float; the digits are found again in the file's text, so that such a value
+//! as the nearest float; the digits, kept by the span index, replace it, so that such a value
 //! is sent, compared and captured exactly.
 
 use std::collections::{HashMap, VecDeque};
@@ -16,37 +16,15 @@ pub struct BigIntegers {
 }
 
 impl BigIntegers {
-    /// Finds the long integer literals of `text`.
-    pub fn scan(text: &str) -> BigIntegers {
+    /// The literals among `literals` (digits, `-` allowed) too long for 64 bits.
+    pub fn new(literals: &[String]) -> BigIntegers {
         let mut out = BigIntegers::default();
-        let bytes = text.as_bytes();
-        let word = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.');
-        let mut i = 0;
-        while i < bytes.len() {
-            if !bytes[i].is_ascii_digit() || (i > 0 && word(bytes[i - 1])) {
-                i += 1;
-                continue;
+        for literal in literals {
+            let fits = literal.parse::<i64>().is_ok() || literal.parse::<u64>().is_ok();
+            if let (false, Ok(f), Ok(n)) = (fits, literal.parse::<f64>(), literal.parse::<Number>())
+            {
+                out.by_float.entry(f.to_bits()).or_default().push_back(n);
             }
-            let start = if i > 0 && bytes[i - 1] == b'-' {
-                i - 1
-            } else {
-                i
-            };
-            let mut end = i;
-            while end < bytes.len() && bytes[end].is_ascii_digit() {
-                end += 1;
-            }
-            let digits = end - i;
-            if digits >= 19 && !bytes.get(end).copied().is_some_and(word) {
-                let literal = &text[start..end];
-                let fits = literal.parse::<i64>().is_ok() || literal.parse::<u64>().is_ok();
-                if let (false, Ok(f), Ok(n)) =
-                    (fits, literal.parse::<f64>(), literal.parse::<Number>())
-                {
-                    out.by_float.entry(f.to_bits()).or_default().push_back(n);
-                }
-            }
-            i = end;
         }
         out
     }
@@ -105,8 +83,13 @@ mod tests {
 
     #[test]
     fn long_integers_are_found_again() {
-        let text = "a: 123456789012345678901234567890\nb: [-99999999999999999999999, 18446744073709551615]\nc: x123456789012345678901234567890\n";
-        let mut big = BigIntegers::scan(text);
+        let literals = [
+            "123456789012345678901234567890",
+            "-99999999999999999999999",
+            "18446744073709551615",
+        ]
+        .map(String::from);
+        let mut big = BigIntegers::new(&literals);
         let mut v =
             json!({"a": 1.2345678901234568e29, "b": [-1e23, 18446744073709551615u64], "c": 1.5});
         big.restore(&mut v);

@@ -6,10 +6,8 @@ use std::sync::Arc;
 use serde_saphyr::{Error, Location};
 
 use super::load::redact_for_display;
-use super::yaml_text::{
-    Context, Lines, context, first_content, first_definition, found, indent_col, is_blank,
-    is_document_start, key_col, key_span, opens_block, scan,
-};
+use super::spans::{Kind, Spans};
+use super::syntax::{Lines, parser_error};
 use crate::diagnostic::{Diagnostic, Span, did_you_mean};
 
 /// How the parser names what it expected, in the file format's words.
@@ -38,46 +36,66 @@ fn innermost(e: &Error) -> &Error {
     }
 }
 
+/// What the value at `line:col` is, in the file format's words: `a list`, `a map`,
+/// `nothing`, or the value as written in `shown` (the text as diagnostics show it).
+fn found(spans: &Spans, shown: &str, line: u32, col: u32, len: u32) -> String {
+    match spans.kind_at(line, col) {
+        Some(Kind::Map { .. }) => return "a map".into(),
+        Some(Kind::List { .. }) => return "a list".into(),
+        Some(Kind::Scalar { empty: true, .. }) => return "nothing".into(),
+        _ => {}
+    }
+    let rest = shown
+        .lines()
+        .nth((line as usize).saturating_sub(1))
+        .and_then(|l| {
+            let (i, _) = l.char_indices().nth((col as usize).saturating_sub(1))?;
+            Some(&l[i..])
+        })
+        .unwrap_or_default();
+    let token: String = if len > 0 {
+        rest.chars().take(len as usize).collect()
+    } else {
+        rest.split(" #").next().unwrap_or_default().to_string()
+    };
+    // The end of a bracketed list or map the value sits in is not part of it.
+    let token = if token.contains(['{', '[']) {
+        token.trim()
+    } else {
+        token.trim_end_matches([',', '}', ']']).trim()
+    };
+    if token.is_empty() {
+        "nothing".into()
+    } else if token.chars().count() > 40 {
+        format!("`{}...`", token.chars().take(37).collect::<String>())
+    } else {
+        format!("`{token}`")
+    }
+}
+
 /// Turns a YAML parse or shape error into a positioned diagnostic. `what` names the kind
 /// of file (`collection`, `environment`).
-pub(crate) fn yaml_error(e: &Error, file: &Arc<str>, text: &str, what: &str) -> Diagnostic {
-    let lines = Lines::new(text);
+pub(crate) fn yaml_error(e: &Error, spans: &Spans, text: &str, what: &str) -> Diagnostic {
+    let file = spans.file();
     // Values quoted in messages come from the text as diagnostics show it: no credentials.
-    let shown_text = redact_for_display(text);
-    let shown = Lines::new(&shown_text);
-    let found = |line: usize, col: usize, len: usize| -> String {
-        let what = found(&lines, line, col, len);
-        if what.starts_with('`') {
-            found(&shown, line, col, len)
-        } else {
-            what
-        }
-    };
+    let shown = redact_for_display(text);
+    let found = |line: u32, col: u32, len: u32| found(spans, &shown, line, col, len);
     let loc = e.location().filter(|l| l.line() > 0);
     let span = loc.map(|l| span_at(file, &l));
     let (line, col, len) = match &span {
-        Some(s) => (s.line as usize, s.col as usize, s.len as usize),
+        Some(s) => (s.line, s.col, s.len),
         None => (0, 0, 0),
     };
     let inner = innermost(e);
-    let ctx = if line > 0 {
-        context(&lines, line, col)
-    } else {
-        None
-    };
+    // The key the value belongs to, and whether the value is an entry of a list under it.
+    let ctx = spans.owner_of(line, col);
     let must_be = |expected: &str| -> String {
         let found = found(line, col, len);
-        match &ctx {
-            Some(Context {
-                key, item: true, ..
-            }) => {
+        match ctx {
+            Some((key, _, true)) => {
                 format!("each entry of `{key}` must be {expected}, found {found}")
             }
-            Some(Context {
-                key, item: false, ..
-            }) => {
-                format!("`{key}` must be {expected}, found {found}")
-            }
+            Some((key, _, false)) => format!("`{key}` must be {expected}, found {found}"),
             None => format!("expected {expected}, found {found}"),
         }
     };
@@ -106,8 +124,8 @@ pub(crate) fn yaml_error(e: &Error, file: &Arc<str>, text: &str, what: &str) -> 
             } else {
                 String::new()
             };
-            let title = match &ctx {
-                Some(Context { key, .. }) => format!("`{key}` must be {one_of}{found}"),
+            let title = match ctx {
+                Some((key, ..)) => format!("`{key}` must be {one_of}{found}"),
                 None => format!("expected {one_of}{found}"),
             };
             Diagnostic::new(title, span).with_help_opt(suggestion)
@@ -115,21 +133,15 @@ pub(crate) fn yaml_error(e: &Error, file: &Arc<str>, text: &str, what: &str) -> 
         Error::SerdeMissingField { field, .. } => {
             // The parser points at the map's last key; point at the map's own key instead,
             // or at the start of the file for the top-level map.
-            let title = match &ctx {
-                Some(Context {
-                    key, item: false, ..
-                }) => format!("`{key}` needs the key `{field}`"),
-                Some(Context {
-                    key, item: true, ..
-                }) => {
-                    format!("an entry of `{key}` needs the key `{field}`")
-                }
+            let title = match ctx {
+                Some((key, _, false)) => format!("`{key}` needs the key `{field}`"),
+                Some((key, _, true)) => format!("an entry of `{key}` needs the key `{field}`"),
                 None => format!("missing key `{field}`"),
             };
-            let at = match &ctx {
-                Some(c) if !c.item => key_span(&lines, file, c.line, &c.key),
+            let at = match ctx {
+                Some((_, key, false)) => Some(key.clone()),
                 Some(_) => span.clone(),
-                None if line > 0 => first_content(&lines, file),
+                None if line > 0 => spans.root().cloned(),
                 None => None,
             };
             Diagnostic::new(title, at.or(span))
@@ -139,18 +151,12 @@ pub(crate) fn yaml_error(e: &Error, file: &Arc<str>, text: &str, what: &str) -> 
                 return Diagnostic::new("duplicate key", span);
             };
             let mut d = Diagnostic::new(format!("duplicate key `{key}`"), span);
-            if let Some(first) = first_definition(&lines, line, col, key) {
-                d = d.with_help(format!("`{key}` is already set on line {first}"));
+            if let Some(first) = spans.first_definition(line, col) {
+                d = d.with_help(format!("`{key}` is already set on line {}", first.line));
             }
             d
         }
-        Error::NullIntoString { .. }
-            if lines.rest(line, col).starts_with(':')
-                && lines
-                    .before(line, col)
-                    .trim_start_matches([' ', '-'])
-                    .is_empty() =>
-        {
+        Error::NullIntoString { .. } if spans.is_empty_key(line, col) => {
             Diagnostic::new("a key is missing before `:`", span)
                 .with_help("write the key's name before the `:`, or remove the `:`")
         }
@@ -178,7 +184,8 @@ pub(crate) fn yaml_error(e: &Error, file: &Arc<str>, text: &str, what: &str) -> 
         }
         Error::Unexpected { expected, .. } => {
             let words = expected_words(expected);
-            if ctx.is_none() && is_document_start(&lines, line, col) {
+            let at_root = spans.root().is_some_and(|r| (r.line, r.col) == (line, col));
+            if ctx.is_none() && at_root {
                 let found = found(line, col, len);
                 let help = match what {
                     "collection" => {
@@ -199,7 +206,7 @@ pub(crate) fn yaml_error(e: &Error, file: &Arc<str>, text: &str, what: &str) -> 
         }
         Error::Eof { .. } => Diagnostic::new("unexpected end of the file", span)
             .with_help("a quote, bracket or block may be left open"),
-        Error::ExternalMessage { msg, .. } => parser_error(msg, &lines, file, span),
+        Error::ExternalMessage { msg, .. } => parser_error(msg, &Lines::new(text), spans, span),
         _ => {
             let raw = inner.to_string();
             let first = raw.lines().next().unwrap_or_default();
@@ -214,152 +221,8 @@ fn span_at(file: &Arc<str>, l: &Location) -> Span {
     s
 }
 
-/// The parser's own (libyaml-style) messages, with the real cause when it can be told.
-fn parser_error(msg: &str, lines: &Lines, file: &Arc<str>, span: Option<Span>) -> Diagnostic {
-    let msg = strip_position(msg);
-    let Some(at) = span else {
-        return Diagnostic::new(msg.to_string(), None);
-    };
-    let line = at.line as usize;
-    let point = |l: usize, c: usize| {
-        let mut s = Span::new(file, l as u32, c as u32);
-        s.len = 1;
-        Some(s)
-    };
-    let scan = scan(lines, line, at.col as usize);
-    // A quote opened on an earlier line and never closed swallowed what follows it.
-    if let Some((ql, qc, _)) = scan.open_quote
-        && ql < line
-    {
-        return Diagnostic::new("unclosed quote", point(ql, qc))
-            .with_help("end the text with the same quote it starts with");
-    }
-    // A quote left open ran on to the next quote, some lines down.
-    if msg.contains("trailing content after")
-        && let Some(((ol, oc), cl)) = scan.last_quote
-        && ol < cl
-    {
-        return Diagnostic::new("unclosed quote", point(ol, oc)).with_help(format!(
-            "end the text with the same quote it starts with: as written, it runs on to line {cl}"
-        ));
-    }
-    if let Some(&(bl, bc, open)) = scan.brackets.iter().rev().find(|(l, _, _)| *l < line) {
-        let close = if open == '[' { ']' } else { '}' };
-        return Diagnostic::new(format!("unclosed `{open}`"), point(bl, bc)).with_help(format!(
-            "close it with `{close}`; a list or map in brackets must end before the next key"
-        ));
-    }
-    if msg.contains("tab") {
-        for n in line..=line + 2 {
-            let Some(text) = lines.get(n) else { break };
-            let indent: String = text
-                .chars()
-                .take_while(|c| *c == ' ' || *c == '\t')
-                .collect();
-            if let Some(i) = indent.chars().position(|c| c == '\t') {
-                return Diagnostic::new("a tab indents this line", point(n, i + 1))
-                    .with_help("YAML is indented with spaces only");
-            }
-        }
-    }
-    if msg.starts_with("unclosed bracket '") {
-        let open = if msg.contains('[') { '[' } else { '{' };
-        let close = if open == '[' { ']' } else { '}' };
-        return Diagnostic::new(format!("unclosed `{open}`"), Some(at))
-            .with_help(format!("close it with `{close}`"));
-    }
-    if let Some(rest) = msg.strip_prefix("mismatched bracket '") {
-        let mut chars = rest.chars();
-        let open = chars.next().unwrap_or('[');
-        let closer = rest
-            .split("closed by '")
-            .nth(1)
-            .and_then(|r| r.chars().next());
-        let close = if open == '[' { ']' } else { '}' };
-        if let Some(closer) = closer {
-            return Diagnostic::new(format!("`{open}` is closed by `{closer}`"), Some(at))
-                .with_help(format!(
-                    "close `{open}` with `{close}`, or quote the text if the bracket is part of it"
-                ));
-        }
-    }
-    let structural = msg.contains("mapping values are not allowed")
-        || msg.contains("did not find expected key")
-        || msg.contains("did not find expected '-' indicator");
-    if structural && let Some(d) = bad_indentation(lines, file, line) {
-        return d;
-    }
-    if msg == "unclosed quote" {
-        return Diagnostic::new("unclosed quote", Some(at))
-            .with_help("end the text with the same quote it starts with");
-    }
-    if msg == "simple key expected ':'" {
-        return Diagnostic::new("expected `:` after the key", Some(at))
-            .with_help("a map entry is written `key: value`, with a space after the `:`");
-    }
-    if msg.contains("mapping values are not allowed") {
-        return Diagnostic::new("unexpected `:` in a value", Some(at))
-            .with_help("quote a value that contains `: `, for example name: \"a: b\"");
-    }
-    let d = Diagnostic::new(msg.to_string(), Some(at));
-    if structural {
-        d.with_help("check the indentation, `-` and `:` of this line and of the line above")
-    } else {
-        d
-    }
-}
-
-/// An error on a line whose key does not line up with the keys around it.
-fn bad_indentation(lines: &Lines, file: &Arc<str>, line: usize) -> Option<Diagnostic> {
-    let text = lines.get(line)?;
-    let own = key_col(text);
-    let (prev_line, prev) = (1..line)
-        .rev()
-        .filter_map(|n| lines.get(n).map(|t| (n, t)))
-        .find(|(_, t)| !is_blank(t))?;
-    if opens_block(prev) && own > key_col(prev) {
-        // A deeper line after `key:` is how nesting is written.
-        return None;
-    }
-    // The columns where keys of the enclosing maps start.
-    let mut columns = vec![key_col(prev)];
-    let mut limit = indent_col(prev);
-    for n in (1..prev_line).rev() {
-        let t = lines.get(n).unwrap_or_default();
-        if is_blank(t) {
-            continue;
-        }
-        if indent_col(t) < limit || key_col(t) < limit {
-            columns.push(key_col(t));
-            columns.push(indent_col(t));
-            limit = indent_col(t);
-        }
-    }
-    if columns.contains(&own) {
-        return None;
-    }
-    let key: String = lines
-        .rest(line, own)
-        .chars()
-        .take_while(|c| *c != ':' && *c != ' ')
-        .collect();
-    let mut s = Span::new(file, line as u32, own as u32);
-    s.len = key.chars().count().max(1) as u32;
-    let prev_key: String = lines
-        .rest(prev_line, key_col(prev))
-        .chars()
-        .take_while(|c| *c != ':' && *c != ' ')
-        .collect();
-    Some(
-        Diagnostic::new("unexpected indentation", Some(s)).with_help(format!(
-            "keys of one map start in the same column: `{prev_key}` on line {prev_line} starts at column {}",
-            key_col(prev)
-        )),
-    )
-}
-
 /// Drops the parser's own " at line L, column C" suffix; the span carries it.
-fn strip_position(msg: &str) -> &str {
+pub(super) fn strip_position(msg: &str) -> &str {
     match msg.rfind(" at line ") {
         Some(i) if msg[i..].contains(", column ") => &msg[..i],
         _ => msg,
@@ -369,6 +232,22 @@ fn strip_position(msg: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn describes_what_was_found() {
+        let text = "a: slow # c\nb: [1]\nc: {x: 1}\nd:\ne:\n  x: y\nf: \"a long text that goes on and on and on and on\"\n";
+        let spans = Spans::new(&Arc::from("t.yaml"), text);
+        let found = |line, col, len| found(&spans, text, line, col, len);
+        assert_eq!(found(1, 4, 4), "`slow`");
+        assert_eq!(found(2, 4, 0), "a list");
+        assert_eq!(found(3, 4, 0), "a map");
+        assert_eq!(found(4, 2, 0), "nothing");
+        assert_eq!(found(6, 3, 0), "a map");
+        assert_eq!(
+            found(7, 4, 47),
+            "`\"a long text that goes on and on and ...`"
+        );
+    }
 
     #[test]
     fn words_of_the_file_format() {

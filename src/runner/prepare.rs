@@ -13,7 +13,7 @@ use super::RunOptions;
 use super::literal::check_url;
 use super::rendered::{Credential, Export, OAuthUse, Rendered};
 use super::result::{RunError, RunErrorKind};
-use crate::auth::{ClientAuth, Grant, OAuth2Params, TokenSource};
+use crate::auth::{OAuth2Params, TokenSource};
 use crate::collection::{AuthDef, BodyDef, OAuth2Def, PartKind, RequestDef, Template, TrustDef};
 use crate::diagnostic::Span;
 use crate::http::{
@@ -250,15 +250,6 @@ impl Renderer<'_> {
 
     /// Renders an `oauth2:` block.
     pub fn oauth2_params(&self, o: &OAuth2Def) -> Result<OAuth2Params, RunError> {
-        let auth_error = |m: String| RunError {
-            span: o.span.clone(),
-            kind: RunErrorKind::Auth(m),
-            assert: false,
-        };
-        let grant = Grant::parse(&o.grant)
-            .ok_or_else(|| auth_error(format!("unknown OAuth2 grant `{}`", o.grant)))?;
-        let client_auth = ClientAuth::parse(&o.client_auth)
-            .ok_or_else(|| auth_error(format!("unknown client_auth `{}`", o.client_auth)))?;
         let opt = |t: &Option<Template>| -> Result<Option<String>, RunError> {
             t.as_ref()
                 .map(|t| self.render(t).map(|s| s.trim().to_string()))
@@ -275,7 +266,7 @@ impl Renderer<'_> {
             extra_params.push((k.clone(), self.render(v)?));
         }
         let params = OAuth2Params {
-            grant,
+            grant: o.grant,
             auth_url: opt(&o.auth_url)?,
             token_url: self.render(&o.token_url)?.trim().to_string(),
             device_url: opt(&o.device_url)?,
@@ -284,7 +275,7 @@ impl Renderer<'_> {
             client_secret: secret(&o.client_secret)?,
             scope: o.scope.as_ref().map(|t| self.render(t)).transpose()?,
             callback_url: opt(&o.callback_url)?,
-            client_auth,
+            client_auth: o.client_auth,
             pkce: o.pkce,
             refresh_token: secret(&o.refresh_token)?,
             username: opt(&o.username)?,
