@@ -57,10 +57,15 @@ impl Workspace {
     }
 }
 
+/// The device grant's polling waits in tests: a hundredth of what the server asks, so a
+/// 1 s interval lasts 10 ms and a `slow_down` adds 50 ms.
+pub const POLL_SCALE: f64 = 0.01;
+
 /// The runner binary with a predictable environment.
 pub fn runner() -> Command {
     let mut cmd = Command::cargo_bin("runner").expect("runner binary");
     cmd.env("NO_COLOR", "1")
+        .env("RUNNER_TEST_POLL_SCALE", POLL_SCALE.to_string())
         .env_remove("CI")
         .env_remove("RUST_LOG");
     cmd
