@@ -9,6 +9,7 @@ pub mod release;
 pub mod server;
 mod server_tls;
 pub mod text;
+pub mod xsd;
 
 use std::path::{Path, PathBuf};
 
@@ -137,4 +138,25 @@ impl Output {
 /// The repository root (for the shipped collections).
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A folder of the fixtures shared between checkouts (`../shared/fixtures/NAME`, or
+/// `$RUNNER_SHARED_FIXTURES/NAME`; kept out of the repository for their licences). `None`,
+/// after saying so, when it is missing; a failure under CI (`CI=true`), where a skip would
+/// hide a lost check.
+pub fn shared_fixtures(name: &str) -> Option<PathBuf> {
+    let root = std::env::var_os("RUNNER_SHARED_FIXTURES")
+        .filter(|d| !d.is_empty())
+        .map_or_else(|| repo_root().join("../shared/fixtures"), PathBuf::from);
+    let dir = root.join(name);
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "CI=true and the shared fixtures are missing: {}",
+        dir.display()
+    );
+    eprintln!("SKIPPED: no shared fixtures at {}", dir.display());
+    None
 }
