@@ -79,12 +79,8 @@ pub fn parse(text: &str) -> Result<Element, String> {
                 let done = stack.pop().ok_or("an end tag without a start")?;
                 close(done, &mut stack, &mut root);
             }
-            Event::Text(t) => {
-                if !t.iter().all(u8::is_ascii_whitespace) {
-                    stack.last_mut().ok_or("text outside the root")?.has_text = true;
-                }
-            }
-            Event::CData(_) | Event::GeneralRef(_) => {
+            Event::Text(t) if t.iter().all(u8::is_ascii_whitespace) => {}
+            Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
                 stack.last_mut().ok_or("text outside the root")?.has_text = true;
             }
             Event::Eof => break,
