@@ -105,10 +105,14 @@ impl Masker {
         let Ok(mut needles) = self.needles.write() else {
             return;
         };
+        let known = needles.forms.len();
         for form in forms {
             if !form.is_empty() && !needles.forms.contains(&form) {
                 needles.forms.push(form);
             }
+        }
+        if needles.forms.len() == known {
+            return;
         }
         needles.forms.sort_by_key(|n| std::cmp::Reverse(n.len()));
         // Building fails only past the automaton's size limits; `mask` then hides all.
