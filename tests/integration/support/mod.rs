@@ -1,8 +1,6 @@
 //! Test helpers: a workspace folder with files, the real binary, and in-process HTTP
 //! servers on loopback port 0 that record what they receive.
 
-#![allow(dead_code, unused_imports)]
-
 #[cfg(unix)]
 pub mod pty;
 pub mod release;
