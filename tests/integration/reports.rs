@@ -243,20 +243,9 @@ fn every_reporter_describes_the_same_run() {
     assert!(xml.contains("<skipped message=\"skip: true\"/>"));
     assert!(xml.contains("redirect: GET "));
 
-    // The same file against the schemas of strict consumers: Jenkins' xunit plugin for the
-    // whole document, Maven Surefire's for each suite.
-    if let Some(schemas) = shared_fixtures("junit") {
-        let schema = |name: &str| {
-            let text = std::fs::read_to_string(schemas.join(name)).expect("schema");
-            Schema::parse(&text).expect("schema parses")
-        };
-        let (jenkins, surefire) = (schema("junit-10.xsd"), schema("surefire-3.0.xsd"));
-        let doc = xsd::parse(&xml).expect("well-formed JUnit");
-        assert_eq!(jenkins.check(&doc), Vec::<String>::new());
-        assert_eq!(doc.children.len(), 1);
-        for suite in &doc.children {
-            assert_eq!(surefire.check(suite), Vec::<String>::new());
-        }
+    // The same file against the schemas of strict consumers.
+    if let Some((jenkins, _)) = junit_schemas() {
+        assert_valid_junit(&xml, 1);
         // The check finds what it looks for.
         let broken = xsd::parse(&xml.replacen("<testcase name=", "<testcase nome=", 1))
             .expect("well-formed");
@@ -311,6 +300,31 @@ fn every_reporter_describes_the_same_run() {
         md.contains("| reports | Folder/bad | status: expected 200, got 500 |"),
         "{md}"
     );
+}
+
+/// The schemas of strict JUnit consumers: Jenkins' xunit plugin (a whole document) and
+/// Maven Surefire (one suite); `None` without the shared fixtures.
+fn junit_schemas() -> Option<(Schema, Schema)> {
+    let dir = shared_fixtures("junit")?;
+    let schema = |name: &str| {
+        let text = std::fs::read_to_string(dir.join(name)).expect("schema");
+        Schema::parse(&text).expect("schema parses")
+    };
+    Some((schema("junit-10.xsd"), schema("surefire-3.0.xsd")))
+}
+
+/// Asserts that `xml` is valid for both schemas and holds `suites` test suites.
+#[track_caller]
+fn assert_valid_junit(xml: &str, suites: usize) {
+    let Some((jenkins, surefire)) = junit_schemas() else {
+        return;
+    };
+    let doc = xsd::parse(xml).expect("well-formed JUnit");
+    assert_eq!(jenkins.check(&doc), Vec::<String>::new());
+    assert_eq!(doc.children.len(), suites);
+    for suite in &doc.children {
+        assert_eq!(surefire.check(suite), Vec::<String>::new());
+    }
 }
 
 const USERS: &str = r#"name: users
@@ -614,6 +628,7 @@ fn shards_are_disjoint_complete_and_merge_into_the_whole_run() {
     assert_eq!(merged["iterations"], whole["iterations"]);
     assert_eq!(merged["summary"], whole["summary"]);
     let xml = std::fs::read_to_string(ws.path().join("merged.xml")).expect("xml");
+    assert_valid_junit(&xml, 6);
     let junit = quick_junit::Report::deserialize_from_str(&xml).expect("valid JUnit");
     assert_eq!(junit.test_suites.len(), 6);
     assert_eq!(junit.tests, 18);
@@ -711,6 +726,7 @@ requests:
     assert_eq!(report["iterations"].as_array().map(Vec::len), Some(1));
     assert_eq!(report["summary"]["requests"], 2);
     let xml = std::fs::read_to_string(ws.path().join("r.xml")).expect("xml");
+    assert_valid_junit(&xml, 1);
     let junit = quick_junit::Report::deserialize_from_str(&xml).expect("valid JUnit");
     assert_eq!(junit.tests, 2);
 }
