@@ -7,6 +7,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, RwLock};
 
+use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+
 /// A position in a source file: 1-based line and column, and the length to underline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Span {
@@ -106,8 +108,9 @@ impl Diagnostic {
         self
     }
 
-    /// Renders as rustc-style text: title, `--> file:line:col`, the source line with a
-    /// caret, then help and notes. `color` adds ANSI styling.
+    /// Renders as rustc-style text: title, `--> file:line:col`, the source line with
+    /// carets (laid out by annotate-snippets), then help and notes. `color` adds ANSI
+    /// styling.
     pub fn render(&self, sources: &Sources, color: bool) -> String {
         let (red, blue, bold, reset) = if color {
             ("\x1b[1;31m", "\x1b[1;34m", "\x1b[1m", "\x1b[0m")
@@ -126,39 +129,21 @@ impl Diagnostic {
                 }
             })
             .collect();
-        let mut out = format!("{red}error{reset}{bold}: {title}{reset}\n");
-        if let Some(span) = &self.span {
-            let gutter = " ".repeat(span.line.to_string().len());
-            out.push_str(&format!("{gutter}{blue}-->{reset} {span}\n"));
-            if let Some(text) = sources.line(&span.file, span.line) {
-                // One replacement character per control character keeps the caret aligned.
-                let text: String = text
-                    .chars()
-                    .map(|c| {
-                        if c.is_control() && c != '\t' {
-                            '\u{fffd}'
-                        } else {
-                            c
-                        }
-                    })
-                    .collect();
-                let col = span.col.max(1) as usize;
-                let prefix: String = text
-                    .chars()
-                    .take(col - 1)
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
-                let carets = "^".repeat(span.len.max(1) as usize);
-                out.push_str(&format!("{gutter} {blue}|{reset}\n"));
-                out.push_str(&format!(
-                    "{blue}{}{reset} {blue}|{reset} {text}\n",
-                    span.line
-                ));
-                out.push_str(&format!(
-                    "{gutter} {blue}|{reset} {prefix}{red}{carets}{reset}\n"
-                ));
+        let quoted = self
+            .span
+            .as_ref()
+            .and_then(|span| Some((span, sources.line(&span.file, span.line)?)));
+        let mut out = match (quoted, &self.span) {
+            (Some((span, line)), _) => snippet(&title, span, &line, color),
+            (None, Some(span)) => {
+                let gutter = " ".repeat(span.line.to_string().len());
+                format!(
+                    "{red}error{reset}{bold}: {title}{reset}\n{gutter}{blue}-->{reset} {span}\n"
+                )
             }
-        }
+            (None, None) => format!("{red}error{reset}{bold}: {title}{reset}\n"),
+        };
+        // Help and notes stay right under the carets, two columns in, whatever the gutter.
         if let Some(help) = &self.help {
             out.push_str(&format!("  = {bold}help{reset}: {help}\n"));
         }
@@ -167,6 +152,45 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// The title, `--> file:line:col` and the quoted source `line` of `span` with its carets.
+fn snippet(title: &str, span: &Span, line: &str, color: bool) -> String {
+    // One replacement character per control character keeps the carets aligned.
+    let mut text: String = line
+        .chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let start_col = span.col.max(1) as usize - 1;
+    // A column past the end of the line (the end of a document, say) is shown as it is.
+    let missing = start_col.saturating_sub(text.chars().count());
+    text.extend(std::iter::repeat_n(' ', missing));
+    // Columns count characters; annotate-snippets takes byte offsets into the line.
+    let byte_at = |col: usize| text.char_indices().nth(col).map_or(text.len(), |(i, _)| i);
+    let start = byte_at(start_col);
+    let end = byte_at(start_col + span.len as usize);
+    let group = Level::ERROR.primary_title(title).element(
+        Snippet::source(text.as_str())
+            .line_start(span.line as usize)
+            .path(&*span.file)
+            .annotation(AnnotationKind::Primary.span(start..end)),
+    );
+    // Whole lines: the terminal wraps a long one, as it does every other line.
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    }
+    .term_width(usize::MAX / 2);
+    let mut out = renderer.render(&[group]);
+    out.push('\n');
+    out
 }
 
 impl fmt::Display for Diagnostic {
@@ -214,6 +238,48 @@ mod tests {
         assert_eq!(
             text,
             "error: unknown field `methd`\n --> c.yaml:3:5\n  |\n3 |   - methd: GET\n  |     ^^^^^\n  = help: did you mean `method`?\n"
+        );
+    }
+
+    /// The rendering of a one-caret diagnostic at `line:col` of `text`, without the title.
+    fn at(text: &str, line: u32, col: u32, len: u32) -> String {
+        let sources = Sources::default();
+        let file: Arc<str> = Arc::from("c.yaml");
+        sources.add(&file, text);
+        let mut span = Span::new(&file, line, col);
+        span.len = len;
+        let out = Diagnostic::new("x", Some(span)).render(&sources, false);
+        out.strip_prefix("error: x\n").unwrap_or(&out).to_string()
+    }
+
+    #[test]
+    fn carets_stay_under_wide_characters_tabs_and_control_characters() {
+        assert_eq!(
+            at("name: 日本語 x\n", 1, 11, 1),
+            " --> c.yaml:1:11\n  |\n1 | name: 日本語 x\n  |              ^\n"
+        );
+        assert_eq!(
+            at("\tkey:\tx\n", 1, 7, 1),
+            " --> c.yaml:1:7\n  |\n1 |     key:    x\n  |             ^\n"
+        );
+        assert_eq!(
+            at(" k: \u{1b}[31mred\n", 1, 5, 4),
+            " --> c.yaml:1:5\n  |\n1 |  k: \u{fffd}[31mred\n  |     ^^^^\n"
+        );
+    }
+
+    #[test]
+    fn a_column_past_the_end_of_its_line_is_kept() {
+        assert_eq!(
+            at("a: 1\n", 1, 8, 0),
+            " --> c.yaml:1:8\n  |\n1 | a: 1   \n  |        ^\n"
+        );
+        // Without the file's text, the position alone.
+        let d =
+            Diagnostic::new("x", Some(Span::new(&Arc::from("gone.yaml"), 12, 3))).with_note("n");
+        assert_eq!(
+            d.render(&Sources::default(), false),
+            "error: x\n  --> gone.yaml:12:3\n  = note: n\n"
         );
     }
 

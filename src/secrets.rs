@@ -14,6 +14,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::RwLock;
 
+use aho_corasick::AhoCorasick;
 use base64::Engine;
 
 mod url_credentials;
@@ -64,8 +65,14 @@ impl fmt::Display for SecretString {
 /// The set of secret strings of a run; grows as tokens and secret captures appear.
 #[derive(Debug, Default)]
 pub struct Masker {
-    // Longest first, so that a secret containing another is masked whole.
-    needles: RwLock<Vec<String>>,
+    needles: RwLock<Needles>,
+}
+
+/// Every form of every secret, longest first, and one automaton that finds them all.
+#[derive(Debug, Default)]
+struct Needles {
+    forms: Vec<String>,
+    finder: Option<AhoCorasick>,
 }
 
 impl Masker {
@@ -98,12 +105,18 @@ impl Masker {
         let Ok(mut needles) = self.needles.write() else {
             return;
         };
+        let known = needles.forms.len();
         for form in forms {
-            if !form.is_empty() && !needles.contains(&form) {
-                needles.push(form);
+            if !form.is_empty() && !needles.forms.contains(&form) {
+                needles.forms.push(form);
             }
         }
-        needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        if needles.forms.len() == known {
+            return;
+        }
+        needles.forms.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        // Building fails only past the automaton's size limits; `mask` then hides all.
+        needles.finder = AhoCorasick::new(&needles.forms).ok();
     }
 
     /// Adds every leaf of a secret variable's value: a string or a number, and each
@@ -139,14 +152,13 @@ impl Masker {
         let Ok(needles) = self.needles.read() else {
             return Cow::Borrowed(MASK);
         };
-        let mut out = Cow::Borrowed(text);
-        for needle in needles.iter() {
-            if out.contains(needle.as_str()) {
-                out = Cow::Owned(out.replace(needle.as_str(), MASK));
-            }
-        }
+        let mut out = match &needles.finder {
+            Some(finder) => mask_matches(text, finder),
+            None if needles.forms.is_empty() => Cow::Borrowed(text),
+            None => return Cow::Borrowed(MASK),
+        };
         if out.contains(ELLIPSIS) {
-            let cut = mask_cut_prefixes(&out, &needles);
+            let cut = mask_cut_prefixes(&out, &needles.forms);
             if let Some(cut) = cut {
                 out = Cow::Owned(cut);
             }
@@ -168,7 +180,7 @@ impl Masker {
         let longest = self
             .needles
             .read()
-            .map(|n| n.first().map_or(0, String::len))
+            .map(|n| n.forms.first().map_or(0, String::len))
             .unwrap_or(0);
         let mut window = max_bytes.saturating_add(longest).saturating_mul(2);
         loop {
@@ -196,6 +208,37 @@ impl Masker {
             window = window.saturating_mul(2);
         }
     }
+}
+
+/// `text` with every stretch covered by one or more secrets (overlapping ones together)
+/// replaced by one [`MASK`], in one pass over `text`.
+fn mask_matches<'a>(text: &'a str, finder: &AhoCorasick) -> Cow<'a, str> {
+    // Overlapping matches come in order of their ends; merge them by their starts.
+    let mut spans: Vec<(usize, usize)> = finder
+        .find_overlapping_iter(text)
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    if spans.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    spans.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut done = 0;
+    let mut spans = spans.into_iter().peekable();
+    while let Some((start, mut end)) = spans.next() {
+        while let Some(&(next_start, next_end)) = spans.peek() {
+            if next_start >= end {
+                break;
+            }
+            end = end.max(next_end);
+            spans.next();
+        }
+        out.push_str(&text[done..start]);
+        out.push_str(MASK);
+        done = end;
+    }
+    out.push_str(&text[done..]);
+    Cow::Owned(out)
 }
 
 /// `text` with the beginning of a secret masked wherever it stands right before
@@ -300,6 +343,16 @@ mod tests {
         let inner = serde_json::json!({ "v": r#"k y/"q"\z"# }).to_string();
         let outer = serde_json::json!({ "data": inner }).to_string();
         assert_eq!(m.mask(&outer), r#"{"data":"{\"v\":\"*****\"}"}"#);
+    }
+
+    #[test]
+    fn overlapping_secrets_are_masked_together_and_neighbours_apart() {
+        let m = Masker::new();
+        m.add("k3y-part-one");
+        m.add("one-and-two");
+        assert_eq!(m.mask("a k3y-part-one-and-two!"), "a *****!");
+        assert_eq!(m.mask("k3y-part-oneone-and-two"), "**********");
+        assert_eq!(m.mask("nothing"), "nothing");
     }
 
     #[test]

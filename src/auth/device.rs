@@ -1,6 +1,7 @@
 //! The device authorization grant (RFC 8628): a user code shown to the user, then polls
 //! of the token endpoint at the server's interval, within bounds.
 
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use super::oauth2::{Http, number, post_form, push_scope, seconds, text, token_request};
@@ -8,6 +9,16 @@ use super::{AuthError, MAX_TOKEN_LIFETIME_SECS, Notice, OAuth2Params, TokenRespo
 
 /// The longest device polling interval believed (RFC 8628 suggests 5 s).
 const MAX_INTERVAL_SECS: f64 = 60.0;
+
+/// For tests only: `RUNNER_TEST_POLL_SCALE`, a factor in (0, 1] applied to every device
+/// polling wait, read once. Unset or anything else leaves the waits as the server asks.
+static POLL_SCALE: LazyLock<f64> = LazyLock::new(|| {
+    std::env::var("RUNNER_TEST_POLL_SCALE")
+        .ok()
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|f| *f > 0.0 && *f <= 1.0)
+        .unwrap_or(1.0)
+});
 
 /// The device authorization grant (RFC 8628): asks for a user code, shows it, then polls
 /// the token endpoint at the server's interval (5 s more after each `slow_down`).
@@ -48,7 +59,7 @@ pub async fn device_code(
         .filter(|l| *l < timeout);
     let deadline = Instant::now() + lifetime.unwrap_or(timeout);
     loop {
-        if Instant::now() + interval > deadline {
+        if Instant::now() + interval.mul_f64(*POLL_SCALE) > deadline {
             return Err(AuthError::Timeout(match lifetime {
                 Some(_) => "the device code expired before the login was approved".into(),
                 None => format!(
@@ -57,7 +68,7 @@ pub async fn device_code(
                 ),
             }));
         }
-        tokio::time::sleep(interval).await;
+        tokio::time::sleep(interval.mul_f64(*POLL_SCALE)).await;
         let form = vec![
             (
                 "grant_type",

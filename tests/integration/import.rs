@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use serde_json::json;
 
 use crate::support::text::{assert_block, assert_line};
-use crate::support::{Output, TestServer, Workspace, repo_root, runner};
+use crate::support::{Output, TestServer, Workspace, repo_root, runner, shared_fixtures};
 
 fn fixture(name: &str) -> String {
     repo_root()
@@ -326,11 +326,9 @@ fn files_in(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn real_world_corpus_imports_and_validates() {
-    let corpus = repo_root().join("../shared/fixtures/postman");
-    if !corpus.is_dir() {
-        println!("skipped: no Postman corpus at {}", corpus.display());
+    let Some(corpus) = shared_fixtures("postman") else {
         return;
-    }
+    };
     let ws = Workspace::new();
     let mut count = 0;
     let mut figures = Vec::new();

@@ -16,7 +16,7 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::support::{Output, Recorded, TestServer, Workspace};
+use crate::support::{Output, POLL_SCALE, Recorded, TestServer, Workspace};
 
 const CLIENT_ID: &str = "runner-cli";
 /// Characters that form-encoding changes, so the Basic header must encode them first.
@@ -898,10 +898,11 @@ fn device_code_polls_with_pending_and_slow_down() {
         .assert_contains("To log in, visit https://idp.test/device and enter the code WDJB-MJHT");
     let polls = app.state.lock().expect("state").device_polls.clone();
     assert_eq!(polls.len(), 3);
-    assert!(polls[1] - polls[0] >= Duration::from_millis(900));
-    // slow_down: 1 s + 5 s.
+    // The server's 1 s, then 1 s + 5 s after slow_down, both scaled by POLL_SCALE.
+    let second = Duration::from_secs(1).mul_f64(POLL_SCALE);
+    assert!(polls[1] - polls[0] >= second, "{:?}", polls[1] - polls[0]);
     assert!(
-        polls[2] - polls[1] >= Duration::from_millis(5900),
+        polls[2] - polls[1] >= second * 6,
         "{:?}",
         polls[2] - polls[1]
     );

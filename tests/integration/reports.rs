@@ -1,9 +1,8 @@
 //! Reporters (JUnit, JSON, HTML, GitHub), data-driven runs, --parallel, --shard, report
 //! merge and Ctrl-C: every report parsed and checked for exact counts and contents.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command as StdCommand;
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use axum::Json;
@@ -14,7 +13,8 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use serde_json::{Value, json};
 
-use crate::support::{TestServer, Workspace, repo_root};
+use crate::support::xsd::{self, Schema};
+use crate::support::{TestServer, Workspace, shared_fixtures};
 
 fn server() -> TestServer {
     TestServer::start(
@@ -243,24 +243,18 @@ fn every_reporter_describes_the_same_run() {
     assert!(xml.contains("<skipped message=\"skip: true\"/>"));
     assert!(xml.contains("redirect: GET "));
 
-    // The same file through an independent consumer.
-    if let Some(python) = junitparser() {
-        let parsed = junitparser_summary(&python, &ws.path().join("out/junit.xml"));
+    // The same file against the schemas of strict consumers.
+    if let Some((jenkins, _)) = junit_schemas() {
+        assert_valid_junit(&xml, 1);
+        // The check finds what it looks for.
+        let broken = xsd::parse(&xml.replacen("<testcase name=", "<testcase nome=", 1))
+            .expect("well-formed");
         assert_eq!(
-            parsed,
-            json!([{"name": "reports", "tests": 5, "failures": 1, "errors": 1, "skipped": 1,
-            "cases": [
-                {"name": "ok", "classname": "reports", "result": "passed", "message": null},
-                {"name": "Folder/bad", "classname": "reports/Folder", "result": "failure", "message": "status: expected 200, got 500"},
-                {"name": "Folder/hop", "classname": "reports/Folder", "result": "passed", "message": null},
-                {"name": "down", "classname": "reports", "result": "error", "message": parsed[0]["cases"][3]["message"].clone()},
-                {"name": "later", "classname": "reports", "result": "skipped", "message": "skip: true"}
-            ]}])
-        );
-        assert!(
-            parsed[0]["cases"][3]["message"]
-                .as_str()
-                .is_some_and(|m| m.starts_with("connection failed"))
+            jenkins.check(&broken),
+            [
+                "testsuites/testsuite/testcase: undeclared attribute `nome`",
+                "testsuites/testsuite/testcase: no `name`"
+            ]
         );
     }
 
@@ -308,57 +302,29 @@ fn every_reporter_describes_the_same_run() {
     );
 }
 
-/// A Python venv under target/ with the `junitparser` package from PyPI, made once.
-/// `None` (and a message) when PyPI cannot be reached.
-fn junitparser() -> Option<PathBuf> {
-    static PYTHON: OnceLock<Option<PathBuf>> = OnceLock::new();
-    PYTHON
-        .get_or_init(|| {
-            let venv = repo_root().join("target/junit-venv");
-            let python = venv.join("bin/python");
-            let works = |p: &Path| {
-                StdCommand::new(p)
-                    .args(["-c", "import junitparser"])
-                    .output()
-                    .is_ok_and(|o| o.status.success())
-            };
-            if works(&python) {
-                return Some(python);
-            }
-            let made = StdCommand::new("python3")
-                .args(["-m", "venv"])
-                .arg(&venv)
-                .status()
-                .is_ok_and(|s| s.success())
-                && StdCommand::new(venv.join("bin/pip"))
-                    .args(["install", "--quiet", "junitparser"])
-                    .status()
-                    .is_ok_and(|s| s.success());
-            if made && works(&python) {
-                Some(python)
-            } else {
-                eprintln!(
-                    "SKIPPED: the junitparser check (PyPI is unreachable or python3 -m venv failed)"
-                );
-                None
-            }
-        })
-        .clone()
+/// The schemas of strict JUnit consumers: Jenkins' xunit plugin (a whole document) and
+/// Maven Surefire (one suite); `None` without the shared fixtures.
+fn junit_schemas() -> Option<(Schema, Schema)> {
+    let dir = shared_fixtures("junit")?;
+    let schema = |name: &str| {
+        let text = std::fs::read_to_string(dir.join(name)).expect("schema");
+        Schema::parse(&text).expect("schema parses")
+    };
+    Some((schema("junit-10.xsd"), schema("surefire-3.0.xsd")))
 }
 
-fn junitparser_summary(python: &Path, xml: &Path) -> Value {
-    let script = repo_root().join("tests/integration/junit_check.py");
-    let out = StdCommand::new(python)
-        .arg(script)
-        .arg(xml)
-        .output()
-        .expect("run junit_check.py");
-    assert!(
-        out.status.success(),
-        "junitparser failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("junit_check.py prints JSON")
+/// Asserts that `xml` is valid for both schemas and holds `suites` test suites.
+#[track_caller]
+fn assert_valid_junit(xml: &str, suites: usize) {
+    let Some((jenkins, surefire)) = junit_schemas() else {
+        return;
+    };
+    let doc = xsd::parse(xml).expect("well-formed JUnit");
+    assert_eq!(jenkins.check(&doc), Vec::<String>::new());
+    assert_eq!(doc.children.len(), suites);
+    for suite in &doc.children {
+        assert_eq!(surefire.check(suite), Vec::<String>::new());
+    }
 }
 
 const USERS: &str = r#"name: users
@@ -662,6 +628,7 @@ fn shards_are_disjoint_complete_and_merge_into_the_whole_run() {
     assert_eq!(merged["iterations"], whole["iterations"]);
     assert_eq!(merged["summary"], whole["summary"]);
     let xml = std::fs::read_to_string(ws.path().join("merged.xml")).expect("xml");
+    assert_valid_junit(&xml, 6);
     let junit = quick_junit::Report::deserialize_from_str(&xml).expect("valid JUnit");
     assert_eq!(junit.test_suites.len(), 6);
     assert_eq!(junit.tests, 18);
@@ -759,6 +726,7 @@ requests:
     assert_eq!(report["iterations"].as_array().map(Vec::len), Some(1));
     assert_eq!(report["summary"]["requests"], 2);
     let xml = std::fs::read_to_string(ws.path().join("r.xml")).expect("xml");
+    assert_valid_junit(&xml, 1);
     let junit = quick_junit::Report::deserialize_from_str(&xml).expect("valid JUnit");
     assert_eq!(junit.tests, 2);
 }

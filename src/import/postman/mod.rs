@@ -9,6 +9,7 @@ mod model;
 mod names;
 mod request;
 mod script;
+mod url;
 
 use indexmap::{IndexMap, IndexSet};
 use serde::de::DeserializeOwned;

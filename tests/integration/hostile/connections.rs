@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use super::{RawServer, read_head};
 use crate::support::Workspace;
 
-/// Answers requests with keep-alive; a connection idle for more than 50 ms is silently
+/// Answers requests with keep-alive; a connection idle for more than 20 ms is silently
 /// forgotten: the next request on it is read, not answered, and the socket closed.
 fn forgetful_server(answered: Arc<Mutex<Vec<String>>>, dropped: Arc<AtomicUsize>) -> RawServer {
     RawServer::start(move |stream, _| {
@@ -25,7 +25,7 @@ fn forgetful_server(answered: Arc<Mutex<Vec<String>>>, dropped: Arc<AtomicUsize>
                 let mut body = vec![0; length.trim().parse().unwrap_or(0)];
                 let _ = reader.read_exact(&mut body);
             }
-            if last.is_some_and(|t| t.elapsed() > Duration::from_millis(50)) {
+            if last.is_some_and(|t| t.elapsed() > Duration::from_millis(20)) {
                 dropped.fetch_add(1, Ordering::SeqCst);
                 return;
             }
@@ -47,7 +47,7 @@ fn a_server_that_drops_idle_connections_still_gets_every_request() {
     let mut yaml = String::from("name: keep-alive\nrequests:\n");
     for i in 0..20 {
         yaml.push_str(&format!(
-            "  - name: r{i}\n    url: {}/r{i}\n    delay: 100ms\n    expect:\n      status: 200\n",
+            "  - name: r{i}\n    url: {}/r{i}\n    delay: 40ms\n    expect:\n      status: 200\n",
             server.url()
         ));
     }

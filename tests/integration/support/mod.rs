@@ -1,14 +1,13 @@
 //! Test helpers: a workspace folder with files, the real binary, and in-process HTTP
 //! servers on loopback port 0 that record what they receive.
 
-#![allow(dead_code, unused_imports)]
-
 #[cfg(unix)]
 pub mod pty;
 pub mod release;
 pub mod server;
 mod server_tls;
 pub mod text;
+pub mod xsd;
 
 use std::path::{Path, PathBuf};
 
@@ -57,10 +56,15 @@ impl Workspace {
     }
 }
 
+/// The device grant's polling waits in tests: a hundredth of what the server asks, so a
+/// 1 s interval lasts 10 ms and a `slow_down` adds 50 ms.
+pub const POLL_SCALE: f64 = 0.01;
+
 /// The runner binary with a predictable environment.
 pub fn runner() -> Command {
     let mut cmd = Command::cargo_bin("runner").expect("runner binary");
     cmd.env("NO_COLOR", "1")
+        .env("RUNNER_TEST_POLL_SCALE", POLL_SCALE.to_string())
         .env_remove("CI")
         .env_remove("RUST_LOG");
     cmd
@@ -132,4 +136,25 @@ impl Output {
 /// The repository root (for the shipped collections).
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A folder of the fixtures shared between checkouts (`../shared/fixtures/NAME`, or
+/// `$RUNNER_SHARED_FIXTURES/NAME`; kept out of the repository for their licences). `None`,
+/// after saying so, when it is missing; a failure under CI (`CI=true`), where a skip would
+/// hide a lost check.
+pub fn shared_fixtures(name: &str) -> Option<PathBuf> {
+    let root = std::env::var_os("RUNNER_SHARED_FIXTURES")
+        .filter(|d| !d.is_empty())
+        .map_or_else(|| repo_root().join("../shared/fixtures"), PathBuf::from);
+    let dir = root.join(name);
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "CI=true and the shared fixtures are missing: {}",
+        dir.display()
+    );
+    eprintln!("SKIPPED: no shared fixtures at {}", dir.display());
+    None
 }

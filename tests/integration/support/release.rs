@@ -68,6 +68,7 @@ pub fn release_runner() -> PathBuf {
 pub fn release_command() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::new(release_runner());
     cmd.env("NO_COLOR", "1")
+        .env("RUNNER_TEST_POLL_SCALE", super::POLL_SCALE.to_string())
         .env_remove("CI")
         .env_remove("RUST_LOG");
     cmd
