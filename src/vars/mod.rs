@@ -14,9 +14,8 @@ use minijinja::Value;
 
 use crate::collection::JsonTemplate;
 use crate::secrets::Masker;
-use crate::template::Engine;
+use crate::template::{Engine, Variables};
 
-pub(crate) mod env;
 mod resolve;
 
 pub(crate) use resolve::{Layers, resolve};
@@ -61,7 +60,7 @@ impl Vars {
             derived: Vec::new(),
             secret_names: Arc::default(),
             masker: None,
-            env: crate::vars::env::env_value(process_env),
+            env: crate::template::env::env_value(process_env),
             ctx: Value::UNDEFINED,
         };
         vars.rebuild();
@@ -211,11 +210,6 @@ impl Vars {
         out
     }
 
-    /// The context passed to templates.
-    pub(crate) fn context(&self) -> &Value {
-        &self.ctx
-    }
-
     fn rebuild(&mut self) {
         let mut map: BTreeMap<Value, Value> = self
             .values
@@ -283,6 +277,12 @@ fn json_value(v: &serde_json::Value) -> Value {
                 .map(|(k, v)| (Value::from(k.as_str()), json_value(v)))
                 .collect::<BTreeMap<Value, Value>>(),
         ),
+    }
+}
+
+impl Variables for Vars {
+    fn context(&self) -> &Value {
+        &self.ctx
     }
 }
 

@@ -11,7 +11,14 @@ use minijinja::{Environment, ErrorKind, State, UndefinedBehavior, Value};
 
 use crate::collection::{JsonTemplate, Template, has_template_syntax};
 use crate::diagnostic::Span;
-use crate::vars::Vars;
+
+pub(crate) mod env;
+
+/// What templates read: every variable of a scope, as one map.
+pub trait Variables {
+    /// The map templates are rendered with.
+    fn context(&self) -> &Value;
+}
 
 /// A template that could not be rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,7 +64,7 @@ impl Engine {
         env.add_function("timestamp_ms", || chrono::Utc::now().timestamp_millis());
         env.add_function("random_int", random_int);
         env.add_filter(JSON_LEAF_FILTER, json_leaf);
-        env.add_filter("tojson", crate::vars::env::tojson);
+        env.add_filter("tojson", env::tojson);
         env.add_filter("base64", |s: String| {
             base64::engine::general_purpose::STANDARD.encode(s)
         });
@@ -84,7 +91,7 @@ impl Engine {
     }
 
     /// Renders `t` with `vars`.
-    pub fn render(&self, t: &Template, vars: &Vars) -> Result<String, TemplateError> {
+    pub fn render(&self, t: &Template, vars: &dyn Variables) -> Result<String, TemplateError> {
         self.render_ctx(t, vars.context())
     }
 
@@ -104,7 +111,7 @@ impl Engine {
     pub fn render_json(
         &self,
         t: &JsonTemplate,
-        vars: &Vars,
+        vars: &dyn Variables,
     ) -> Result<serde_json::Value, TemplateError> {
         self.render_value(&t.value, t, vars.context())
     }
@@ -180,8 +187,8 @@ fn format_value(
     state: &mut State,
     value: &Value,
 ) -> Result<(), minijinja::Error> {
-    if crate::vars::env::is_env(value) {
-        return Err(crate::vars::env::whole_env_error());
+    if env::is_env(value) {
+        return Err(env::whole_env_error());
     }
     match value.kind() {
         ValueKind::Bool => out.write_str(if value.is_true() { "true" } else { "false" }),
@@ -340,10 +347,10 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn scope() -> Vars {
+    fn scope() -> crate::vars::Vars {
         let mut env = std::collections::BTreeMap::new();
         env.insert("HOME_X".to_string(), "/home/x".to_string());
-        let mut s = Vars::new(env);
+        let mut s = crate::vars::Vars::new(env);
         s.set_json("id", &json!(42));
         s.set_json("name", &json!("{{ 7 * 7 }}"));
         s.set_json("flag", &json!(true));
@@ -426,7 +433,7 @@ mod tests {
 
     #[test]
     fn env_is_read_one_variable_at_a_time() {
-        use crate::vars::env::ENV_WHOLE;
+        use env::ENV_WHOLE;
         assert_eq!(
             render("{{ env.HOME_X }}|{{ env['HOME_X'] }}").unwrap(),
             "/home/x|/home/x"
