@@ -2,42 +2,43 @@
 //! under (`--file-root`).
 
 use std::path::{Component, Path, PathBuf};
-use std::sync::OnceLock;
+/// The folder a collection's files must lie under: `--file-root`, or else each
+/// collection's own folder.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileRoot(Option<PathBuf>);
 
-/// `--file-root`, resolved; set once, before any collection is read.
-static FILE_ROOT: OnceLock<PathBuf> = OnceLock::new();
+impl FileRoot {
+    /// `--file-root DIR`, resolved.
+    pub fn given(dir: &Path) -> Result<FileRoot, String> {
+        std::fs::canonicalize(dir)
+            .ok()
+            .filter(|p| p.is_dir())
+            .map(|p| FileRoot(Some(p)))
+            .ok_or_else(|| format!("--file-root {} is not a folder", dir.display()))
+    }
 
-/// Sets `--file-root` for the whole process (the first call wins).
-pub fn set_file_root(dir: &Path) -> Result<(), String> {
-    let root = std::fs::canonicalize(dir)
-        .ok()
-        .filter(|p| p.is_dir())
-        .ok_or_else(|| format!("--file-root {} is not a folder", dir.display()))?;
-    let _ = FILE_ROOT.set(root);
-    Ok(())
-}
-
-/// `rel` (as written in a collection whose folder is `dir`) joined to `dir`, if it lies
-/// under the file root once `..` and symbolic links are resolved: `--file-root`, or else
-/// the collection's folder. A collection cannot make runner send or read any other file.
-pub fn confine(dir: &Path, rel: &str) -> Result<PathBuf, String> {
-    let root = match FILE_ROOT.get() {
-        Some(r) => r.clone(),
-        None => resolve(dir),
-    };
-    let full = dir.join(rel);
-    if resolve(&full).starts_with(&root) {
-        Ok(full)
-    } else {
-        Err(format!(
-            "file `{rel}` is outside {}: a collection reads only files under {} (widen it with --file-root DIR)",
-            root.display(),
-            if FILE_ROOT.get().is_some() {
-                "--file-root"
-            } else {
-                "its folder"
-            }
-        ))
+    /// `rel` (as written in a collection whose folder is `dir`) joined to `dir`, if it lies
+    /// under the file root once `..` and symbolic links are resolved. A collection cannot
+    /// make runner send or read any other file.
+    pub fn confine(&self, dir: &Path, rel: &str) -> Result<PathBuf, String> {
+        let root = match &self.0 {
+            Some(r) => r.clone(),
+            None => resolve(dir),
+        };
+        let full = dir.join(rel);
+        if resolve(&full).starts_with(&root) {
+            Ok(full)
+        } else {
+            Err(format!(
+                "file `{rel}` is outside {}: a collection reads only files under {} (widen it with --file-root DIR)",
+                root.display(),
+                if self.0.is_some() {
+                    "--file-root"
+                } else {
+                    "its folder"
+                }
+            ))
+        }
     }
 }
 
@@ -85,6 +86,8 @@ mod tests {
         std::fs::create_dir_all(c.join("data")).unwrap();
         std::fs::write(c.join("data/a.json"), "{}").unwrap();
         std::fs::write(dir.path().join("secret"), "s").unwrap();
+        let root = FileRoot::default();
+        let confine = |dir: &Path, rel: &str| root.confine(dir, rel);
         assert_eq!(confine(&c, "data/a.json"), Ok(c.join("data/a.json")));
         assert!(confine(&c, "data/../data/a.json").is_ok());
         assert!(confine(&c, "not/yet.json").is_ok());
@@ -97,5 +100,10 @@ mod tests {
             std::os::unix::fs::symlink(dir.path().join("secret"), c.join("link")).unwrap();
             assert!(confine(&c, "link").is_err());
         }
+        // --file-root widens the folder to the one given, and only to it.
+        let wide = FileRoot::given(dir.path()).unwrap();
+        assert_eq!(wide.confine(&c, "../secret"), Ok(c.join("../secret")));
+        assert!(wide.confine(&c, "../../etc/hostname").is_err());
+        assert!(FileRoot::given(&dir.path().join("secret")).is_err());
     }
 }

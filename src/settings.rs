@@ -11,6 +11,7 @@ use crate::collection::resolve_environment_path;
 use crate::diagnostic::Diagnostic;
 use crate::http::ClientOptions;
 use crate::output::Printer;
+use crate::paths::FileRoot;
 use crate::report::ReporterSpec;
 use crate::runner::{Selection, Shard};
 
@@ -29,6 +30,8 @@ pub struct LoadSettings {
     pub mock: bool,
     /// Names set for each iteration (data fields, `iteration`): defined for checks.
     pub iteration_names: Vec<String>,
+    /// `--file-root`.
+    pub file_root: FileRoot,
 }
 
 /// Everything `runner run` needs, resolved.
@@ -196,12 +199,13 @@ impl LoadSettings {
             }
             vars.push((k.trim().to_string(), val.to_string()));
         }
-        if let Some(root) = &args.file_root {
-            crate::paths::set_file_root(root).map_err(|m| {
+        let file_root = match &args.file_root {
+            Some(root) => FileRoot::given(root).map_err(|m| {
                 Diagnostic::new(m, None)
                     .with_help("give an existing folder, such as --file-root ..")
-            })?;
-        }
+            })?,
+            None => FileRoot::default(),
+        };
         let env_file = match args.env_file {
             Some(p) => {
                 if !p.is_file() {
@@ -221,6 +225,7 @@ impl LoadSettings {
             env_file,
             mock,
             iteration_names: vec!["iteration".to_string()],
+            file_root,
         })
     }
 

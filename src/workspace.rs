@@ -26,7 +26,7 @@ pub(crate) fn load(settings: &LoadSettings) -> Result<Workspace, (Vec<Diagnostic
     let mut diags = Vec::new();
     let mut collections = Vec::new();
     for path in &settings.collections {
-        match load_collection(path, &sources) {
+        match load_collection(path, &sources, &settings.file_root) {
             Ok(c) => collections.push(c),
             Err(e) => diags.extend(e.diagnostics),
         }

@@ -83,6 +83,7 @@ pub(super) async fn command(command: AuthCommand) -> ExitStatus {
             scope,
             masker: &masker,
             dir: &c.dir,
+            file_root: &c.file_root,
             tokens: None,
             export: None,
         };

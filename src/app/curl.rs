@@ -30,7 +30,7 @@ pub(super) async fn command(a: CurlArgs) -> ExitStatus {
         Ok(s) => s,
         Err(d) => return errors.diagnostic(d),
     };
-    let collection = match load_collection(&a.collection, &sources) {
+    let collection = match load_collection(&a.collection, &sources, &settings.file_root) {
         Ok(c) => c,
         Err(e) => return errors.diagnostics(&e.diagnostics, &sources),
     };

@@ -129,6 +129,8 @@ pub fn load_environment(path: &Path, sources: &Sources) -> Result<Environment, L
     let mut builder = Builder {
         file: Arc::clone(&file),
         dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        // An environment names no files.
+        file_root: crate::paths::FileRoot::default(),
         spans: &spans,
         diags: Vec::new(),
     };

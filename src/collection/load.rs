@@ -11,6 +11,7 @@ use super::raw::RawCollection;
 use super::spans::Spans;
 use super::yaml_error::yaml_error;
 use crate::diagnostic::{Diagnostic, Sources, Span};
+use crate::paths::FileRoot;
 
 /// Every problem found in one file (or more), each with its position.
 #[derive(Debug)]
@@ -28,7 +29,11 @@ impl From<Diagnostic> for LoadError {
 }
 
 /// Reads and validates a collection file.
-pub fn load_collection(path: &Path, sources: &Sources) -> Result<Collection, LoadError> {
+pub fn load_collection(
+    path: &Path,
+    sources: &Sources,
+    file_root: &FileRoot,
+) -> Result<Collection, LoadError> {
     let file: Arc<str> = Arc::from(path.display().to_string());
     let text = read_file(path, "collection")?;
     sources.add(&file, &redact_for_display(&text));
@@ -41,6 +46,7 @@ pub fn load_collection(path: &Path, sources: &Sources) -> Result<Collection, Loa
     let mut builder = Builder {
         file,
         dir,
+        file_root: file_root.clone(),
         spans: &spans,
         diags: Vec::new(),
     };
@@ -305,7 +311,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.yaml");
         std::fs::write(&path, text).unwrap();
-        load_collection(&path, &Sources::default())
+        load_collection(&path, &Sources::default(), &FileRoot::default())
     }
 
     fn first_error(text: &str) -> Diagnostic {

@@ -8,6 +8,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use crate::diagnostic::did_you_mean;
+use crate::paths::FileRoot;
 
 /// Every matcher key, as written in files.
 pub const MATCHER_KEYS: &[&str] = &[
@@ -211,17 +212,18 @@ pub fn regex_message(e: &regex::Error) -> String {
 }
 
 /// Reads a matcher value. `list_means_in` makes a bare list mean `in:` (for `status`).
-/// `dir` is where `schema:` paths start.
+/// `dir` is where `schema:` paths start; they must lie under `file_root`.
 pub fn parse_matcher(
     value: &Value,
     list_means_in: bool,
     dir: &Path,
+    file_root: &FileRoot,
 ) -> Result<Vec<Predicate>, MatcherError> {
     match value {
         Value::Object(map) if map.keys().any(|k| MATCHER_KEYS.contains(&k.as_str())) => {
             let mut out = Vec::new();
             for (key, v) in map {
-                out.push(parse_one(key, v, dir).map_err(|mut e| {
+                out.push(parse_one(key, v, dir, file_root).map_err(|mut e| {
                     if e.key.is_none() {
                         e.key = Some(key.clone());
                         e.bad_value = true;
@@ -249,7 +251,12 @@ pub fn parse_matcher(
     }
 }
 
-fn parse_one(key: &str, v: &Value, dir: &Path) -> Result<Predicate, MatcherError> {
+fn parse_one(
+    key: &str,
+    v: &Value,
+    dir: &Path,
+    file_root: &FileRoot,
+) -> Result<Predicate, MatcherError> {
     let number = |v: &Value| -> Result<Value, MatcherError> {
         match v {
             Value::Number(_) => Ok(v.clone()),
@@ -308,7 +315,7 @@ fn parse_one(key: &str, v: &Value, dir: &Path) -> Result<Predicate, MatcherError
         }
         "length" => match v {
             Value::Number(_) => Predicate::Length(vec![Predicate::Equals(v.clone())]),
-            Value::Object(_) => Predicate::Length(parse_matcher(v, false, dir)?),
+            Value::Object(_) => Predicate::Length(parse_matcher(v, false, dir, file_root)?),
             _ => {
                 return Err(MatcherError::new(format!(
                     "`length` needs a number or a matcher such as {{ gt: 0 }}, found {}",
@@ -336,7 +343,7 @@ fn parse_one(key: &str, v: &Value, dir: &Path) -> Result<Predicate, MatcherError
                     short(v)
                 )));
             };
-            let full = crate::paths::confine(dir, path).map_err(MatcherError::new)?;
+            let full = file_root.confine(dir, path).map_err(MatcherError::new)?;
             let text = std::fs::read_to_string(&full).map_err(|e| {
                 MatcherError::new(match e.kind() {
                     std::io::ErrorKind::NotFound => {
@@ -398,7 +405,7 @@ mod tests {
     use serde_json::json;
 
     fn parse(v: Value) -> Result<Vec<Predicate>, MatcherError> {
-        parse_matcher(&v, false, Path::new("."))
+        parse_matcher(&v, false, Path::new("."), &FileRoot::default())
     }
 
     #[test]
@@ -432,7 +439,13 @@ mod tests {
 
     #[test]
     fn status_lists_mean_in() {
-        let preds = parse_matcher(&json!([200, 201]), true, Path::new(".")).unwrap();
+        let preds = parse_matcher(
+            &json!([200, 201]),
+            true,
+            Path::new("."),
+            &FileRoot::default(),
+        )
+        .unwrap();
         assert!(matches!(&preds[..], [Predicate::In(v)] if v.len() == 2));
     }
 }

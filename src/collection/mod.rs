@@ -24,6 +24,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use crate::diagnostic::Span;
+use crate::paths::FileRoot;
 
 pub use build::parse_duration_str;
 pub use environment::{Environment, load_environment, resolve_environment_path};
@@ -80,6 +81,8 @@ pub struct Collection {
     pub file: Arc<str>,
     /// The folder of the file; relative paths in the collection start here.
     pub dir: PathBuf,
+    /// The folder files named in the collection must lie under.
+    pub file_root: FileRoot,
     /// `variables:` (lowest precedence), values may be templates.
     pub variables: Vec<VarDef>,
     /// Variable names whose values are masked.

@@ -123,6 +123,7 @@ impl<'a> CurlContext<'a> {
                 scope: &self.vars,
                 masker: &masker,
                 dir: &collection.dir,
+                file_root: &collection.file_root,
                 tokens: None,
                 export: Some(&self.refs),
             };

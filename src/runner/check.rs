@@ -152,7 +152,7 @@ pub fn check_requests(
                     Err(_) => continue,
                 }
             };
-            let full = match crate::paths::confine(&collection.dir, &src) {
+            let full = match collection.file_root.confine(&collection.dir, &src) {
                 Ok(full) => full,
                 Err(m) => {
                     diags.push(Diagnostic::new(

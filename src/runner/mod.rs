@@ -156,6 +156,7 @@ impl Runner<'_> {
             scope,
             masker: self.masker,
             dir: &collection.dir,
+            file_root: &collection.file_root,
             tokens: self.tokens,
             export: None,
         };

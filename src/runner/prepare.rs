@@ -19,6 +19,7 @@ use crate::diagnostic::Span;
 use crate::http::{
     HostPattern, Part, PartValue, PreparedBody, PreparedRequest, RedirectPolicy, Trust,
 };
+use crate::paths::FileRoot;
 use crate::secrets::Masker;
 use crate::template::Engine;
 use crate::vars::Vars;
@@ -33,6 +34,8 @@ pub struct Renderer<'a> {
     pub masker: &'a Masker,
     /// Where relative file paths start.
     pub dir: &'a Path,
+    /// The folder the collection's files must lie under.
+    pub file_root: &'a FileRoot,
     /// OAuth2 tokens of the run.
     pub tokens: Option<&'a TokenSource>,
     /// Set when the request is shown rather than sent: templates render through it, files
@@ -406,7 +409,9 @@ impl Renderer<'_> {
             let guessed = mime_guess::from_path(&rendered).first_or_octet_stream();
             return Ok((Bytes::new(), guessed.essence_str().to_string()));
         }
-        let full = crate::paths::confine(self.dir, &rendered)
+        let full = self
+            .file_root
+            .confine(self.dir, &rendered)
             .map_err(|m| self.request_error(format!("body file: {m}"), Some(path)))?;
         let bytes = tokio::fs::read(&full).await.map_err(|e| {
             self.request_error(

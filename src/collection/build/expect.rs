@@ -53,7 +53,7 @@ impl Builder<'_> {
         out: &mut Vec<AssertDef>,
     ) {
         let span = self.sp(v);
-        match parse_matcher(&v.value, list_in, &self.dir) {
+        match parse_matcher(&v.value, list_in, &self.dir, &self.file_root) {
             Ok(predicates) => out.push(AssertDef {
                 span,
                 subject,

@@ -20,6 +20,7 @@ use super::raw::{RawCollection, RawItem, RawSettings, Sp};
 use super::spans::Spans;
 use super::{AuthDef, Collection, RequestDef, Template, TrustDef, VarDef};
 use crate::diagnostic::{Diagnostic, Span};
+use crate::paths::FileRoot;
 
 pub use values::parse_duration_str;
 
@@ -27,6 +28,7 @@ pub use values::parse_duration_str;
 pub(crate) struct Builder<'a> {
     pub file: Arc<str>,
     pub dir: PathBuf,
+    pub file_root: FileRoot,
     pub spans: &'a Spans,
     pub diags: Vec<Diagnostic>,
 }
@@ -126,6 +128,7 @@ impl<'a> Builder<'a> {
             name,
             file: Arc::clone(&self.file),
             dir: self.dir.clone(),
+            file_root: self.file_root.clone(),
             variables: self.variables(raw.variables),
             secrets: raw
                 .secrets
