@@ -144,12 +144,7 @@ pub(super) async fn command(command: AuthCommand) -> ExitStatus {
         },
         Action::Token { refresh: false } => match tokens.access_token(&all[0]).await {
             Ok(issued) => {
-                let token = issued
-                    .header
-                    .split_once(' ')
-                    .map(|(_, t)| t)
-                    .unwrap_or(&issued.header);
-                println!("{token}");
+                println!("{}", issued.token.value);
                 ExitStatus::Ok
             }
             Err(e) => fail(e),

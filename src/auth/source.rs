@@ -19,10 +19,41 @@ use crate::secrets::Masker;
 /// An access token ready for a request.
 #[derive(Clone)]
 pub struct Issued {
-    /// The Authorization header value.
-    pub header: String,
+    /// The token.
+    pub token: AccessToken,
     /// Whether it came from the cache file (a 401 then triggers one refresh).
     pub from_cache: bool,
+}
+
+/// An access token and its type, as the token endpoint gave them.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessToken {
+    /// `Bearer` (however the server spelled it) or the server's own token type.
+    pub token_type: String,
+    /// The token itself.
+    pub value: String,
+}
+
+impl AccessToken {
+    fn of(entry: &Entry) -> AccessToken {
+        let token_type = if entry.token_type.eq_ignore_ascii_case("bearer") {
+            "Bearer".to_string()
+        } else {
+            entry.token_type.clone()
+        };
+        AccessToken {
+            token_type,
+            value: entry.access_token.clone(),
+        }
+    }
+
+    /// The Authorization header value, `Bearer TOKEN`; none when the token or its type
+    /// cannot be sent in a header.
+    pub fn header_value(&self) -> Option<HeaderValue> {
+        let mut v = HeaderValue::from_str(&format!("{} {}", self.token_type, self.value)).ok()?;
+        v.set_sensitive(true);
+        Some(v)
+    }
 }
 
 enum Memo {
@@ -51,16 +82,7 @@ fn fresh(entry: &Entry) -> bool {
     entry
         .expires_at
         .is_none_or(|at| now() + EXPIRY_SKEW_SECS < at)
-        && HeaderValue::from_str(&header(entry)).is_ok()
-}
-
-fn header(entry: &Entry) -> String {
-    let kind = if entry.token_type.eq_ignore_ascii_case("bearer") {
-        "Bearer"
-    } else {
-        entry.token_type.as_str()
-    };
-    format!("{kind} {}", entry.access_token)
+        && AccessToken::of(entry).header_value().is_some()
 }
 
 impl TokenSource {
@@ -91,7 +113,7 @@ impl TokenSource {
             Some(Memo::Failed(e)) => return Err(e.clone()),
             Some(Memo::Token { entry, from_cache }) if fresh(entry) => {
                 return Ok(Issued {
-                    header: header(entry),
+                    token: AccessToken::of(entry),
                     from_cache: *from_cache,
                 });
             }
@@ -104,7 +126,7 @@ impl TokenSource {
         match self.obtain(params, &key, known, false).await {
             Ok((entry, from_cache)) => {
                 let issued = Issued {
-                    header: header(&entry),
+                    token: AccessToken::of(&entry),
                     from_cache,
                 };
                 memo.insert(key, Memo::Token { entry, from_cache });
@@ -117,19 +139,19 @@ impl TokenSource {
         }
     }
 
-    /// After a 401 to `stale` (an Authorization value): a new token, by the refresh token
+    /// After a 401 to the `stale` token: a new token, by the refresh token
     /// when there is one. Another request may have refreshed already; then that token.
     pub async fn refresh_after_401(
         &self,
         params: &OAuth2Params,
-        stale: &str,
+        stale: &AccessToken,
     ) -> Result<Issued, AuthError> {
         let key = params.key();
         let mut memo = self.memo.lock().await;
         let entry = match memo.get(&key) {
-            Some(Memo::Token { entry, .. }) if header(entry) != stale => {
+            Some(Memo::Token { entry, .. }) if AccessToken::of(entry) != *stale => {
                 return Ok(Issued {
-                    header: header(entry),
+                    token: AccessToken::of(entry),
                     from_cache: false,
                 });
             }
@@ -159,7 +181,7 @@ impl TokenSource {
         match result {
             Ok(entry) => {
                 let issued = Issued {
-                    header: header(&entry),
+                    token: AccessToken::of(&entry),
                     from_cache: false,
                 };
                 memo.insert(

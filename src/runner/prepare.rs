@@ -128,7 +128,7 @@ impl Renderer<'_> {
                 match credential.take() {
                     Some(Credential::OAuth2(params)) => {
                         let used = self.oauth2(*params, o_span(&req.auth)).await?;
-                        let value = HeaderValue::from_str(&used.header).map_err(|_| {
+                        let value = used.token.header_value().ok_or_else(|| {
                             self.request_error(
                                 "the access token is not a valid header value".into(),
                                 None,
@@ -304,7 +304,7 @@ impl Renderer<'_> {
         })?;
         Ok(OAuthUse {
             params,
-            header: issued.header,
+            token: issued.token,
             from_cache: issued.from_cache,
         })
     }

@@ -2,7 +2,7 @@
 //! token that the server answers with 401 gets one refreshed token and one retry.
 
 use reqwest::Client;
-use reqwest::header::{AUTHORIZATION, HeaderValue};
+use reqwest::header::AUTHORIZATION;
 
 use super::rendered::OAuthUse;
 use crate::auth::{AuthError, TokenSource};
@@ -31,9 +31,9 @@ pub(super) async fn send(
     if !(used.from_cache && first_attempt && refused) {
         return Ok((exchanges, error));
     }
-    match tokens.refresh_after_401(&used.params, &used.header).await {
+    match tokens.refresh_after_401(&used.params, &used.token).await {
         Ok(issued) => {
-            if let Ok(v) = HeaderValue::from_str(&issued.header) {
+            if let Some(v) = issued.token.header_value() {
                 prepared.headers.insert(AUTHORIZATION, v);
             }
             Ok(http::execute(client, prepared.clone()).await)

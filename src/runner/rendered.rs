@@ -3,7 +3,7 @@
 
 use base64::Engine as _;
 
-use crate::auth::OAuth2Params;
+use crate::auth::{AccessToken, OAuth2Params};
 use crate::collection::{JsonTemplate, Template};
 use crate::http::PreparedRequest;
 use crate::template::{Engine, TemplateError};
@@ -66,8 +66,8 @@ pub struct Rendered {
 pub struct OAuthUse {
     /// The rendered parameters.
     pub params: OAuth2Params,
-    /// The Authorization value sent.
-    pub header: String,
+    /// The token sent.
+    pub token: AccessToken,
     /// Whether the token came from the cache file.
     pub from_cache: bool,
 }
