@@ -77,7 +77,8 @@ const SECRET_KEY_PARTS: &[&str] = &[
 /// The text of a file as diagnostics may quote it: literal values of credential keys
 /// (`password:`, `client_secret:`, `bearer:`, an `Authorization` header, names listed in
 /// `secrets:`) are replaced by `*`, one per character, so that columns stay where they are.
-/// Templates (`{{ ... }}`) are shown: they name a variable, not its value.
+/// Templates (`{{ ... }}`) are shown: they name a variable, not its value; the literal text
+/// around a template in a value listed under `secrets:` is part of that secret, and hidden.
 pub(crate) fn redact_for_display(text: &str) -> String {
     let listed = listed_secrets(text);
     let is_secret = |key: &str, value: &str| {
@@ -106,10 +107,11 @@ pub(crate) fn redact_for_display(text: &str) -> String {
             .any(|p| norm.contains(p) || strsim::jaro_winkler(&norm, p) > 0.9);
         (!locator && credential) || listed.iter().any(|l| l == key)
     };
+    let is_listed = |key: &str| listed.iter().any(|l| l == key);
     let mut out = String::with_capacity(text.len());
     for (n, line) in text.split_inclusive('\n').enumerate() {
         if n > 0 || !line.is_empty() {
-            out.push_str(&redact_line(line, &is_secret));
+            out.push_str(&redact_line(line, &is_secret, &is_listed));
         }
     }
     out
@@ -141,7 +143,11 @@ fn listed_secrets(text: &str) -> Vec<String> {
 }
 
 /// One line with the values of secret keys masked.
-fn redact_line(line: &str, is_secret: &dyn Fn(&str, &str) -> bool) -> String {
+fn redact_line(
+    line: &str,
+    is_secret: &dyn Fn(&str, &str) -> bool,
+    is_listed: &dyn Fn(&str) -> bool,
+) -> String {
     let chars: Vec<char> = line.chars().collect();
     let mut out = chars.clone();
     let mut i = 0;
@@ -177,9 +183,14 @@ fn redact_line(line: &str, is_secret: &dyn Fn(&str, &str) -> bool) -> String {
         }
         let end = value_end(&chars, v);
         let value: String = chars[v..end].iter().collect();
-        let shown = value.contains("{{")
-            || matches!(value.as_str(), "" | "|" | ">" | "|-" | ">-" | "[" | "{");
-        if !shown && is_secret(&key, &value) {
+        let structural = matches!(value.as_str(), "" | "|" | ">" | "|-" | ">-" | "[" | "{");
+        if structural {
+            // Nothing written on this line yet.
+        } else if value.contains("{{") {
+            if is_listed(&key) {
+                hide_literal_text(&mut out, &chars, v, end);
+            }
+        } else if is_secret(&key, &value) {
             for c in out.iter_mut().take(end).skip(v) {
                 if !c.is_whitespace() {
                     *c = '*';
@@ -189,6 +200,36 @@ fn redact_line(line: &str, is_secret: &dyn Fn(&str, &str) -> bool) -> String {
         i = end.max(i + 1);
     }
     out.into_iter().collect()
+}
+
+/// Hides the characters of `chars[v..end]` (a value, quotes included) that are neither
+/// inside `{{ }}` / `{% %}` nor the value's own quotes.
+fn hide_literal_text(out: &mut [char], chars: &[char], v: usize, end: usize) {
+    let quoted = matches!(chars.get(v), Some('"' | '\''));
+    let (from, to) = if quoted && end > v + 1 {
+        (v + 1, end - 1)
+    } else {
+        (v, end)
+    };
+    let mut inside = false;
+    let mut i = from;
+    while i < to {
+        let next = chars.get(i + 1).copied();
+        if !inside && chars[i] == '{' && matches!(next, Some('{' | '%')) {
+            inside = true;
+            i += 2;
+            continue;
+        }
+        if inside && matches!(chars[i], '}' | '%') && next == Some('}') {
+            inside = false;
+            i += 2;
+            continue;
+        }
+        if !inside && !chars[i].is_whitespace() {
+            out[i] = '*';
+        }
+        i += 1;
+    }
 }
 
 /// Where a value starting at `v` ends: its closing quote, or the next `,`/`}`/`]`
@@ -363,6 +404,13 @@ mod tests {
         assert_eq!(
             redact_for_display("auth: eyJhbGci\nauth: nonee\nauth: { bearer: x }\n"),
             "auth: ********\nauth: nonee\nauth: { bearer: x }\n"
+        );
+        // The literal text around a template in a listed secret is part of it.
+        assert_eq!(
+            redact_for_display(
+                "variables:\n  key: \"tok-S3CRET{{ part }}-x {% if a %}b{% endif %}\"\n  other: \"v{{ key }}\"\nsecrets: [key]\n"
+            ),
+            "variables:\n  key: \"**********{{ part }}** {% if a %}*{% endif %}\"\n  other: \"v{{ key }}\"\nsecrets: [key]\n"
         );
         let block = "variables:\n  a: one\nsecrets:\n  - a\n";
         assert_eq!(

@@ -326,3 +326,24 @@ fn a_proxy_password_is_never_shown() {
         Some(format!("Basic {}", STANDARD.encode("user:s3cretPass")))
     );
 }
+
+#[test]
+fn a_failing_template_of_a_secret_variable_shows_only_its_expressions() {
+    let ws = Workspace::new();
+    ws.write(
+        "c.yaml",
+        "name: n\nsecrets: [api_key]\nvariables:\n  api_key: \"tok-S3CRET-42{{ missing_part }}\"\nrequests:\n  - name: r\n    url: http://127.0.0.1:9/\n",
+    );
+    for args in [
+        &["validate", "c.yaml"][..],
+        &["run", "c.yaml"],
+        &["curl", "c.yaml"],
+    ] {
+        let out = ws.run(args);
+        out.assert_code(2)
+            .assert_contains("error: variable `api_key`: undefined variable `missing_part`")
+            .assert_contains("  api_key: \"*************{{ missing_part }}\"");
+        out.assert_not_contains("S3CRET");
+        out.assert_not_contains("tok-");
+    }
+}
