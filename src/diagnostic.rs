@@ -75,6 +75,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Further lines of context.
     pub notes: Vec<String>,
+    /// The variable that no layer defines, when that is the whole cause: such diagnostics
+    /// are told once per collection when no environment was given.
+    pub undefined: Option<Box<str>>,
 }
 
 impl Diagnostic {
@@ -85,7 +88,14 @@ impl Diagnostic {
             span,
             help: None,
             notes: Vec::new(),
+            undefined: None,
         }
+    }
+
+    /// Marks the diagnostic as caused by an undefined variable.
+    pub fn undefined(mut self, name: &str) -> Diagnostic {
+        self.undefined = Some(name.into());
+        self
     }
 
     /// Adds a help line.
@@ -212,7 +222,8 @@ pub fn did_you_mean<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
     let mut best: Option<(f64, &str)> = None;
-    for candidate in candidates {
+    // The name itself is never a suggestion for itself.
+    for candidate in candidates.into_iter().filter(|c| *c != word) {
         let score = strsim::jaro_winkler(&word.to_lowercase(), &candidate.to_lowercase());
         if score > 0.8 && best.is_none_or(|(b, _)| score > b) {
             best = Some((score, candidate));
@@ -290,5 +301,6 @@ mod tests {
             Some("did you mean `method`?".to_string())
         );
         assert_eq!(did_you_mean("zzz", ["method", "url"]), None);
+        assert_eq!(did_you_mean("idcs_host", ["idcs_host"]), None);
     }
 }

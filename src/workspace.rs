@@ -5,7 +5,8 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::collection::{
-    Collection, Environment, load_collection, load_environment, resolve_environment_path,
+    Collection, Environment, environment_names, load_collection, load_environment,
+    resolve_environment_path,
 };
 use crate::diagnostic::{Diagnostic, Sources};
 use crate::runner::{Selection, check_requests};
@@ -75,6 +76,47 @@ fn secret_names(ws: &Workspace) -> HashSet<String> {
         .collect()
 }
 
+/// When environments exist but none was given, the undefined variables of a collection
+/// become one error that lists them and suggests `-e`; other diagnostics stay.
+fn without_environment(
+    found: Vec<Diagnostic>,
+    collection: &str,
+    environments: &[String],
+) -> Vec<Diagnostic> {
+    if environments.is_empty() || found.iter().all(|d| d.undefined.is_none()) {
+        return found;
+    }
+    let mut names: Vec<&str> = found
+        .iter()
+        .filter_map(|d| d.undefined.as_deref())
+        .collect();
+    names.sort();
+    names.dedup();
+    let first = found.iter().position(|d| d.undefined.is_some());
+    let summary = Diagnostic::new(
+        format!(
+            "{} of {collection} {} not defined: {}",
+            match names.len() {
+                1 => "1 variable".to_string(),
+                n => format!("{n} variables"),
+            },
+            if names.len() == 1 { "is" } else { "are" },
+            names.join(", ")
+        ),
+        None,
+    )
+    .with_help(format!(
+        "no environment was given: pass -e NAME (environments found: {})",
+        environments.join(", ")
+    ));
+    let mut out: Vec<Diagnostic> = found
+        .into_iter()
+        .filter(|d| d.undefined.is_none())
+        .collect();
+    out.insert(first.unwrap_or(0).min(out.len()), summary);
+    out
+}
+
 /// Loads, scopes and checks every collection: the part `run`, `validate` and `mock` share.
 pub(crate) struct Prepared {
     pub(crate) ws: Workspace,
@@ -104,6 +146,11 @@ pub(crate) fn prepare(
     let mut diags = Vec::new();
     let mut scopes = Vec::new();
     let mut selections = Vec::new();
+    // Without -e, the variables an environment would define are told once per collection.
+    let environments = match settings.env {
+        None => environment_names(&settings.collections),
+        Some(_) => Vec::new(),
+    };
     for c in &ws.collections {
         let selected = selection.select(c);
         let layers = Layers {
@@ -116,18 +163,21 @@ pub(crate) fn prepare(
             secrets: secrets.clone(),
             masker: Some(masker.clone()),
         };
-        match resolve(layers, &engine, &captured) {
+        let found = match resolve(layers, &engine, &captured) {
             Ok(scope) => {
+                let mut found = Vec::new();
                 if check_templates {
                     // Definitions waiting for captures count as defined, like captures.
                     let mut known = captured.clone();
                     known.extend(scope.derived_names().map(str::to_string));
-                    diags.extend(check_requests(c, &selected, &scope, &known, &mut engine));
+                    found = check_requests(c, &selected, &scope, &known, &mut engine);
                 }
                 scopes.push(scope);
+                found
             }
-            Err(d) => diags.extend(d),
-        }
+            Err(d) => d,
+        };
+        diags.extend(without_environment(found, &c.file, &environments));
         selections.push(selected);
     }
     if diags.is_empty() && selections.iter().all(Vec::is_empty) {

@@ -39,17 +39,7 @@ pub fn resolve_environment_path(
             None,
         ));
     }
-    let mut dirs: Vec<PathBuf> = vec![PathBuf::from("environments")];
-    for c in collections {
-        let dir = c.parent().unwrap_or(Path::new(""));
-        let beside = clean(&dir.join("..").join("environments"));
-        let inside = clean(&dir.join("environments"));
-        for d in [beside, inside] {
-            if !dirs.contains(&d) {
-                dirs.push(d);
-            }
-        }
-    }
+    let dirs = environment_dirs(collections);
     for dir in &dirs {
         for ext in ["yaml", "yml"] {
             let candidate = dir.join(format!("{name_or_path}.{ext}"));
@@ -58,23 +48,7 @@ pub fn resolve_environment_path(
             }
         }
     }
-    let mut known = Vec::new();
-    for dir in &dirs {
-        if let Ok(entries) = std::fs::read_dir(dir) {
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if matches!(
-                    path.extension().and_then(|e| e.to_str()),
-                    Some("yaml" | "yml")
-                ) && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
-                    && !known.contains(&stem.to_string())
-                {
-                    known.push(stem.to_string());
-                }
-            }
-        }
-    }
-    known.sort();
+    let known = names_in(&dirs);
     let looked: Vec<String> = dirs
         .iter()
         .map(|d| {
@@ -95,6 +69,49 @@ pub fn resolve_environment_path(
         None => d = d.with_help_opt(found),
     }
     Err(d.with_note(format!("looked for {}", looked.join(", "))))
+}
+
+/// Where `-e NAME` looks: `environments/` in the working directory, then beside the
+/// folder of each collection, then inside it.
+fn environment_dirs(collections: &[PathBuf]) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = vec![PathBuf::from("environments")];
+    for c in collections {
+        let dir = c.parent().unwrap_or(Path::new(""));
+        let beside = clean(&dir.join("..").join("environments"));
+        let inside = clean(&dir.join("environments"));
+        for d in [beside, inside] {
+            if !dirs.contains(&d) {
+                dirs.push(d);
+            }
+        }
+    }
+    dirs
+}
+
+/// The names of the environments that `-e NAME` finds for these collections, sorted.
+pub fn environment_names(collections: &[PathBuf]) -> Vec<String> {
+    names_in(&environment_dirs(collections))
+}
+
+fn names_in(dirs: &[PathBuf]) -> Vec<String> {
+    let mut known = Vec::new();
+    for dir in dirs {
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if matches!(
+                    path.extension().and_then(|e| e.to_str()),
+                    Some("yaml" | "yml")
+                ) && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
+                    && !known.contains(&stem.to_string())
+                {
+                    known.push(stem.to_string());
+                }
+            }
+        }
+    }
+    known.sort();
+    known
 }
 
 /// `a/b/../c` → `a/c`, for messages and stable file names.

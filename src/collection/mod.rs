@@ -27,7 +27,7 @@ use crate::diagnostic::Span;
 use crate::paths::FileRoot;
 
 pub use build::parse_duration_str;
-pub use environment::{Environment, load_environment, resolve_environment_path};
+pub use environment::{Environment, environment_names, load_environment, resolve_environment_path};
 pub use grant::{ClientAuth, Grant};
 pub use load::load_collection;
 pub use matcher::Predicate;

@@ -105,19 +105,17 @@ pub fn check_requests(
                 .collect();
             undefined.sort();
             for name in &undefined {
-                let help = if name.as_str() == "mock_url" {
-                    Some("`mock_url` is set by `--mock`: run with --mock, or use another environment".to_string())
-                } else {
-                    did_you_mean(name, scope.names().chain(captured.iter().map(String::as_str)))
-                        .or_else(|| Some(format!("define it in the environment or the collection's `variables:`, or pass --var {name}=...")))
-                };
-                diags.push(
-                    Diagnostic::new(
-                        format!("undefined variable `{name}` in request `{}`", req.path()),
-                        t.span.clone(),
-                    )
-                    .with_help_opt(help),
+                let d = Diagnostic::new(
+                    format!("undefined variable `{name}` in request `{}`", req.path()),
+                    t.span.clone(),
                 );
+                diags.push(if name.as_str() == "mock_url" {
+                    d.with_help("`mock_url` is set by `--mock`: run with --mock, or use another environment")
+                } else {
+                    let help = did_you_mean(name, scope.names().chain(captured.iter().map(String::as_str)))
+                        .unwrap_or_else(|| format!("define it in the environment or the collection's `variables:`, or pass --var {name}=..."));
+                    d.with_help(help).undefined(name)
+                });
             }
             let uses_capture = names
                 .iter()

@@ -133,6 +133,11 @@ fn render_definitions(
             return Vec::new();
         }
         if failed.len() == before {
+            // Why each failing definition failed, for the definitions that read it.
+            let causes: Vec<(String, String)> = errors
+                .iter()
+                .map(|(def, e)| (def.name.clone(), e.message.clone()))
+                .collect();
             return errors
                 .into_iter()
                 .filter(|(_, e)| {
@@ -142,26 +147,60 @@ fn render_definitions(
                         .is_some_and(|n| captured.contains(n) || dynamic.contains(n))
                 })
                 .map(|(def, e)| {
-                    let mut d = Diagnostic::new(format!("variable `{}`: {}", def.name, e.message), def.span.clone());
-                    if let Some(name) = e.undefined.as_deref().and_then(|n| n.strip_prefix("env.")) {
-                        d = d.with_help(format!("set the environment variable {name}, or add it to the .env file"));
-                    } else if e.undefined.as_deref() == Some("mock_url") {
-                        d = d.with_help("`mock_url` is set by `--mock`: run with --mock, or use another environment");
-                    } else if let Some(name) = e.undefined.as_deref() {
-                        let known = vars
-                            .names()
-                            .chain(defs.iter().map(|v| v.name.as_str()))
-                            .filter(|n| *n != def.name);
-                        d = d.with_help_opt(did_you_mean(name, known).or_else(|| {
-                            Some(format!("define `{name}` in the environment or the collection's `variables:`, or pass --var {name}=..."))
-                        }));
+                    let d = Diagnostic::new(
+                        format!("variable `{}`: {}", def.name, e.message),
+                        def.span.clone(),
+                    );
+                    match e.undefined.as_deref() {
+                        Some(name) => undefined_help(d, name, &def.name, &causes, vars, defs),
+                        None => d,
                     }
-                    d
                 })
                 .collect();
         }
         pending = failed;
     }
+}
+
+/// The help for a definition that read `name`, which did not render: the environment
+/// variable to set, why the definition of `name` failed, or the definition to add.
+fn undefined_help(
+    d: Diagnostic,
+    name: &str,
+    reader: &str,
+    causes: &[(String, String)],
+    vars: &Vars,
+    defs: &[&VarDef],
+) -> Diagnostic {
+    let root = name.split(['.', '[']).next().unwrap_or(name);
+    if let Some(env_name) = name.strip_prefix("env.") {
+        return d.with_help(format!(
+            "set the environment variable {env_name}, or add it to the .env file"
+        ));
+    }
+    if name == "mock_url" {
+        return d.with_help(
+            "`mock_url` is set by `--mock`: run with --mock, or use another environment",
+        );
+    }
+    if let Some((_, cause)) = causes.iter().find(|(n, _)| n == root) {
+        return d.with_help(format!("`{root}` is not set: {cause}"));
+    }
+    let known: Vec<&str> = vars
+        .names()
+        .chain(defs.iter().map(|v| v.name.as_str()))
+        .filter(|n| *n != reader)
+        .collect();
+    if root != name && known.contains(&root) {
+        let rest = name[root.len()..].trim_start_matches('.');
+        return d.with_help(format!("`{root}` is defined, but has no `{rest}`"));
+    }
+    let help = did_you_mean(name, known).unwrap_or_else(|| {
+        format!(
+            "define `{name}` in the environment or the collection's `variables:`, or pass --var {name}=..."
+        )
+    });
+    d.with_help(help).undefined(name)
 }
 
 #[cfg(test)]

@@ -29,3 +29,4 @@ mod signals;
 mod tls;
 mod token_answers;
 mod token_cache;
+mod variable_errors;
