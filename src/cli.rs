@@ -269,6 +269,10 @@ pub struct RunArgs {
     /// Print each exchange like `curl -v`, secrets masked.
     #[arg(short, long)]
     pub verbose: bool,
+    /// Print only failures, errors and the summary: no line per passing or skipped request,
+    /// no progress bar. With -v, -v wins (as in `curl -sv`).
+    #[arg(short, long)]
+    pub quiet: bool,
     /// Colour output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -17,6 +17,8 @@ pub struct Printer {
     pub err_color: bool,
     /// `-v`: print each exchange.
     pub verbose: bool,
+    /// `-q`: print only failures, errors and the summary.
+    pub quiet: bool,
     /// Draw a progress bar on stderr.
     pub progress: bool,
     /// A CI service reads the output: lines that look like workflow commands are escaped.
@@ -27,6 +29,17 @@ impl Printer {
     /// Styles for stdout.
     pub fn styles(&self) -> Styles {
         Styles::new(self.color)
+    }
+
+    /// These decisions with `-q` applied: only failures, errors and the summary, so no
+    /// progress bar. `-v` wins over `-q`, as in `curl -sv`.
+    pub fn with_quiet(self, quiet: bool) -> Printer {
+        let quiet = quiet && !self.verbose;
+        Printer {
+            quiet,
+            progress: self.progress && !quiet,
+            ..self
+        }
     }
 
     /// Where a progress bar draws: stderr, or nowhere.

@@ -308,6 +308,7 @@ pub fn printer(color: ColorChoice, verbose: bool) -> Printer {
         color: color_enabled(color, std::io::stdout().is_terminal()),
         err_color: color_enabled(color, stderr_tty),
         verbose,
+        quiet: false,
         progress: stderr_tty && !verbose && std::env::var_os("CI").is_none(),
         ci: on_ci(),
     }
@@ -325,7 +326,7 @@ impl RunSettings {
                 .with_help("write a size such as 512KiB, 10MB or 64MiB, or a number of bytes")
         })?;
         let batch = BatchSettings::resolve(&args)?;
-        let output = printer(args.color, args.verbose);
+        let output = printer(args.color, args.verbose).with_quiet(args.quiet);
         let tokens = TokenSettings::resolve(args.tokens)?;
         Ok(RunSettings {
             batch,

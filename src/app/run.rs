@@ -15,6 +15,7 @@ use crate::report::model::RunMeta;
 use crate::report::{ReportFeed, Reports, TerminalReporter};
 use crate::runner::{
     CollectionResult, Listener, Outcome, RequestResult, RunOptions, Schedule, Unit, plan,
+    request_count,
 };
 use crate::secrets::Masker;
 use crate::settings::{RunSettings, printer};
@@ -78,8 +79,14 @@ pub(super) async fn command(args: RunArgs) -> ExitStatus {
     });
     let iterations = settings.batch.iterations * rows.len().max(1);
     let parallel = settings.batch.parallel;
-    let terminal =
-        TerminalReporter::new(settings.output, Arc::clone(&masker), iterations, parallel);
+    let units = plan(ws.collections.len(), iterations, settings.batch.shard);
+    let terminal = TerminalReporter::new(
+        settings.output,
+        Arc::clone(&masker),
+        iterations,
+        parallel,
+        request_count(&units, &selections),
+    );
     let options = RunOptions {
         timeout: settings.timeout,
         bail: settings.bail,
@@ -114,7 +121,6 @@ pub(super) async fn command(args: RunArgs) -> ExitStatus {
         iterations,
         parallel,
     };
-    let units = plan(ws.collections.len(), iterations, settings.batch.shard);
     let started_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let outcome = schedule.run(&units).await;
     // An interrupted run still finishes a token request already sent, and caches its answer.

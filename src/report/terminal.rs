@@ -1,4 +1,5 @@
-//! The terminal reporter: a line per request, failure details, `-v` exchanges, a summary.
+//! The terminal reporter: a line per request (with `-q`, per failed or errored request
+//! only), failure details, `-v` exchanges, a summary.
 //! Every string printed goes through the masker; text that came from outside (a server, a
 //! file) is shown with its control characters escaped, and on CI no printed line can be
 //! read as a workflow command.
@@ -22,6 +23,10 @@ use crate::secrets::Masker;
 pub struct TerminalReporter {
     styles: Styles,
     verbose: bool,
+    /// `-q`: only failed and errored requests are printed, under their unit's heading.
+    quiet: bool,
+    /// With `-q`, the heading of each running unit that has not printed a line yet.
+    headings: Mutex<HashMap<usize, String>>,
     masker: Arc<Masker>,
     bar: Option<ProgressBar>,
     out: Mutex<Box<dyn Write + Send>>,
@@ -36,15 +41,17 @@ pub struct TerminalReporter {
 
 impl TerminalReporter {
     /// A reporter writing to stdout as `printer` says, for a run of `iterations` per
-    /// collection with `parallel` units at a time.
+    /// collection with `parallel` units at a time, that sends `requests` requests in all
+    /// (the progress bar's total).
     pub fn new(
         printer: Printer,
         masker: Arc<Masker>,
         iterations: usize,
         parallel: usize,
+        requests: usize,
     ) -> TerminalReporter {
         let bar = printer.progress_target().map(|target| {
-            let bar = ProgressBar::with_draw_target(Some(0), target);
+            let bar = ProgressBar::with_draw_target(Some(requests as u64), target);
             if let Ok(style) = ProgressStyle::with_template("{spinner} [{pos}/{len}] {wide_msg}") {
                 bar.set_style(style);
             }
@@ -54,6 +61,8 @@ impl TerminalReporter {
         TerminalReporter {
             styles: printer.styles(),
             verbose: printer.verbose,
+            quiet: printer.quiet,
+            headings: Mutex::new(HashMap::new()),
             masker,
             bar,
             out: Mutex::new(Box::new(std::io::stdout())),
@@ -311,11 +320,13 @@ pub fn ms(d: Duration) -> String {
 }
 
 impl Listener for TerminalReporter {
-    fn collection_started(&self, unit: &Unit, c: &Collection, count: usize) {
-        if let Some(bar) = &self.bar {
-            bar.inc_length(count as u64);
+    fn collection_started(&self, unit: &Unit, c: &Collection, _count: usize) {
+        let heading = self.heading(c, unit);
+        if !self.quiet {
+            self.out(unit, &heading, false);
+        } else if let Ok(mut headings) = self.headings.lock() {
+            headings.insert(unit.position, heading);
         }
-        self.out(unit, &self.heading(c, unit), false);
     }
 
     fn request_started(&self, _unit: &Unit, r: &RequestDef) {
@@ -328,6 +339,19 @@ impl Listener for TerminalReporter {
         if let Some(bar) = &self.bar {
             bar.inc(1);
         }
+        if self.quiet {
+            if matches!(r.status(), Status::Passed | Status::Skipped) {
+                return;
+            }
+            let heading = self
+                .headings
+                .lock()
+                .ok()
+                .and_then(|mut h| h.remove(&unit.position));
+            if let Some(heading) = heading {
+                self.out(unit, &heading, false);
+            }
+        }
         let (line, verbose) = self.request_text(r);
         if let Some(v) = verbose {
             self.out(unit, &v, true);
@@ -337,6 +361,9 @@ impl Listener for TerminalReporter {
 
     /// A parallel unit's `-v` exchanges, then its lines.
     fn unit_finished(&self, unit: &Unit, _result: &CollectionResult, _row: Option<&Row>) {
+        if let Ok(mut headings) = self.headings.lock() {
+            headings.remove(&unit.position);
+        }
         let Some(buffers) = &self.buffers else { return };
         let taken = buffers
             .lock()

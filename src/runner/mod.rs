@@ -27,7 +27,7 @@ use crate::vars::Vars;
 
 pub use check::{check_requests, contains_template};
 pub use literal::check_literals;
-pub use plan::{Shard, Unit, plan};
+pub use plan::{Shard, Unit, plan, request_count};
 pub use prepare::Renderer;
 pub use rendered::{Credential, Export, Rendered};
 pub use result::{CollectionResult, RequestResult, RunError, RunErrorKind, Status, Totals};

@@ -49,9 +49,25 @@ pub fn plan(collections: usize, iterations: usize, shard: Option<Shard>) -> Vec<
         .collect()
 }
 
+/// The requests `units` send: each unit sends its collection's selected requests.
+pub fn request_count(units: &[Unit], selections: &[Vec<usize>]) -> usize {
+    units
+        .iter()
+        .map(|u| selections.get(u.collection).map_or(0, Vec::len))
+        .sum()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{Shard, plan};
+    use super::{Shard, plan, request_count};
+
+    #[test]
+    fn every_request_of_every_planned_unit_is_counted() {
+        let selections = vec![vec![0, 1, 2], vec![4]];
+        assert_eq!(request_count(&plan(2, 500, None), &selections), 2000);
+        let shard = Some(Shard { index: 2, count: 3 });
+        assert_eq!(request_count(&plan(2, 3, shard), &selections), 4);
+    }
 
     #[test]
     fn shards_are_disjoint_and_complete() {

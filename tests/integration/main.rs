@@ -26,6 +26,7 @@ mod schema;
 mod secrets;
 #[cfg(unix)]
 mod signals;
+mod terminal;
 mod tls;
 mod token_answers;
 mod token_cache;
