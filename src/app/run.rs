@@ -78,8 +78,12 @@ pub(super) async fn command(args: RunArgs) -> ExitStatus {
     });
     let iterations = settings.batch.iterations * rows.len().max(1);
     let parallel = settings.batch.parallel;
-    let terminal =
+    let mut terminal =
         TerminalReporter::new(settings.output, Arc::clone(&masker), iterations, parallel);
+    // A report on stdout stays a whole document: the terminal's lines go to stderr.
+    if settings.batch.reporters.iter().any(|r| r.to_stdout()) {
+        terminal = terminal.on_stderr(settings.output.err_color);
+    }
     let options = RunOptions {
         timeout: settings.timeout,
         bail: settings.bail,
