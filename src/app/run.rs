@@ -96,6 +96,7 @@ pub(super) async fn command(args: RunArgs) -> ExitStatus {
         mock_url.clone(),
         &masker,
         terminal.progress_bar(),
+        settings.output.verbose.then_some(settings.output),
     );
     let reports = match Reports::open(&settings.batch.reporters, iterations) {
         Ok(r) => r,
