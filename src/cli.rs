@@ -65,7 +65,7 @@ pub struct MergeArgs {
     /// JSON reports written by `--reporter json=PATH`.
     #[arg(required = true, value_name = "REPORT.json")]
     pub reports: Vec<PathBuf>,
-    /// junit=PATH, json=PATH, html=PATH (repeatable).
+    /// junit=PATH, json=PATH, html=PATH (repeatable); a PATH of `-` is stdout.
     #[arg(long = "reporter", value_name = "NAME=PATH", required = true)]
     pub reporters: Vec<String>,
 }
@@ -246,6 +246,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "URL")]
     pub proxy: Option<String>,
     /// Reporter: cli (default), junit=PATH, json=PATH, html=PATH, github. Repeatable.
+    /// A PATH of `-` writes the report to stdout (the terminal's lines then go to stderr).
     #[arg(long = "reporter", value_name = "NAME[=PATH]")]
     pub reporters: Vec<String>,
     /// Run each collection once per row of this CSV or JSON file (fields are variables).

@@ -8,21 +8,43 @@ use indicatif::{ProgressBar, ProgressDrawTarget};
 use tokio::sync::oneshot;
 
 use crate::auth::{Notice, Ui};
+use crate::http::Exchange;
 use crate::secrets::Masker;
 
 /// The longest line read: a redirected URL is far shorter.
 const MAX_LINE: u64 = 64 * 1024;
 
+/// Renders a token endpoint exchange (named by its first argument) for `-v`.
+pub type ExchangeText = Box<dyn Fn(&str, &Exchange) -> String + Send + Sync>;
+
 /// [`Ui`] on stderr and stdin.
 pub struct TerminalUi {
     masker: Arc<Masker>,
     bar: Option<ProgressBar>,
+    exchanges: Option<ExchangeText>,
 }
 
 impl TerminalUi {
-    /// Warnings pass through `masker`; a progress `bar` is hidden while writing or reading.
-    pub fn new(masker: Arc<Masker>, bar: Option<ProgressBar>) -> TerminalUi {
-        TerminalUi { masker, bar }
+    /// Warnings pass through `masker`; a progress `bar` is hidden while writing or reading;
+    /// token endpoint exchanges are printed as `exchanges` renders them (under `-v`).
+    pub fn new(
+        masker: Arc<Masker>,
+        bar: Option<ProgressBar>,
+        exchanges: Option<ExchangeText>,
+    ) -> TerminalUi {
+        TerminalUi {
+            masker,
+            bar,
+            exchanges,
+        }
+    }
+
+    fn eprint(&self, text: &str) {
+        self.suspended(|| {
+            let mut err = std::io::stderr().lock();
+            let _ = err.write_all(text.as_bytes());
+            let _ = err.flush();
+        });
     }
 
     fn suspended<R>(&self, f: impl FnOnce() -> R) -> R {
@@ -61,11 +83,13 @@ impl Ui for TerminalUi {
             }
             Notice::Warning(w) => format!("warning: {}\n", self.masker.mask(&w)),
         };
-        self.suspended(|| {
-            let mut err = std::io::stderr().lock();
-            let _ = err.write_all(text.as_bytes());
-            let _ = err.flush();
-        });
+        self.eprint(&text);
+    }
+
+    fn exchange(&self, what: &str, exchange: &Exchange) {
+        if let Some(render) = &self.exchanges {
+            self.eprint(&self.masker.mask(&render(what, exchange)));
+        }
     }
 
     fn read_line(&self) -> oneshot::Receiver<Option<String>> {

@@ -7,15 +7,18 @@ use super::{Errors, ExitStatus};
 use crate::auth::{AuthError, AuthOptions, OAuth2Params, TokenSource};
 use crate::cli::{AuthArgs, AuthCommand, ColorChoice};
 use crate::collection::AuthDef;
-use crate::http::build_client;
-use crate::prompt::TerminalUi;
+use crate::http::{Exchange, build_client};
+use crate::output::{Printer, Styles, neutralise_commands};
+use crate::prompt::{ExchangeText, TerminalUi};
+use crate::report::token_exchange_text;
 use crate::runner::{Renderer, Selection};
 use crate::secrets::Masker;
 use crate::settings::{LoadSettings, TokenSettings, printer};
 use crate::workspace::prepare;
 
 /// The token source of a command: one client, the token options, the terminal for logins
-/// (hiding the progress `bar` while it writes).
+/// (hiding the progress `bar` while it writes), and with `verbose` (the `-v` printer) the
+/// token endpoint exchanges.
 pub(super) fn token_source(
     client: &reqwest::Client,
     settings: TokenSettings,
@@ -23,7 +26,21 @@ pub(super) fn token_source(
     mock_url: Option<String>,
     masker: &Arc<Masker>,
     bar: Option<indicatif::ProgressBar>,
+    verbose: Option<Printer>,
 ) -> TokenSource {
+    // `-v`: token endpoint exchanges on stderr, as the terminal prints the others.
+    let exchanges = verbose.map(|printer| {
+        let masker = Arc::clone(masker);
+        let styles = Styles::new(printer.err_color);
+        Box::new(move |what: &str, e: &Exchange| {
+            let text = token_exchange_text(what, e, &styles, &masker);
+            if printer.ci {
+                neutralise_commands(&text).into_owned()
+            } else {
+                text
+            }
+        }) as ExchangeText
+    });
     TokenSource::new(
         client.clone(),
         AuthOptions {
@@ -34,7 +51,7 @@ pub(super) fn token_source(
             request_timeout,
             mock_url,
         },
-        Arc::new(TerminalUi::new(Arc::clone(masker), bar)),
+        Arc::new(TerminalUi::new(Arc::clone(masker), bar, exchanges)),
         Arc::clone(masker),
     )
 }
@@ -117,6 +134,7 @@ pub(super) async fn command(command: AuthCommand) -> ExitStatus {
         std::time::Duration::from_secs(30),
         None,
         &masker,
+        None,
         None,
     );
     // On Ctrl-C a token request already sent is finished and cached first; then exit at

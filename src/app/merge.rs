@@ -50,7 +50,7 @@ pub(super) fn command(args: MergeArgs) -> ExitStatus {
     let (iterations, meta) = merge(inputs);
     match write(&specs, &iterations, &meta) {
         Ok(t) => {
-            println!(
+            let line = format!(
                 "merged {} reports: {} iterations, {} requests ({} passed, {} failed, {} errors, {} skipped)",
                 args.reports.len(),
                 t.iterations,
@@ -60,6 +60,12 @@ pub(super) fn command(args: MergeArgs) -> ExitStatus {
                 t.errored,
                 t.skipped
             );
+            // A report on stdout stays a whole document: the line goes to stderr.
+            if specs.iter().any(ReporterSpec::to_stdout) {
+                eprintln!("{line}");
+            } else {
+                println!("{line}");
+            }
             ExitStatus::Ok
         }
         Err(e) => errors.error(&format!("{e:#}"), ExitStatus::Runtime),

@@ -80,13 +80,17 @@ pub(super) async fn command(args: RunArgs) -> ExitStatus {
     let iterations = settings.batch.iterations * rows.len().max(1);
     let parallel = settings.batch.parallel;
     let units = plan(ws.collections.len(), iterations, settings.batch.shard);
-    let terminal = TerminalReporter::new(
+    let mut terminal = TerminalReporter::new(
         settings.output,
         Arc::clone(&masker),
         iterations,
         parallel,
         request_count(&units, &selections),
     );
+    // A report on stdout stays a whole document: the terminal's lines go to stderr.
+    if settings.batch.reporters.iter().any(|r| r.to_stdout()) {
+        terminal = terminal.on_stderr(settings.output.err_color);
+    }
     let options = RunOptions {
         timeout: settings.timeout,
         bail: settings.bail,
@@ -99,6 +103,7 @@ pub(super) async fn command(args: RunArgs) -> ExitStatus {
         mock_url.clone(),
         &masker,
         terminal.progress_bar(),
+        settings.output.verbose.then_some(settings.output),
     );
     let reports = match Reports::open(&settings.batch.reporters, iterations) {
         Ok(r) => r,

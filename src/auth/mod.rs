@@ -199,6 +199,9 @@ pub trait Ui: Send + Sync {
     fn end_read(&self) {}
     /// Whether a person is at a terminal.
     fn is_terminal(&self) -> bool;
+    /// One exchange with a token (or device authorization, or revocation) endpoint, `what`
+    /// naming it, with its credentials and tokens already hidden; shown under `-v`.
+    fn exchange(&self, _what: &str, _exchange: &crate::http::Exchange) {}
 }
 
 /// Options of token acquisition.

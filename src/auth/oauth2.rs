@@ -6,14 +6,15 @@
 //! must report the HTTP status and, for a non-JSON answer, its content type and an excerpt,
 //! which that crate's error types do not carry.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use reqwest::Client;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde_json::Value;
 
-use super::{AuthError, ClientAuth, MAX_TOKEN_LIFETIME_SECS, OAuth2Params, TokenResponse};
+use super::{AuthError, ClientAuth, MAX_TOKEN_LIFETIME_SECS, OAuth2Params, TokenResponse, Ui};
+use crate::http::{Exchange, ReceivedResponse, SentRequest, Timings};
 use crate::secrets::{ELLIPSIS, MASK, Masker};
 
 /// The client, timeout and masker of token endpoint requests.
@@ -24,6 +25,49 @@ pub struct Http<'a> {
     pub timeout: Duration,
     /// Masks secrets in the excerpts of answers before they are cut.
     pub masker: &'a Masker,
+    /// Shown each exchange (under `-v`), credentials and tokens hidden.
+    pub ui: &'a dyn Ui,
+}
+
+/// Form fields and answer fields whose values are never shown: client credentials,
+/// codes, passwords and tokens.
+const SECRET_FIELDS: &[&str] = &[
+    "client_secret",
+    "client_assertion",
+    "assertion",
+    "code",
+    "code_verifier",
+    "device_code",
+    "password",
+    "refresh_token",
+    "access_token",
+    "id_token",
+    "token",
+];
+
+/// A form body with the values of [`SECRET_FIELDS`] replaced by the mask.
+fn shown_form(form: &[(&str, String)]) -> String {
+    let mut body = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in form {
+        let v = if SECRET_FIELDS.contains(k) { MASK } else { v };
+        body.append_pair(k, v);
+    }
+    body.finish()
+}
+
+/// An answer with the values of [`SECRET_FIELDS`] (in a JSON object) replaced by the mask.
+fn shown_answer(bytes: &[u8]) -> bytes::Bytes {
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(mut map)) => {
+            for (k, v) in map.iter_mut() {
+                if SECRET_FIELDS.contains(&k.as_str()) {
+                    *v = Value::String(MASK.to_string());
+                }
+            }
+            bytes::Bytes::from(Value::Object(map).to_string())
+        }
+        _ => bytes::Bytes::copy_from_slice(bytes),
+    }
 }
 
 /// How many characters of a non-JSON answer an error shows.
@@ -79,16 +123,21 @@ pub(super) async fn post_form(
     mut form: Vec<(&str, String)>,
     what: &str,
 ) -> Result<Value, AuthError> {
-    if let Err(e) = url::Url::parse(url) {
-        return Err(AuthError::Config(format!(
-            "the {what} URL `{url}` is not a valid URL: {e}"
-        )));
-    }
+    let parsed_url = match url::Url::parse(url) {
+        Ok(u) => u,
+        Err(e) => {
+            return Err(AuthError::Config(format!(
+                "the {what} URL `{url}` is not a valid URL: {e}"
+            )));
+        }
+    };
     let mut req = http
         .client
         .post(url)
         .timeout(http.timeout)
         .header(ACCEPT, "application/json");
+    let mut sent_headers = HeaderMap::new();
+    sent_headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
     match params.client_auth {
         ClientAuth::Basic => match &params.client_secret {
             Some(secret) => {
@@ -96,6 +145,8 @@ pub(super) async fn post_form(
                     AUTHORIZATION,
                     basic_header(&params.client_id, secret.expose()),
                 );
+                // Shown as `Basic` and the mask.
+                sent_headers.insert(AUTHORIZATION, HeaderValue::from_static("Basic -"));
             }
             None => form.push(("client_id", params.client_id.clone())),
         },
@@ -116,6 +167,18 @@ pub(super) async fn post_form(
         }
         body.finish()
     };
+    sent_headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/x-www-form-urlencoded"),
+    );
+    let sent = SentRequest {
+        method: reqwest::Method::POST,
+        url: parsed_url,
+        headers: sent_headers,
+        body: Some(bytes::Bytes::from(shown_form(&form))),
+        body_summary: None,
+    };
+    let started = Instant::now();
     let resp = req
         .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(body)
@@ -127,7 +190,10 @@ pub(super) async fn post_form(
                 failure(&e, http.timeout)
             ))
         })?;
+    let headers_after = started.elapsed();
     let status = resp.status();
+    let version = resp.version();
+    let answer_headers = resp.headers().clone();
     let content_type = resp
         .headers()
         .get(CONTENT_TYPE)
@@ -152,6 +218,23 @@ pub(super) async fn post_form(
         }
         bytes.extend_from_slice(&chunk);
     }
+    http.ui.exchange(
+        what,
+        &Exchange {
+            request: sent,
+            response: ReceivedResponse {
+                status,
+                version,
+                headers: answer_headers,
+                body: shown_answer(&bytes),
+            },
+            timings: Timings {
+                headers: headers_after,
+                total: started.elapsed(),
+            },
+            redirect_note: None,
+        },
+    );
     // RFC 7009 §2.2: a successful revocation may answer with an empty body.
     if what == "revocation" && status.is_success() && bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Object(Default::default()));

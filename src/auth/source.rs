@@ -258,6 +258,7 @@ impl TokenSource {
             client: &self.client,
             timeout: self.options.request_timeout,
             masker: &self.masker,
+            ui: self.ui.as_ref(),
         }
     }
 

@@ -18,6 +18,16 @@ impl ReporterSpec {
         }
     }
 
+    /// Whether this report is written to standard output (`json=-`, `junit=-`, `html=-`).
+    pub fn to_stdout(&self) -> bool {
+        match self {
+            ReporterSpec::Junit(p) | ReporterSpec::Json(p) | ReporterSpec::Html(p) => {
+                p.as_os_str() == "-"
+            }
+            ReporterSpec::Cli | ReporterSpec::Github => false,
+        }
+    }
+
     fn name(&self) -> &'static str {
         match self {
             ReporterSpec::Cli => "cli",
@@ -30,7 +40,8 @@ impl ReporterSpec {
 }
 
 /// Refuses report files that would overwrite each other (or each other's `.part` files)
-/// or one of the run's `inputs` (each named by what it is: `collection`, `data file`...).
+/// or one of the run's `inputs` (each named by what it is: `collection`, `data file`...),
+/// and a second report on standard output (`-`).
 /// Paths are compared as the file system resolves them (`..`, symbolic links, `./`); a
 /// report that does not exist yet is resolved through its folder.
 pub fn check_report_paths(specs: &[ReporterSpec], inputs: &[(&str, &Path)]) -> Result<(), String> {
@@ -44,7 +55,18 @@ pub fn check_report_paths(specs: &[ReporterSpec], inputs: &[(&str, &Path)]) -> R
         })
         .collect();
     let input_count = claimed.len();
+    let mut on_stdout: Option<&ReporterSpec> = None;
     for spec in specs {
+        if spec.to_stdout() {
+            if let Some(first) = on_stdout {
+                return Err(format!(
+                    "--reporter {}=- and --reporter {}=- both write to standard output: only one report can",
+                    first.name(),
+                    spec.name()
+                ));
+            }
+            on_stdout = Some(spec);
+        }
         let Some(path) = spec.path() else { continue };
         let label = format!("--reporter {}={}", spec.name(), path.display());
         let mut own = vec![crate::paths::resolve(path)];

@@ -21,17 +21,20 @@ pub struct GithubWriter {
     count: usize,
     /// Iterations per collection: titles name the iteration when there are several.
     iterations: usize,
+    /// Workflow commands go to stderr: a report writes to stdout.
+    stderr: bool,
 }
 
 /// How many failures the job summary lists.
 const SUMMARY_FAILURES: usize = 50;
 
 impl GithubWriter {
-    pub(super) fn new(iterations: usize) -> GithubWriter {
+    pub(super) fn new(iterations: usize, stderr: bool) -> GithubWriter {
         GithubWriter {
             failures: Vec::new(),
             count: 0,
             iterations,
+            stderr,
         }
     }
 }
@@ -65,7 +68,11 @@ fn md(s: &str) -> String {
 
 impl ReportWriter for GithubWriter {
     fn iteration(&mut self, it: &IterationReport) -> anyhow::Result<()> {
-        let mut out = std::io::stdout().lock();
+        let mut out: Box<dyn Write> = if self.stderr {
+            Box::new(std::io::stderr().lock())
+        } else {
+            Box::new(std::io::stdout().lock())
+        };
         for r in &it.requests {
             let title = if self.iterations > 1 {
                 format!("{} [iteration {}]", r.path, it.iteration)

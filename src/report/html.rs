@@ -4,14 +4,13 @@
 //! arrive; only their text is kept.
 
 use std::fmt::Write as _;
-use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
 use super::model::{IterationReport, Outcome, RequestReport, RunMeta};
-use super::writers::{PartFile, ReportWriter, create};
+use super::writers::{PartFile, ReportWriter, Sink, create, shown};
 use crate::runner::Totals;
 
 /// Bars drawn in the timing chart at most; the rest are counted below it.
@@ -19,7 +18,7 @@ const MAX_BARS: usize = 5000;
 
 /// Writes the HTML report.
 pub struct HtmlWriter {
-    file: Option<File>,
+    file: Option<Sink>,
     path: PathBuf,
     iterations: usize,
     sections: Option<PartFile>,
@@ -341,6 +340,6 @@ impl ReportWriter for HtmlWriter {
         sections.copy_into(&mut out)?;
         out.write_all(b"</body></html>\n")?;
         out.flush()
-            .with_context(|| format!("cannot write report {}", self.path.display()))
+            .with_context(|| format!("cannot write report {}", shown(&self.path)))
     }
 }

@@ -12,4 +12,5 @@ pub mod writers;
 
 pub use feed::ReportFeed;
 pub use terminal::TerminalReporter;
+pub use verbose::token_exchange_text;
 pub use writers::{ReporterSpec, Reports};

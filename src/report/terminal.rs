@@ -72,6 +72,13 @@ impl TerminalReporter {
         }
     }
 
+    /// Prints to stderr instead (coloured when `color`): a report writes to stdout.
+    pub fn on_stderr(mut self, color: bool) -> TerminalReporter {
+        self.out = Mutex::new(Box::new(std::io::stderr()));
+        self.styles = Styles::new(color);
+        self
+    }
+
     /// The progress bar, if one is drawn: other writers to the terminal suspend it.
     pub fn progress_bar(&self) -> Option<ProgressBar> {
         self.bar.clone()

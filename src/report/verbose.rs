@@ -15,6 +15,14 @@ const MAX_BODY: usize = 16 * 1024;
 /// Headers whose values are never shown.
 const HIDDEN: &[&str] = &["authorization", "proxy-authorization"];
 
+/// A token endpoint exchange under `-v`: a heading naming it (`what`: `token`, `device
+/// authorization`, `revocation`), then the exchange as any other.
+pub fn token_exchange_text(what: &str, e: &Exchange, s: &Styles, masker: &Masker) -> String {
+    let mut out = format!("{}\n", s.dim(&format!("* {what} request")));
+    write_exchange(&mut out, e, 0, s, masker);
+    out
+}
+
 /// Appends one hop to `out`.
 pub fn write_exchange(out: &mut String, e: &Exchange, index: usize, s: &Styles, masker: &Masker) {
     let line = |text: &str| one_line(&masker.mask(text)).into_owned();

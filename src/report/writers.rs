@@ -2,7 +2,7 @@
 //! then iteration) and writes its file when the run ends, interrupted or not.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -66,53 +66,107 @@ impl ReporterSpec {
     }
 
     /// Opens the writer (creating its file, so a bad path fails before anything is sent).
-    pub fn open(&self, iterations: usize) -> anyhow::Result<Option<Box<dyn ReportWriter>>> {
+    /// With `stdout_taken` (another report writes to standard output), GitHub workflow
+    /// commands go to stderr, where GitHub Actions reads them too.
+    pub fn open(
+        &self,
+        iterations: usize,
+        stdout_taken: bool,
+    ) -> anyhow::Result<Option<Box<dyn ReportWriter>>> {
         Ok(match self {
             ReporterSpec::Cli => None,
             ReporterSpec::Junit(p) => Some(Box::new(JunitWriter::open(p, iterations)?)),
             ReporterSpec::Json(p) => Some(Box::new(JsonWriter::open(p)?)),
             ReporterSpec::Html(p) => Some(Box::new(HtmlWriter::open(p, iterations)?)),
-            ReporterSpec::Github => Some(Box::new(GithubWriter::new(iterations))),
+            ReporterSpec::Github => Some(Box::new(GithubWriter::new(iterations, stdout_taken))),
         })
     }
 }
 
-pub(super) fn create(path: &Path) -> anyhow::Result<File> {
+/// Where a report is written: its file, or standard output for `-`.
+pub(super) type Sink = Box<dyn Write + Send>;
+
+/// Creates the report file at `path` (and its folder), or takes standard output for `-`.
+pub(super) fn create(path: &Path) -> anyhow::Result<Sink> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(std::io::stdout()));
+    }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create directory {}", dir.display()))?;
     }
-    File::create(path).with_context(|| format!("cannot write report {}", path.display()))
+    let file =
+        File::create(path).with_context(|| format!("cannot write report {}", path.display()))?;
+    Ok(Box::new(file))
+}
+
+/// A report's destination in messages: its path, or `standard output`.
+pub(super) fn shown(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "standard output".to_string()
+    } else {
+        path.display().to_string()
+    }
 }
 
 /// Sections of a report kept in a file beside it (`PATH.part`) until the run ends, so
-/// that memory does not grow with the run; then copied into the report and removed.
+/// that memory does not grow with the run; then copied into the report and removed. A
+/// report on standard output keeps them in an unnamed temporary file.
 pub(super) struct PartFile {
-    path: PathBuf,
+    /// `None` for the unnamed file, which the system removes.
+    path: Option<PathBuf>,
     out: BufWriter<File>,
 }
 
 impl PartFile {
     pub(super) fn create(report: &Path) -> anyhow::Result<PartFile> {
+        if report.as_os_str() == "-" {
+            let file = tempfile::tempfile().context("cannot create a temporary file")?;
+            return Ok(PartFile {
+                path: None,
+                out: BufWriter::new(file),
+            });
+        }
         let path = super::files::part_path(report);
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create directory {}", dir.display()))?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
         Ok(PartFile {
-            out: BufWriter::new(create(&path)?),
-            path,
+            out: BufWriter::new(file),
+            path: Some(path),
         })
+    }
+
+    fn name(&self) -> String {
+        match &self.path {
+            Some(p) => p.display().to_string(),
+            None => "a temporary file".to_string(),
+        }
     }
 
     pub(super) fn write(&mut self, text: &str) -> anyhow::Result<()> {
         self.out
             .write_all(text.as_bytes())
-            .with_context(|| format!("cannot write {}", self.path.display()))
+            .with_context(|| format!("cannot write {}", self.name()))
     }
 
     /// Copies the sections into `out` and removes the part file.
     pub(super) fn copy_into(mut self, out: &mut impl Write) -> anyhow::Result<()> {
-        self.out.flush()?;
-        let mut file = File::open(&self.path)
-            .with_context(|| format!("cannot read {}", self.path.display()))?;
-        std::io::copy(&mut file, out)?;
+        self.out
+            .flush()
+            .with_context(|| format!("cannot write {}", self.name()))?;
+        let file = self.out.get_mut();
+        file.seek(SeekFrom::Start(0))
+            .and_then(|_| std::io::copy(file, out))
+            .with_context(|| format!("cannot read {}", self.name()))?;
         Ok(())
     }
 }
@@ -120,13 +174,15 @@ impl PartFile {
 impl Drop for PartFile {
     /// Removed however the report ends: copied, failed or abandoned.
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
+        if let Some(path) = &self.path {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 
 /// The JSON report, streamed: iterations are written as they arrive.
 pub struct JsonWriter {
-    out: BufWriter<File>,
+    out: BufWriter<Sink>,
     first: bool,
     path: PathBuf,
 }
@@ -165,7 +221,7 @@ impl ReportWriter for JsonWriter {
         writeln!(self.out, "}}")?;
         self.out
             .flush()
-            .with_context(|| format!("cannot write report {}", self.path.display()))
+            .with_context(|| format!("cannot write report {}", shown(&self.path)))
     }
 }
 
@@ -185,7 +241,7 @@ pub struct JsonReport {
 /// JUnit XML: one testsuite per collection and iteration, one testcase per request.
 /// Each suite is serialized when its iteration arrives and kept in a part file.
 pub struct JunitWriter {
-    file: Option<File>,
+    file: Option<Sink>,
     path: PathBuf,
     suites: Option<PartFile>,
     iterations: usize,
@@ -366,7 +422,7 @@ impl ReportWriter for JunitWriter {
         }
         writeln!(out, "</testsuites>")?;
         out.flush()
-            .with_context(|| format!("cannot write report {}", self.path.display()))
+            .with_context(|| format!("cannot write report {}", shown(&self.path)))
     }
 }
 
@@ -381,8 +437,9 @@ impl Reports {
     /// Opens the writers of `specs`.
     pub fn open(specs: &[ReporterSpec], iterations: usize) -> anyhow::Result<Reports> {
         let mut writers = Vec::new();
+        let stdout_taken = specs.iter().any(ReporterSpec::to_stdout);
         for s in specs {
-            if let Some(w) = s.open(iterations)? {
+            if let Some(w) = s.open(iterations, stdout_taken)? {
                 writers.push(w);
             }
         }

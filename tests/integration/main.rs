@@ -19,6 +19,7 @@ mod login;
 mod mock;
 mod oauth2;
 mod redirects;
+mod report_stdout;
 mod reports;
 mod requests;
 mod run;

@@ -1004,6 +1004,80 @@ fn no_output_shows_a_secret_token_or_basic_header() {
 }
 
 #[test]
+fn verbose_shows_token_endpoint_exchanges_with_credentials_and_tokens_masked() {
+    let (server, _) = start(Config {
+        client_auth: "body",
+        rotate: true,
+        ..Config::default()
+    });
+    let ws = workspace(&server, &collection("authorization_code", "body", "", 1));
+    browser(&ws, "browser.sh", "s/x/x/");
+    let login = run(
+        &ws,
+        &["run", "c.yaml", "-e", "test", "-v"],
+        Some("browser.sh"),
+    );
+    login.assert_code(0);
+    let verifier = token_requests(&server)[0]
+        .get("code_verifier")
+        .cloned()
+        .expect("verifier sent");
+    // Expired: refreshed, with -v.
+    let mut cache = read_cache(&ws);
+    cache["tokens"][0]["expires_at"] = json!(now() - 1);
+    ws.write("cache/tokens.json", &cache.to_string());
+    let refresh = run(&ws, &["run", "c.yaml", "-e", "test", "-v"], None);
+    refresh.assert_code(0);
+
+    let post = format!("> POST {}/token HTTP/1.1", server.url());
+    for out in [&login, &refresh] {
+        assert!(out.stderr.contains("* token request\n"), "{}", out.stderr);
+        assert!(out.stderr.contains(&post), "{}", out.stderr);
+        out.assert_contains("> content-type: application/x-www-form-urlencoded")
+            .assert_contains("&client_id=runner-cli&client_secret=*****\n")
+            .assert_contains("< HTTP/1.1 200 OK")
+            .assert_contains("< content-type: application/json")
+            .assert_contains(r#""access_token":"*****""#)
+            .assert_contains(r#""token_type":"bearer""#)
+            .assert_contains(r#""refresh_token":"*****""#);
+    }
+    login
+        .assert_contains("grant_type=authorization_code&code=*****&")
+        .assert_contains("&code_verifier=*****&");
+    refresh.assert_contains("grant_type=refresh_token&refresh_token=*****&");
+    let mut secrets = vec![CLIENT_SECRET.to_string(), "code-1".to_string(), verifier];
+    for n in 1..=4 {
+        secrets.push(format!("AT{n}-q7Lk2PzR9wXv"));
+        secrets.push(format!("RT{n}-m4Nb8YcT1uGh"));
+    }
+    for out in [&login, &refresh] {
+        for s in &secrets {
+            for form in forms(s) {
+                out.assert_not_contains(&form);
+            }
+        }
+    }
+
+    // Basic client authentication and the device flow: the header and the device code.
+    let (server, _) = start(Config::default());
+    let ws = workspace(&server, &collection("device_code", "basic", "", 1));
+    let out = run(&ws, &["run", "c.yaml", "-e", "test", "-v"], None);
+    out.assert_code(0)
+        .assert_contains("* device authorization request")
+        .assert_contains("> authorization: Basic *****")
+        .assert_contains(r#""device_code":"*****""#)
+        .assert_contains(r#""user_code":"WDJB-MJHT""#)
+        .assert_not_contains("dev-code-1")
+        .assert_not_contains("q7Lk2PzR9wXv");
+    for form in forms(CLIENT_SECRET)
+        .into_iter()
+        .chain(forms(expected_basic().trim_start_matches("Basic ")))
+    {
+        out.assert_not_contains(&form);
+    }
+}
+
+#[test]
 fn browser_with_percent_s_gets_the_url_in_place() {
     let (server, _) = start(Config::default());
     let ws = workspace(&server, &collection("authorization_code", "basic", "", 1));
