@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use super::diff::{compact, json_differences, pointer_to_path, pretty_sorted, unified};
-use crate::collection::Predicate;
+use crate::collection::{Predicate, StatusOption};
 
 /// The result of one predicate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,6 +147,23 @@ pub fn check(pred: &Predicate, actual: Option<&Value>, root: &str, resolve: Reso
                 compact(actual),
             ))
         }
+        Predicate::Status(options) => {
+            let mut passed = false;
+            for o in options {
+                passed |= match o {
+                    StatusOption::Code(v) => match expected(v) {
+                        Ok(v) => loose_eq(&v, actual),
+                        Err(c) => return c,
+                    },
+                    StatusOption::Class(class) => actual.as_u64().is_some_and(|s| class.holds(s)),
+                };
+            }
+            Ok(Check::new(
+                passed,
+                describe(pred, &Value::Null),
+                compact(actual),
+            ))
+        }
         Predicate::Schema { path, validator } => {
             let parsed;
             let instance = match actual {
@@ -204,6 +221,19 @@ fn describe(pred: &Predicate, v: &Value) -> String {
         Predicate::Type(t) => format!("type {}", t.name()),
         Predicate::Length(_) => "a length".into(),
         Predicate::In(_) => "one of the listed values".into(),
+        Predicate::Status(options) => {
+            let written: Vec<String> = options
+                .iter()
+                .map(|o| match o {
+                    StatusOption::Code(v) => compact(v),
+                    StatusOption::Class(class) => class.written.clone(),
+                })
+                .collect();
+            match &written[..] {
+                [one] => one.clone(),
+                _ => format!("one of [{}]", written.join(",")),
+            }
+        }
         Predicate::Schema { path, .. } => format!("to match schema {path}"),
         Predicate::Exists(b) => {
             if *b {

@@ -58,6 +58,8 @@ pub enum Predicate {
     Lte(Value),
     /// Equal to one of the values.
     In(Vec<Value>),
+    /// A status equal to one of the codes or within one of the classes (`2xx`).
+    Status(Vec<StatusOption>),
     /// Valid against a JSON Schema file.
     Schema {
         /// The file, as written.
@@ -96,8 +98,55 @@ impl Predicate {
             | Predicate::Lt(v)
             | Predicate::Lte(v) => vec![v],
             Predicate::In(items) => items.iter_mut().collect(),
+            Predicate::Status(options) => options
+                .iter_mut()
+                .filter_map(|o| match o {
+                    StatusOption::Code(v) => Some(v),
+                    StatusOption::Class(_) => None,
+                })
+                .collect(),
             _ => Vec::new(),
         }
+    }
+}
+
+/// One accepted status: a code (or a template giving one), or a class.
+#[derive(Debug, Clone)]
+pub enum StatusOption {
+    /// A status code, or a template that renders to one.
+    Code(Value),
+    /// A class such as `2xx`.
+    Class(StatusClass),
+}
+
+/// A status class: `2xx` holds 200 to 299.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusClass {
+    /// The first digit, 1 to 5.
+    pub digit: u16,
+    /// The class as written (`2xx` or `2XX`).
+    pub written: String,
+}
+
+impl StatusClass {
+    /// Reads `1xx` to `5xx`, in either case.
+    pub fn parse(s: &str) -> Option<StatusClass> {
+        match s.as_bytes() {
+            [d @ b'1'..=b'5', x, y]
+                if x.eq_ignore_ascii_case(&b'x') && y.eq_ignore_ascii_case(&b'x') =>
+            {
+                Some(StatusClass {
+                    digit: u16::from(d - b'0'),
+                    written: s.to_string(),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether `status` is in the class.
+    pub fn holds(&self, status: u64) -> bool {
+        status / 100 == u64::from(self.digit)
     }
 }
 
@@ -211,11 +260,12 @@ pub fn regex_message(e: &regex::Error) -> String {
         .unwrap_or_else(|| one_line(&text))
 }
 
-/// Reads a matcher value. `list_means_in` makes a bare list mean `in:` (for `status`).
-/// `dir` is where `schema:` paths start; they must lie under `file_root`.
+/// Reads a matcher value. `status` reads it as `status:` does: a bare list means `in:`, and
+/// codes may be classes (`2xx`). `dir` is where `schema:` paths start; they must lie under
+/// `file_root`.
 pub fn parse_matcher(
     value: &Value,
-    list_means_in: bool,
+    status: bool,
     dir: &Path,
     file_root: &FileRoot,
 ) -> Result<Vec<Predicate>, MatcherError> {
@@ -223,7 +273,11 @@ pub fn parse_matcher(
         Value::Object(map) if map.keys().any(|k| MATCHER_KEYS.contains(&k.as_str())) => {
             let mut out = Vec::new();
             for (key, v) in map {
-                out.push(parse_one(key, v, dir, file_root).map_err(|mut e| {
+                let one = match (key.as_str(), v) {
+                    ("in", Value::Array(items)) if status => status_list(items),
+                    _ => parse_one(key, v, dir, file_root),
+                };
+                out.push(one.map_err(|mut e| {
                     if e.key.is_none() {
                         e.key = Some(key.clone());
                         e.bad_value = true;
@@ -246,8 +300,64 @@ pub fn parse_matcher(
                 None => Ok(vec![Predicate::Equals(value.clone())]),
             }
         }
-        Value::Array(items) if list_means_in => Ok(vec![Predicate::In(items.clone())]),
+        Value::Array(items) if status => Ok(vec![status_list(items)?]),
+        Value::String(_) if status => Ok(vec![match status_option(value)? {
+            StatusOption::Code(v) => Predicate::Equals(v),
+            class => Predicate::Status(vec![class]),
+        }]),
         _ => Ok(vec![Predicate::Equals(value.clone())]),
+    }
+}
+
+/// A list of status codes and classes: `[200, 201]` or `[2xx, 404]`.
+fn status_list(items: &[Value]) -> Result<Predicate, MatcherError> {
+    let options = items
+        .iter()
+        .map(status_option)
+        .collect::<Result<Vec<_>, _>>()?;
+    if options.iter().all(|o| matches!(o, StatusOption::Code(_))) {
+        Ok(Predicate::In(
+            options
+                .into_iter()
+                .filter_map(|o| match o {
+                    StatusOption::Code(v) => Some(v),
+                    StatusOption::Class(_) => None,
+                })
+                .collect(),
+        ))
+    } else {
+        Ok(Predicate::Status(options))
+    }
+}
+
+/// One status: a number, a class such as `2xx`, a code written as text, or a template.
+fn status_option(v: &Value) -> Result<StatusOption, MatcherError> {
+    match v {
+        Value::String(s) => {
+            if let Some(class) = StatusClass::parse(s.trim()) {
+                Ok(StatusOption::Class(class))
+            } else if crate::collection::has_template_syntax(s) {
+                Ok(StatusOption::Code(v.clone()))
+            } else if let Some(code) = s
+                .trim()
+                .parse::<u16>()
+                .ok()
+                .filter(|c| (100..=999).contains(c))
+            {
+                Ok(StatusOption::Code(Value::from(code)))
+            } else {
+                Err(MatcherError {
+                    message: format!(
+                        "expected a status code (200) or class (2xx), found {}",
+                        short(v)
+                    ),
+                    help: None,
+                    key: None,
+                    bad_value: false,
+                })
+            }
+        }
+        _ => Ok(StatusOption::Code(v.clone())),
     }
 }
 
@@ -447,5 +557,27 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(&preds[..], [Predicate::In(v)] if v.len() == 2));
+    }
+
+    #[test]
+    fn status_classes_and_words() {
+        let parse_status = |v: Value| parse_matcher(&v, true, Path::new("."), &FileRoot::default());
+        let preds = parse_status(json!("2XX")).unwrap();
+        assert!(
+            matches!(&preds[..], [Predicate::Status(o)] if matches!(&o[..], [StatusOption::Class(c)] if c.digit == 2 && c.written == "2XX" && c.holds(204) && !c.holds(301)))
+        );
+        let preds = parse_status(json!(["4xx", 201])).unwrap();
+        assert!(matches!(&preds[..], [Predicate::Status(o)] if o.len() == 2));
+        let preds = parse_status(json!("201")).unwrap();
+        assert!(matches!(&preds[..], [Predicate::Equals(v)] if v == &json!(201)));
+        for word in [json!("ok"), json!("6xx"), json!([200, "2x"])] {
+            let e = parse_status(word).unwrap_err();
+            assert!(
+                e.message
+                    .starts_with("expected a status code (200) or class (2xx), found"),
+                "{}",
+                e.message
+            );
+        }
     }
 }

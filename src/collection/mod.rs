@@ -30,7 +30,7 @@ pub use build::parse_duration_str;
 pub use environment::{Environment, environment_names, load_environment, resolve_environment_path};
 pub use grant::{ClientAuth, Grant};
 pub use load::load_collection;
-pub use matcher::Predicate;
+pub use matcher::{Predicate, StatusOption};
 pub use size::parse_size_str;
 
 /// A string that may contain `{{ ... }}` expressions, and where it was written.

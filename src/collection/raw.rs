@@ -15,6 +15,49 @@ use serde_saphyr::Spanned;
 /// A value with its position in the file.
 pub type Sp<T> = Spanned<T>;
 
+/// The schema of a duration: text with a unit (`500ms`, `2s`); a bare number is refused.
+pub struct DurationText;
+
+impl JsonSchema for DurationText {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Duration".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "[A-Za-z]",
+        })
+    }
+}
+
+/// The schema of `expect.status`: a code, a class such as `2xx`, a list of both, a
+/// template, or a matcher map.
+pub struct StatusMatcher;
+
+impl JsonSchema for StatusMatcher {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "StatusMatcher".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let one = serde_json::json!({
+            "anyOf": [
+                { "type": "integer", "minimum": 100, "maximum": 999 },
+                { "type": "string", "pattern": "^\\s*([1-5][xX][xX]|[1-9][0-9][0-9])\\s*$" },
+                { "type": "string", "pattern": "\\{[{%#]" },
+            ]
+        });
+        schemars::json_schema!({
+            "anyOf": [
+                one,
+                { "type": "array", "items": one },
+                { "type": "object" },
+            ]
+        })
+    }
+}
+
 /// A collection file.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -64,8 +107,8 @@ pub struct RawCollection {
     #[schemars(description = "Most redirects followed (default 10).")]
     pub max_redirects: Option<u32>,
     #[schemars(
-        with = "Option<Value>",
-        description = "Per-request timeout: a duration such as \"500ms\", \"30s\", \"2m\", or milliseconds."
+        with = "Option<DurationText>",
+        description = "Per-request timeout: a duration with its unit, such as \"500ms\", \"30s\", \"2m\"."
     )]
     pub timeout: Option<Sp<Value>>,
     #[schemars(
@@ -158,8 +201,8 @@ pub struct RawItem {
     )]
     pub retry: Option<Sp<RawRetry>>,
     #[schemars(
-        with = "Option<Value>",
-        description = "Wait before sending: a duration (\"200ms\") or milliseconds."
+        with = "Option<DurationText>",
+        description = "Wait before sending: a duration with its unit, such as \"200ms\" or \"1s\"."
     )]
     pub delay: Option<Sp<Value>>,
     #[schemars(description = "Skip this request.")]
@@ -195,8 +238,8 @@ pub struct RawItem {
     #[schemars(description = "Most redirects followed (default 10).")]
     pub max_redirects: Option<u32>,
     #[schemars(
-        with = "Option<Value>",
-        description = "Per-request timeout: a duration such as \"500ms\", \"30s\", \"2m\", or milliseconds."
+        with = "Option<DurationText>",
+        description = "Per-request timeout: a duration with its unit, such as \"500ms\", \"30s\", \"2m\"."
     )]
     pub timeout: Option<Sp<Value>>,
     #[schemars(
@@ -343,8 +386,8 @@ pub struct RawBody {
 #[serde(deny_unknown_fields)]
 pub struct RawExpect {
     #[schemars(
-        with = "Option<Value>",
-        description = "Expected status: a code, a list of codes, or a matcher such as {in: [200, 201]}."
+        with = "Option<StatusMatcher>",
+        description = "Expected status: a code (200), a class (\"2xx\"), a list of both ([2xx, 404]), or a matcher such as {in: [200, 201]}."
     )]
     pub status: Option<Sp<Value>>,
     #[schemars(
@@ -373,8 +416,8 @@ pub struct RawRetry {
     #[schemars(description = "How many retries.")]
     pub count: u32,
     #[schemars(
-        with = "Option<Value>",
-        description = "Wait before sending: a duration (\"200ms\") or milliseconds."
+        with = "Option<DurationText>",
+        description = "Wait before sending: a duration with its unit, such as \"200ms\" or \"1s\"."
     )]
     pub delay: Option<Sp<Value>>,
     #[schemars(

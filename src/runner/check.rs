@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use crate::collection::{
-    BodyDef, Collection, JsonTemplate, PartKind, Predicate, RequestDef, Template,
+    BodyDef, Collection, JsonTemplate, PartKind, Predicate, RequestDef, StatusOption, Template,
     has_template_syntax,
 };
 use crate::diagnostic::{Diagnostic, did_you_mean};
@@ -51,6 +51,10 @@ fn expected_values(preds: &[Predicate]) -> Vec<&Value> {
     for p in preds {
         match p {
             Predicate::In(vs) => out.extend(vs),
+            Predicate::Status(options) => out.extend(options.iter().filter_map(|o| match o {
+                StatusOption::Code(v) => Some(v),
+                StatusOption::Class(_) => None,
+            })),
             Predicate::Length(inner) => out.extend(expected_values(inner)),
             other => out.extend(other.operand()),
         }

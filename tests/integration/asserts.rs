@@ -531,6 +531,57 @@ requests:
 }
 
 #[test]
+fn status_classes_alone_in_lists_or_in() {
+    let server = server();
+    let out = run_here(
+        r#"name: classes
+requests:
+  - name: class
+    url: "{{ server }}/created"
+    expect: { status: 2xx }
+  - name: upper case
+    url: "{{ server }}/created"
+    expect: { status: 2XX }
+  - name: list
+    url: "{{ server }}/created"
+    expect: { status: [4xx, 201] }
+  - name: in
+    url: "{{ server }}/created"
+    expect: { status: { in: [5xx, 2xx] } }
+  - name: code as text
+    url: "{{ server }}/created"
+    expect: { status: "201" }
+  - name: class fails
+    url: "{{ server }}/created"
+    expect: { status: 4xx }
+  - name: list fails
+    url: "{{ server }}/created"
+    expect: { status: [3XX, 404] }
+"#,
+        &server,
+    );
+    out.assert_code(1);
+    for name in ["class", "upper case", "list", "in", "code as text"] {
+        assert_line(&out.stdout, &format!("  PASS  {name}  GET 201 (N ms)"));
+    }
+    assert_block(
+        &out.stdout,
+        &[
+            "  FAIL  class fails  GET 201 (N ms)",
+            "        ✗ status: expected 4xx, got 201",
+            "          at c.yaml:20:23",
+            "  FAIL  list fails  GET 201 (N ms)",
+            "        ✗ status: expected one of [3XX,404], got 201",
+            "          at c.yaml:23:23",
+        ],
+    );
+    assert_line(
+        &out.stdout,
+        "Requests:   5 passed, 2 failed, 0 errors, 0 skipped (7 total)",
+    );
+}
+
+#[test]
 fn header_names_are_case_insensitive() {
     let server = server();
     let out = run_here(

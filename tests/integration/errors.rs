@@ -291,13 +291,37 @@ fn cases() -> Vec<Case> {
             "timeout-soon.yaml",
             "timeout-soon.yaml:5:14",
             "invalid timeout: `soon` is not a duration",
-            Some("write a number of milliseconds or a duration such as 500ms, 2s, 1m"),
+            Some("write a duration such as 500ms, 2s, 1m"),
         ),
         col(
             "delay-negative.yaml",
             "delay-negative.yaml:5:12",
             "invalid delay: `-5` is negative",
-            Some("write a number of milliseconds or a duration such as 500ms, 2s, 1m"),
+            Some("write a duration such as 500ms, 2s, 1m"),
+        ),
+        col(
+            "timeout-bare-number.yaml",
+            "timeout-bare-number.yaml:5:14",
+            "invalid timeout: `5` has no unit; add a unit: 5s or 5ms",
+            Some("write a duration such as 500ms, 2s, 1m"),
+        ),
+        col(
+            "retry-delay-bare-number.yaml",
+            "retry-delay-bare-number.yaml:5:31",
+            "invalid retry delay: `100` has no unit; add a unit: 100s or 100ms",
+            Some("write a duration such as 500ms, 2s, 1m"),
+        ),
+        col(
+            "status-word.yaml",
+            "status-word.yaml:6:15",
+            "status: expected a status code (200) or class (2xx), found \"ok\"",
+            None,
+        ),
+        col(
+            "status-list-word.yaml",
+            "status-list-word.yaml:6:15",
+            "status: expected a status code (200) or class (2xx), found \"found\"",
+            None,
         ),
         col(
             "retry-unknown-condition.yaml",
@@ -604,6 +628,14 @@ fn command_line_mistakes_are_invalid_input_and_send_nothing() {
         (
             vec!["run", "ok.yaml", "--var", base, "--timeout", "5 parsecs"],
             "error: invalid --timeout: `5 parsecs` has an unknown unit `parsecs`\n  = help: write a duration such as 500ms, 30s or 2m\n\n",
+        ),
+        (
+            vec!["run", "ok.yaml", "--var", base, "--timeout", "5"],
+            "error: invalid --timeout: `5` has no unit; add a unit: 5s or 5ms\n  = help: write a duration such as 500ms, 30s or 2m\n\n",
+        ),
+        (
+            vec!["run", "ok.yaml", "--var", base, "--login-timeout", "90"],
+            "error: invalid --login-timeout: `90` has no unit; add a unit: 90s or 90ms\n\n",
         ),
         (
             vec!["run", "ok.yaml", "--var", base, "--env-file", "missing.env"],

@@ -291,17 +291,17 @@ fn out_of_range_durations_are_invalid_input() {
     for (setting, message, position) in [
         (
             "delay: 1e300",
-            "invalid delay: `1e+300` is out of range (at most 7d)",
+            "invalid delay: `1e+300` has no unit; add a unit: 500ms, 2s or 1m",
             "c.yaml:5:12",
         ),
         (
             "timeout: 1e300",
-            "invalid timeout: `1e+300` is out of range (at most 7d)",
+            "invalid timeout: `1e+300` has no unit; add a unit: 500ms, 2s or 1m",
             "c.yaml:5:14",
         ),
         (
             "retry: { count: 2, delay: 1e300 }",
-            "invalid retry delay: `1e+300` is out of range (at most 7d)",
+            "invalid retry delay: `1e+300` has no unit; add a unit: 500ms, 2s or 1m",
             "c.yaml:5:31",
         ),
         (

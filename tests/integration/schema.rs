@@ -94,6 +94,32 @@ fn the_schema_rejects_what_the_loader_rejects() {
 }
 
 #[test]
+fn the_schema_knows_status_classes_and_durations_with_units() {
+    let ws = Workspace::new();
+    let schema: Value = serde_json::from_str(&schema_output("collection")).expect("json");
+    let good = ws.write(
+        "good.yaml",
+        "name: x\ntimeout: 30s\nrequests:\n  - name: a\n    url: http://x.test\n    delay: 200ms\n    retry: { count: 1, delay: 1s }\n    expect: { status: [2xx, 404] }\n  - name: b\n    url: http://x.test\n    expect: { status: 2XX }\n",
+    );
+    assert_eq!(errors(&schema, &yaml_as_json(&good)), Vec::<String>::new());
+    let bad = ws.write(
+        "bad.yaml",
+        "name: x\ntimeout: 5\nrequests:\n  - name: a\n    url: http://x.test\n    delay: \"200\"\n    expect: { status: ok }\n",
+    );
+    let errs = errors(&schema, &yaml_as_json(&bad));
+    let paths: Vec<&str> = errs
+        .iter()
+        .map(|e| e.split(':').next().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        paths,
+        vec!["/timeout", "/requests/0/delay", "/requests/0/expect"],
+        "{errs:#?}"
+    );
+    ws.run(&["validate", "bad.yaml"]).assert_code(2);
+}
+
+#[test]
 fn completions_for_each_shell() {
     for (shell, marker) in [
         ("bash", "_runner()"),

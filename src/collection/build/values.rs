@@ -18,9 +18,7 @@ impl Builder<'_> {
                 self.error_help(
                     format!("invalid {what}: {msg}"),
                     span,
-                    Some(
-                        "write a number of milliseconds or a duration such as 500ms, 2s, 1m".into(),
-                    ),
+                    Some("write a duration such as 500ms, 2s, 1m".into()),
                 );
                 None
             }
@@ -48,44 +46,43 @@ impl Builder<'_> {
 /// would overflow the clock.
 pub const MAX_DURATION: Duration = Duration::from_secs(7 * 24 * 3600);
 
-/// A duration: a number of milliseconds, or text such as `500ms`, `2s`, `1m 30s`.
+/// A duration: text such as `500ms`, `2s`, `1m 30s`. A bare number has no unit and is refused.
 pub fn parse_duration(v: &Value) -> Result<Duration, String> {
     match v {
-        Value::Number(n) => {
-            let ms = n.as_f64().unwrap_or(f64::INFINITY);
-            if ms < 0.0 {
-                Err(format!("`{n}` is negative"))
-            } else if ms > MAX_DURATION.as_millis() as f64 {
-                Err(format!("`{n}` is out of range (at most 7d)"))
-            } else {
-                Ok(n.as_u64().map_or_else(
-                    || Duration::from_secs_f64(ms / 1000.0),
-                    Duration::from_millis,
-                ))
-            }
-        }
+        Value::Number(n) => Err(no_unit(&n.to_string())),
         Value::String(s) => parse_duration_str(s),
         other => Err(format!("expected a duration, found {}", short(other))),
     }
 }
 
-/// Parses `500ms`, `2s`, `1m`, `1h 30m`; a bare number is milliseconds. At most a week.
+/// Why a bare number is not a duration: it could mean seconds or milliseconds.
+fn no_unit(n: &str) -> String {
+    if n.starts_with('-') {
+        format!("`{n}` is negative")
+    } else if n.bytes().all(|b| b.is_ascii_digit()) {
+        format!("`{n}` has no unit; add a unit: {n}s or {n}ms")
+    } else {
+        format!("`{n}` has no unit; add a unit: 500ms, 2s or 1m")
+    }
+}
+
+/// Parses `500ms`, `2s`, `1m`, `1h 30m`; a bare number is refused. At most a week.
 pub fn parse_duration_str(s: &str) -> Result<Duration, String> {
     let t = s.trim();
-    let d = match t.parse::<u64>() {
-        Ok(ms) => Ok(Duration::from_millis(ms)),
-        Err(_) => humantime::parse_duration(t).map_err(|e| match e {
-            humantime::DurationError::UnknownUnit { unit, .. } => {
-                format!("`{s}` has an unknown unit `{unit}`")
-            }
-            humantime::DurationError::NumberOverflow => {
-                format!("`{s}` is out of range (at most 7d)")
-            }
-            humantime::DurationError::Empty => "the duration is empty".to_string(),
-            _ if t.starts_with('-') => format!("`{s}` is negative"),
-            _ => format!("`{s}` is not a duration"),
-        }),
-    }?;
+    if !t.is_empty() && t.parse::<f64>().is_ok_and(f64::is_finite) {
+        return Err(no_unit(t));
+    }
+    let d = humantime::parse_duration(t).map_err(|e| match e {
+        humantime::DurationError::UnknownUnit { unit, .. } => {
+            format!("`{s}` has an unknown unit `{unit}`")
+        }
+        humantime::DurationError::NumberOverflow => {
+            format!("`{s}` is out of range (at most 7d)")
+        }
+        humantime::DurationError::Empty => "the duration is empty".to_string(),
+        _ if t.starts_with('-') => format!("`{s}` is negative"),
+        _ => format!("`{s}` is not a duration"),
+    })?;
     if d > MAX_DURATION {
         return Err(format!("`{s}` is out of range (at most 7d)"));
     }
@@ -100,10 +97,17 @@ mod tests {
     fn durations() {
         assert_eq!(parse_duration_str("500ms"), Ok(Duration::from_millis(500)));
         assert_eq!(parse_duration_str("2m"), Ok(Duration::from_secs(120)));
-        assert_eq!(parse_duration_str("250"), Ok(Duration::from_millis(250)));
+        assert_eq!(
+            parse_duration_str("250"),
+            Err("`250` has no unit; add a unit: 250s or 250ms".to_string())
+        );
         assert_eq!(
             parse_duration(&serde_json::json!(1500)),
-            Ok(Duration::from_millis(1500))
+            Err("`1500` has no unit; add a unit: 1500s or 1500ms".to_string())
+        );
+        assert_eq!(
+            parse_duration_str("1.5"),
+            Err("`1.5` has no unit; add a unit: 500ms, 2s or 1m".to_string())
         );
         assert_eq!(
             parse_duration_str("soon"),
