@@ -8,6 +8,7 @@ pub mod cache;
 mod callback;
 mod device;
 pub mod oauth2;
+mod shown;
 mod source;
 
 use std::fmt;

@@ -12,6 +12,7 @@ mod numbers;
 pub mod raw;
 mod size;
 mod spans;
+mod status;
 mod syntax;
 mod yaml_error;
 
@@ -30,8 +31,9 @@ pub use build::parse_duration_str;
 pub use environment::{Environment, environment_names, load_environment, resolve_environment_path};
 pub use grant::{ClientAuth, Grant};
 pub use load::load_collection;
-pub use matcher::{Predicate, StatusOption};
+pub use matcher::Predicate;
 pub use size::parse_size_str;
+pub use status::StatusOption;
 
 /// A string that may contain `{{ ... }}` expressions, and where it was written.
 #[derive(Debug, Clone, PartialEq)]
