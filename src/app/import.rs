@@ -93,6 +93,17 @@ fn summary(r: &ImportReport, files: &[PathBuf]) -> String {
         "requests imported: {}, folders: {}, scripts translated: {}, scripts kept as notes: {}\n",
         r.requests, r.folders, r.scripts_translated, r.scripts_noted
     ));
+    if !r.dropped_headers.is_empty() {
+        let list: Vec<String> = r
+            .dropped_headers
+            .iter()
+            .map(|(h, n)| format!("{h} ({n})"))
+            .collect();
+        out.push_str(&format!(
+            "headers Postman generates, left out: {}\n",
+            list.join(", ")
+        ));
+    }
     for (kind, n) in &r.unsupported_auth {
         out.push_str(&format!(
             "unsupported auth: {kind} ({n} block{}): sent without authentication, see the descriptions\n",

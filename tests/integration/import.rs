@@ -552,3 +552,37 @@ fn literal_credentials_in_headers_and_queries_move_to_secret_variables() {
         ]
     );
 }
+
+#[test]
+fn headers_postman_generates_are_left_out_and_counted() {
+    let ws = Workspace::new();
+    let out = ws.run(&[
+        "import",
+        "postman",
+        &fixture("generated-headers.postman_collection.json"),
+        "-o",
+        ".",
+    ]);
+    out.assert_code(0);
+    assert_line(
+        &out.stdout,
+        "headers Postman generates, left out: Postman-Token (2), Host (1), User-Agent (1), Cache-Control (1), Accept-Encoding (1), Connection (1), Content-Length (1)",
+    );
+    assert_eq!(
+        read(&ws.path().join("collections/generated-headers.yaml")),
+        "\
+name: Generated headers
+requests:
+  - name: List
+    url: http://127.0.0.1:8080/items
+    headers:
+      Accept: application/json
+  - name: Create
+    method: POST
+    url: http://127.0.0.1:8080/items
+    headers:
+      User-Agent: my-client/1.0
+      Cache-Control: \"max-age=0\"
+"
+    );
+}

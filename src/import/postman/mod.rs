@@ -55,6 +55,8 @@ pub struct ImportReport {
     pub declared_empty: Vec<String>,
     /// Auth types runner cannot send → how many blocks.
     pub unsupported_auth: IndexMap<String, usize>,
+    /// Headers Postman generates itself, left out → how many.
+    pub dropped_headers: IndexMap<String, usize>,
     /// Other notes → how many times each was written.
     pub notes: IndexMap<String, usize>,
     /// Process environment variables that stand for credentials written in the files.

@@ -119,6 +119,8 @@ pub struct PmKv {
     pub key: Option<String>,
     pub value: Option<Value>,
     pub disabled: Option<bool>,
+    /// Set on headers Postman adds itself.
+    pub system: Option<bool>,
     #[serde(rename = "type")]
     pub kind: Option<String>,
     pub src: Option<Value>,

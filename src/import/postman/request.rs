@@ -330,6 +330,19 @@ pub(super) fn kv_enabled(kv: &&PmKv) -> bool {
     kv.disabled != Some(true) && kv.key.as_deref().is_some_and(|k| !k.is_empty())
 }
 
+/// A header Postman adds to every request by itself, saved with its default value.
+fn postman_generated(name: &str, value: &str) -> bool {
+    let value = value.trim();
+    match name.to_ascii_lowercase().as_str() {
+        "postman-token" | "content-length" => true,
+        "user-agent" => value.starts_with("PostmanRuntime/"),
+        "cache-control" => value == "no-cache",
+        "accept-encoding" => value == "gzip, deflate, br",
+        "connection" => value == "keep-alive",
+        _ => false,
+    }
+}
+
 fn headers(c: &mut Conv, h: Option<&PmHeaders>) -> Map<String, Value> {
     let mut out = Map::new();
     match h {
@@ -337,7 +350,12 @@ fn headers(c: &mut Conv, h: Option<&PmHeaders>) -> Map<String, Value> {
         Some(PmHeaders::List(list)) => {
             for kv in list.iter().filter(kv_enabled) {
                 let k = kv.key.clone().unwrap_or_default();
-                let v = credentials::header(c, &k, &value_text(&kv.value));
+                let value = value_text(&kv.value);
+                if kv.system == Some(true) || postman_generated(&k, &value) {
+                    *c.report.dropped_headers.entry(k).or_default() += 1;
+                    continue;
+                }
+                let v = credentials::header(c, &k, &value);
                 out.insert(k, json!(v));
             }
         }
@@ -347,6 +365,13 @@ fn headers(c: &mut Conv, h: Option<&PmHeaders>) -> Map<String, Value> {
                     && !k.trim().is_empty()
                     && !k.trim_start().starts_with("//")
                 {
+                    if postman_generated(k.trim(), v.trim()) {
+                        *c.report
+                            .dropped_headers
+                            .entry(k.trim().to_string())
+                            .or_default() += 1;
+                        continue;
+                    }
                     let v = credentials::header(c, k.trim(), v.trim());
                     out.insert(k.trim().to_string(), json!(v));
                 }
