@@ -586,3 +586,63 @@ requests:
 "
     );
 }
+
+#[test]
+fn one_credential_keeps_one_name() {
+    let ws = Workspace::new();
+    let out = ws.run(&[
+        "import",
+        "postman",
+        &fixture("one-token.postman_collection.json"),
+        "--environment",
+        &fixture("one-token.postman_environment.json"),
+        "-o",
+        ".",
+    ]);
+    out.assert_code(0);
+    assert_block(
+        &out.stdout,
+        &[
+            "secret variables (masked in output): token, api_key",
+            "credentials were not written to the files; set these environment variables (or put them in .env):",
+            "  TOKEN",
+            "  API_KEY",
+        ],
+    );
+    assert_eq!(
+        read(&ws.path().join("collections/one-token.yaml")),
+        "\
+name: One token
+variables:
+  api_key: \"{{ env.API_KEY }}\"
+  token: \"{{ env.TOKEN }}\"
+secrets:
+  - token
+  - api_key
+requests:
+  - name: Me
+    url: http://127.0.0.1:8080/me
+    auth:
+      bearer: \"{{ env.TOKEN }}\"
+  - name: Feed
+    url: http://127.0.0.1:8080/feed
+    query:
+      access_token: \"{{ token }}\"
+  - name: Items
+    url: http://127.0.0.1:8080/items
+    headers:
+      Authorization: \"Bearer {{ token }}\"
+      X-Api-Key: \"{{ api_key }}\"
+"
+    );
+    assert_eq!(
+        read(&ws.path().join("environments/local.yaml")),
+        "\
+name: local
+variables:
+  access_token: \"{{ env.TOKEN }}\"
+secrets:
+  - access_token
+"
+    );
+}

@@ -31,6 +31,7 @@ pub struct Secrets {
     pub vars: IndexSet<String>,
     /// Process environment variables the user must set, in order of appearance.
     pub env: IndexSet<String>,
+    /// A literal credential → the template that stands for it.
     literal: IndexMap<String, String>,
     by_var: IndexMap<String, String>,
 }
@@ -44,20 +45,37 @@ impl Secrets {
             self.vars.insert(n.clone());
             return format!("{{{{ {n} }}}}");
         }
-        let key = format!("{hint}\u{0}{value}");
-        let name = match self.literal.get(&key) {
-            Some(n) => n.clone(),
-            None => {
-                let name = self.alloc(hint);
-                self.literal.insert(key, name.clone());
-                name
+        // One credential, one name: a value seen before keeps the name it was given.
+        if let Some(template) = self.literal.get(value) {
+            if let Some(var) = template
+                .strip_prefix("{{ ")
+                .and_then(|t| t.strip_suffix(" }}"))
+                .filter(|t| !t.starts_with("env."))
+            {
+                names.used.insert(var.to_string());
+                self.vars.insert(var.to_string());
             }
-        };
-        format!("{{{{ env.{name} }}}}")
+            return template.clone();
+        }
+        let template = format!("{{{{ env.{} }}}}", self.alloc(hint));
+        self.literal.insert(value.to_string(), template.clone());
+        template
     }
 
-    /// The `env.NAME` reference that replaces the value of variable `var`.
-    pub fn for_var(&mut self, var: &str) -> String {
+    /// Records that collection variable `var` holds the credential `value`: the same
+    /// literal written elsewhere becomes a reference to it.
+    pub fn adopt(&mut self, value: &str, var: &str) {
+        self.literal
+            .entry(value.to_string())
+            .or_insert_with(|| format!("{{{{ {var} }}}}"));
+    }
+
+    /// The `env.NAME` reference that replaces the value of variable `var`, the same one
+    /// a literal of that value was given.
+    pub fn for_var(&mut self, var: &str, value: &str) -> String {
+        if let Some(template) = self.literal.get(value).filter(|t| t.starts_with("{{ env.")) {
+            return template.clone();
+        }
         let name = match self.by_var.get(var) {
             Some(n) => n.clone(),
             None => {

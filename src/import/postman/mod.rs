@@ -196,6 +196,9 @@ pub fn import(
         };
         let n = c.names.name(&key);
         let value = value_text(&v.value);
+        if looks_secret(&n) && !value.is_empty() && !value.contains("{{") {
+            c.secrets.adopt(&value, &n);
+        }
         let value = c.names.template(&value);
         c.vars.insert(n, json!(value));
     }
@@ -246,7 +249,7 @@ pub fn import(
             let value = value_text(&v.value);
             let secret = v.kind.as_deref() == Some("secret") || looks_secret(&n);
             let out = if secret && !value.is_empty() && c.names.sole_reference(&value).is_none() {
-                c.secrets.for_var(&n)
+                c.secrets.for_var(&n, &value)
             } else {
                 c.names.template(&value)
             };
