@@ -646,3 +646,39 @@ secrets:
 "
     );
 }
+
+#[test]
+fn postmans_callback_page_becomes_a_loopback_callback_with_a_note() {
+    let ws = Workspace::new();
+    let out = ws.run(&[
+        "import",
+        "postman",
+        &fixture("postman-callback.postman_collection.json"),
+        "-o",
+        ".",
+    ]);
+    out.assert_code(0);
+    let note = "Postman's callback page `https://oauth.pstmn.io/v1/callback` became `http://127.0.0.1:8765/callback`: the application's redirect URLs must list it";
+    assert_line(&out.stdout, &format!("note (1x): {note}"));
+    assert_eq!(
+        read(&ws.path().join("collections/postman-callback.yaml")),
+        format!(
+            "\
+name: Postman callback
+description: \"Postman import: {note}\"
+auth:
+  oauth2:
+    grant: authorization_code
+    auth_url: http://127.0.0.1:9000/authorize
+    token_url: http://127.0.0.1:9000/token
+    client_id: app-1
+    callback_url: http://127.0.0.1:8765/callback
+    client_auth: basic
+    pkce: false
+requests:
+  - name: Me
+    url: http://127.0.0.1:9000/me
+"
+        )
+    );
+}

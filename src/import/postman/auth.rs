@@ -7,6 +7,12 @@ use serde_json::{Map, Value, json};
 
 use super::names::{Names, env_name};
 
+/// Where Postman's own callback pages live: only a browser signed in to Postman reaches them.
+const POSTMAN_CALLBACK: &str = "https://oauth.pstmn.io/";
+
+/// The loopback callback runner listens on in their place.
+const LOOPBACK_CALLBACK: &str = "http://127.0.0.1:8765/callback";
+
 /// What a Postman auth block becomes.
 #[derive(Debug, Clone)]
 pub enum AuthOut {
@@ -226,7 +232,16 @@ fn oauth2(
             text(p, &["redirect_uri", "callBackUrl", "callbackUrl"])
         };
         if let Some(c) = callback {
-            o.insert("callback_url".into(), json!(names.template(&c)));
+            let c = if c.trim().starts_with(POSTMAN_CALLBACK) {
+                notes.push(format!(
+                    "Postman's callback page `{}` became `{LOOPBACK_CALLBACK}`: the application's redirect URLs must list it",
+                    c.trim()
+                ));
+                LOOPBACK_CALLBACK.to_string()
+            } else {
+                names.template(&c)
+            };
+            o.insert("callback_url".into(), json!(c));
         }
     }
     let client_auth = match text(p, &["client_authentication", "clientAuth"]).as_deref() {
