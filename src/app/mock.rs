@@ -52,6 +52,14 @@ pub(super) async fn command(args: MockArgs) -> ExitStatus {
         .cloned()
         .zip(prepared.scopes.into_iter().map(Arc::new))
         .collect();
+    for (c, _) in served.iter().filter(|(c, _)| !crate::mock::has_examples(c)) {
+        eprintln!(
+            "warning: collection `{}` ({}) has no examples, so the mock serves none of its requests; {}",
+            masker.mask(&c.name),
+            c.file,
+            crate::mock::EXAMPLE_HINT
+        );
+    }
     let styles = printer.styles();
     let log_masker = Arc::new(masker);
     let log: crate::mock::RequestLog = Arc::new(move |line| println!("{}", log_masker.mask(&line)));

@@ -68,6 +68,12 @@ pub(super) async fn command(args: RunArgs) -> ExitStatus {
         selections,
         engine,
     } = prepared;
+    if mock.is_some() && !ws.collections.iter().any(crate::mock::has_examples) {
+        eprintln!(
+            "warning: --mock: no request has an example, so the mock serves only OAuth2; {}",
+            crate::mock::EXAMPLE_HINT
+        );
+    }
     let _mock_task = mock.map(|m| {
         let served: Vec<(Collection, Arc<Vars>)> = ws
             .collections

@@ -29,6 +29,14 @@ use crate::vars::Vars;
 
 pub use routes::{Route, RouteAuth, build_routes};
 
+/// What the mock serves a request from, for warnings about collections without any.
+pub const EXAMPLE_HINT: &str = "an example is a saved response under `examples:` in a request";
+
+/// Whether any request of `collection` has a saved example the mock can serve.
+pub fn has_examples(collection: &Collection) -> bool {
+    collection.requests.iter().any(|r| !r.examples.is_empty())
+}
+
 /// A bound, not yet serving, mock server.
 pub struct MockServer {
     listener: TcpListener,

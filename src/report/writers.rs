@@ -284,6 +284,17 @@ fn classname(collection: &str, path: &str) -> String {
     }
 }
 
+/// A testcase name unique within its class across iterations and data rows: the request's
+/// own name (its folder is in the classname), plus ` [iteration N]` when there are several.
+fn case_name(path: &str, iteration: usize, iterations: usize) -> String {
+    let name = path.rsplit_once('/').map_or(path, |(_, name)| name);
+    if iterations > 1 {
+        format!("{name} [iteration {iteration}]")
+    } else {
+        name.to_string()
+    }
+}
+
 /// Lines describing the exchange, for `system-out`.
 pub fn exchange_text(r: &RequestReport) -> String {
     let mut out = String::new();
@@ -381,7 +392,7 @@ impl ReportWriter for JunitWriter {
                     s
                 }
             };
-            let mut case = TestCase::new(r.path.as_str(), status);
+            let mut case = TestCase::new(case_name(&r.path, it.iteration, self.iterations), status);
             case.set_classname(classname(&it.collection, &r.path));
             case.set_time(duration(r.duration_ms));
             let out = exchange_text(r);

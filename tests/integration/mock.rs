@@ -61,6 +61,8 @@ requests:
 struct MockProcess {
     child: Child,
     lines: Receiver<String>,
+    /// Lines of standard error (also passed on to the test's own).
+    errors: Receiver<String>,
     /// Everything printed before the server was ready, and what came after when read.
     printed: Vec<String>,
     port: u16,
@@ -76,7 +78,7 @@ impl MockProcess {
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("spawn runner mock");
         let stdout = child.stdout.take().expect("stdout");
@@ -89,9 +91,19 @@ impl MockProcess {
                 }
             }
         });
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, errors) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                eprintln!("{line}");
+                let _ = tx.send(line);
+            }
+        });
         let mut mock = MockProcess {
             child,
             lines,
+            errors,
             printed: Vec::new(),
             port: 0,
         };
@@ -363,6 +375,50 @@ requests:
       status: 404
       json: { $.error: no user ann }
 "#;
+
+const NO_EXAMPLES: &str = r#"name: bare
+requests:
+  - name: ping
+    url: "{{ mock_url }}/ping"
+"#;
+
+const NO_EXAMPLES_WARNING: &str = "warning: collection `bare` (bare.yaml) has no examples, so the mock serves none of its requests; an example is a saved response under `examples:` in a request";
+
+#[test]
+fn mock_without_examples_says_so() {
+    let ws = Workspace::new();
+    ws.write("bare.yaml", NO_EXAMPLES);
+    ws.write("shop.yaml", SHOP);
+    let mock = MockProcess::start(&ws, &["bare.yaml", "shop.yaml", "--port", "0"]);
+    let warning = mock
+        .errors
+        .recv_timeout(Duration::from_secs(20))
+        .expect("a warning on standard error");
+    assert_eq!(warning, NO_EXAMPLES_WARNING);
+    // Only the collection without examples is named.
+    assert!(
+        mock.errors
+            .recv_timeout(Duration::from_millis(300))
+            .is_err()
+    );
+    drop(mock);
+
+    let out = ws.run(&["run", "bare.yaml", "--mock"]);
+    assert_eq!(
+        out.stderr
+            .lines()
+            .filter(|l| l.starts_with("warning:"))
+            .collect::<Vec<_>>(),
+        [
+            "warning: --mock: no request has an example, so the mock serves only OAuth2; an example is a saved response under `examples:` in a request"
+        ]
+    );
+    // A collection with examples runs without the warning.
+    ws.write("c.yaml", OFFLINE);
+    let out = ws.run(&["run", "c.yaml", "--mock", "--var", "expected_name=User ann"]);
+    out.assert_code(0);
+    assert!(!out.stderr.contains("warning:"), "{}", out.stderr);
+}
 
 #[test]
 fn run_with_mock_serves_the_collections_examples() {

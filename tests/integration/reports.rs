@@ -231,8 +231,8 @@ fn every_reporter_describes_the_same_run() {
         cases,
         [
             ("ok".to_string(), Some("reports".to_string())),
-            ("Folder/bad".into(), Some("reports/Folder".into())),
-            ("Folder/hop".into(), Some("reports/Folder".into())),
+            ("bad".into(), Some("reports/Folder".into())),
+            ("hop".into(), Some("reports/Folder".into())),
             ("down".into(), Some("reports".into())),
             ("later".into(), Some("reports".into())),
         ]
@@ -391,6 +391,117 @@ fn csv_rows_drive_iterations_and_n_repeats_the_passes() {
     assert_eq!(its[4]["data"], json!({"name": "bob", "team": "blue"}));
     assert_eq!(report["meta"]["iterations"], 6);
     assert_eq!(report["meta"]["data_file"], "users.csv");
+}
+
+const LISTED: &str = r#"name: users
+requests:
+  - folder: Users
+    requests:
+      - name: List users
+        url: "{{ server }}/user/{{ name }}?i={{ iteration }}"
+  - name: health
+    url: "{{ server }}/ok"
+"#;
+
+/// Every (classname, name) pair of a JUnit file, asserted distinct.
+#[track_caller]
+fn junit_cases(xml: &str) -> Vec<(String, String)> {
+    let junit = quick_junit::Report::deserialize_from_str(xml).expect("valid JUnit");
+    let pairs: Vec<(String, String)> = junit
+        .test_suites
+        .iter()
+        .flat_map(|s| &s.test_cases)
+        .map(|c| {
+            (
+                c.classname
+                    .as_ref()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                c.name.as_str().to_string(),
+            )
+        })
+        .collect();
+    let mut distinct = pairs.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), pairs.len(), "{pairs:?}");
+    pairs
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected
+        .iter()
+        .map(|(c, n)| (c.to_string(), n.to_string()))
+        .collect()
+}
+
+#[test]
+fn junit_testcase_names_are_unique_across_iterations_rows_and_shards() {
+    let server = server();
+    let ws = Workspace::new();
+    ws.write("u.yaml", LISTED);
+    ws.write("rows.csv", "name\nann\nbob\n");
+    let var = format!("server={}", server.url());
+    let junit_of = |file: &str| std::fs::read_to_string(ws.path().join(file)).expect("junit");
+
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run", "u.yaml", "--var", &var];
+        args.extend_from_slice(extra);
+        ws.run(&args).assert_code(0);
+    };
+    run(&["--var", "name=ann", "-n", "3", "--reporter", "junit=n.xml"]);
+    let xml = junit_of("n.xml");
+    assert_valid_junit(&xml, 3);
+    assert_eq!(
+        junit_cases(&xml),
+        pairs(&[
+            ("users/Users", "List users [iteration 0]"),
+            ("users", "health [iteration 0]"),
+            ("users/Users", "List users [iteration 1]"),
+            ("users", "health [iteration 1]"),
+            ("users/Users", "List users [iteration 2]"),
+            ("users", "health [iteration 2]"),
+        ])
+    );
+
+    run(&["-d", "rows.csv", "--reporter", "junit=d.xml"]);
+    let xml = junit_of("d.xml");
+    assert_valid_junit(&xml, 2);
+    assert_eq!(
+        junit_cases(&xml),
+        pairs(&[
+            ("users/Users", "List users [iteration 0]"),
+            ("users", "health [iteration 0]"),
+            ("users/Users", "List users [iteration 1]"),
+            ("users", "health [iteration 1]"),
+        ])
+    );
+
+    for k in 1..=2 {
+        let shard = format!("{k}/2");
+        let json = format!("json=shard{k}.json");
+        run(&["-d", "rows.csv", "--shard", &shard, "--reporter", &json]);
+    }
+    ws.run(&[
+        "report",
+        "merge",
+        "shard1.json",
+        "shard2.json",
+        "--reporter",
+        "junit=merged.xml",
+    ])
+    .assert_code(0);
+    let xml = junit_of("merged.xml");
+    assert_valid_junit(&xml, 2);
+    assert_eq!(
+        junit_cases(&xml),
+        pairs(&[
+            ("users/Users", "List users [iteration 0]"),
+            ("users", "health [iteration 0]"),
+            ("users/Users", "List users [iteration 1]"),
+            ("users", "health [iteration 1]"),
+        ])
+    );
 }
 
 #[test]
