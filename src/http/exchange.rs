@@ -170,6 +170,9 @@ impl Hop<'_> {
                 target,
             };
         }
+        if let Some(detail) = super::tls_sentence(e) {
+            return HttpError::Tls { target, detail };
+        }
         let causes = super::error_causes(e);
         let detail = if causes.is_empty() {
             e.to_string()

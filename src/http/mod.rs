@@ -221,6 +221,71 @@ pub fn error_causes(e: &(dyn std::error::Error + 'static)) -> Vec<String> {
     causes
 }
 
+/// A TLS failure in words, with what to do about it, when `e`'s causes hold a certificate
+/// error from rustls; `None` otherwise.
+pub fn tls_sentence(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    use rustls::CertificateError as C;
+    let mut source = e.source();
+    while let Some(s) = source {
+        let found = rustls_error(s);
+        if let Some(rustls::Error::InvalidCertificate(cert)) = found {
+            let what = match cert {
+                C::UnknownIssuer => "certificate is signed by an unknown issuer".to_string(),
+                C::Expired => "certificate has expired".to_string(),
+                C::ExpiredContext { not_after, .. } => {
+                    match i64::try_from(not_after.as_secs())
+                        .ok()
+                        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+                    {
+                        Some(date) => {
+                            format!("certificate expired on {}", date.format("%Y-%m-%d"))
+                        }
+                        None => "certificate has expired".to_string(),
+                    }
+                }
+                C::NotValidYet | C::NotValidYetContext { .. } => {
+                    "certificate is not valid yet".to_string()
+                }
+                C::NotValidForNameContext { presented, .. } if !presented.is_empty() => {
+                    let names: Vec<&str> = presented.iter().map(|n| presented_name(n)).collect();
+                    format!("hostname mismatch: certificate is for {}", names.join(", "))
+                }
+                C::NotValidForNameContext { expected, .. } => {
+                    format!("certificate is not valid for {}", expected.to_str())
+                }
+                C::NotValidForName => "certificate is not valid for this host".to_string(),
+                C::Revoked => "certificate has been revoked".to_string(),
+                C::Other(other) if format!("{other:?}").contains("CaUsedAsEndEntity") => {
+                    "certificate is self-signed".to_string()
+                }
+                _ => "certificate is not trusted".to_string(),
+            };
+            return Some(format!(
+                "{what} (trust it with --cacert FILE, or skip verification with -k)"
+            ));
+        }
+        source = s.source();
+    }
+    None
+}
+
+/// The rustls error in `e`, looking through the I/O errors that carry it.
+fn rustls_error<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    if let Some(found) = e.downcast_ref::<rustls::Error>() {
+        return Some(found);
+    }
+    let inner = e.downcast_ref::<std::io::Error>()?.get_ref()?;
+    rustls_error(inner)
+}
+
+/// A name as rustls presents it (`DnsName("localhost")`, `IpAddress(127.0.0.1)`), bare.
+fn presented_name(name: &str) -> &str {
+    ["DnsName(", "IpAddress("]
+        .iter()
+        .find_map(|prefix| name.strip_prefix(prefix)?.strip_suffix(')'))
+        .map_or(name, |inner| inner.trim_matches('"'))
+}
+
 /// A size as people write it: `64 MiB`, `10 MB`, `1000 bytes`.
 pub fn format_size(bytes: u64) -> String {
     for (unit, factor) in [

@@ -122,11 +122,18 @@ impl ServerCertVerifier for PinnedOrPlatform {
 fn check_validity(cert: &[u8], now: UnixTime) -> Result<(), Error> {
     let (not_before, not_after) =
         validity(cert).ok_or(Error::InvalidCertificate(CertificateError::BadEncoding))?;
+    let time = now;
     let now = now.as_secs() as i64;
     if now < not_before {
         Err(Error::InvalidCertificate(CertificateError::NotValidYet))
     } else if now > not_after {
-        Err(Error::InvalidCertificate(CertificateError::Expired))
+        // Earlier than now, so not before 1970 unless the clock is.
+        let not_after = UnixTime::since_unix_epoch(std::time::Duration::from_secs(
+            u64::try_from(not_after).unwrap_or(0),
+        ));
+        Err(Error::InvalidCertificate(
+            CertificateError::ExpiredContext { time, not_after },
+        ))
     } else {
         Ok(())
     }
@@ -212,10 +219,11 @@ mod tests {
         assert!(not_before > 1_700_000_000 && not_after > not_before + 365 * 86400);
         let at = |s: i64| UnixTime::since_unix_epoch(std::time::Duration::from_secs(s as u64));
         assert!(check_validity(&cert, at(not_before + 1)).is_ok());
-        assert_eq!(
+        assert!(matches!(
             check_validity(&cert, at(not_after + 1)),
-            Err(Error::InvalidCertificate(CertificateError::Expired))
-        );
+            Err(Error::InvalidCertificate(CertificateError::ExpiredContext { not_after: n, .. }))
+                if n.as_secs() == not_after as u64
+        ));
         assert_eq!(
             check_validity(&cert, at(not_before - 1)),
             Err(Error::InvalidCertificate(CertificateError::NotValidYet))

@@ -380,11 +380,12 @@ fn a_refused_connection_is_a_runtime_error() {
         "c.yaml",
         "name: refused\nrequests:\n  - name: refused\n    url: \"{{ server }}/x\"\n",
     );
+    let port = closed_port();
     let out = ws.run(&[
         "run",
         "c.yaml",
         "--var",
-        &format!("server=http://127.0.0.1:{}", closed_port()),
+        &format!("server=http://127.0.0.1:{port}"),
     ]);
     out.assert_code(3);
     let all = lines(&out.stdout);
@@ -392,9 +393,11 @@ fn a_refused_connection_is_a_runtime_error() {
         .iter()
         .position(|l| l == "  ERROR refused")
         .unwrap_or_else(|| panic!("{}", out.stdout));
+    // The error names the URL it could not reach.
     assert!(
-        all[i + 1].starts_with("        ✗ connection failed: ")
-            && all[i + 1].contains("Connection refused"),
+        all[i + 1].starts_with(&format!(
+            "        ✗ connection failed: GET http://127.0.0.1:{port}/x: "
+        )) && all[i + 1].contains("Connection refused"),
         "{}",
         all[i + 1]
     );

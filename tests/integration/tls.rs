@@ -79,7 +79,7 @@ fn a_self_signed_certificate_in_cacert_is_pinned_and_nothing_else_is_relaxed() {
     ws.run(&["run", "ip.yaml", "--cacert", pinned])
         .assert_code(3)
         .assert_contains("TLS error")
-        .assert_contains("not valid for name");
+        .assert_contains("hostname mismatch: certificate is for localhost");
     // Without --cacert.
     ws.run(&["run", "c.yaml"])
         .assert_code(3)
@@ -169,4 +169,75 @@ fn a_pinned_server_certificate_and_a_client_certificate_together() {
         .assert_code(3)
         .assert_contains("TLS error");
     assert_eq!(answered.load(Ordering::SeqCst), 1);
+}
+
+const HINT: &str = "(trust it with --cacert FILE, or skip verification with -k)";
+
+fn assert_no_raw_tls_error(text: &str) {
+    for raw in [
+        "OtherError",
+        "CaUsedAsEndEntity",
+        "InvalidCertificate(",
+        "DnsName(",
+    ] {
+        assert!(!text.contains(raw), "raw `{raw}` shown:\n{text}");
+    }
+}
+
+#[test]
+fn tls_failures_are_worded_for_people() {
+    let server = TestServer::start_tls_named(
+        Router::new().route("/hello", get(|| async { "hi" })),
+        "self-signed",
+    );
+    let pinned = repo_root().join("tests/fixtures/tls/self-signed.pem");
+    let ws = Workspace::new();
+    ws.write("c.yaml", &collection(&server.localhost_url()));
+    ws.write("ip.yaml", &collection(&server.url()));
+
+    let out = ws.run(&["run", "c.yaml"]);
+    out.assert_code(3).assert_contains(&format!(
+        "TLS error: GET {}/hello: certificate is self-signed {HINT}",
+        server.localhost_url()
+    ));
+    assert_no_raw_tls_error(&out.stdout);
+
+    let out = ws.run(&[
+        "run",
+        "ip.yaml",
+        "--cacert",
+        pinned.to_str().expect("utf-8"),
+    ]);
+    out.assert_code(3).assert_contains(&format!(
+        "TLS error: GET {}/hello: hostname mismatch: certificate is for localhost {HINT}",
+        server.url()
+    ));
+    assert_no_raw_tls_error(&out.stdout);
+
+    let other = TestServer::start_tls(Router::new().route("/hello", get(|| async { "hi" })));
+    ws.write("ca.yaml", &collection(&other.url()));
+    let out = ws.run(&["run", "ca.yaml"]);
+    out.assert_code(3).assert_contains(&format!(
+        "TLS error: GET {}/hello: certificate is signed by an unknown issuer {HINT}",
+        other.url()
+    ));
+    assert_no_raw_tls_error(&out.stdout);
+    assert_eq!(server.hits() + other.hits(), 0);
+}
+
+#[test]
+fn an_expired_certificate_says_when_it_expired() {
+    let server = TestServer::start_tls_named(
+        Router::new().route("/hello", get(|| async { "hi" })),
+        "expired",
+    );
+    let pinned = repo_root().join("tests/fixtures/tls/expired.pem");
+    let ws = Workspace::new();
+    ws.write("c.yaml", &collection(&server.localhost_url()));
+    let out = ws.run(&["run", "c.yaml", "--cacert", pinned.to_str().expect("utf-8")]);
+    out.assert_code(3).assert_contains(&format!(
+        "TLS error: GET {}/hello: certificate expired on 2026-12-04 {HINT}",
+        server.localhost_url()
+    ));
+    assert_no_raw_tls_error(&out.stdout);
 }
