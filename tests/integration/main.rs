@@ -17,6 +17,7 @@ mod leaks;
 #[cfg(unix)]
 mod login;
 mod mock;
+mod newman_parity;
 mod oauth2;
 mod redirects;
 mod report_stdout;

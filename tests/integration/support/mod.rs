@@ -1,6 +1,7 @@
 //! Test helpers: a workspace folder with files, the real binary, and in-process HTTP
 //! servers on loopback port 0 that record what they receive.
 
+pub mod newman;
 #[cfg(unix)]
 pub mod pty;
 pub mod release;

@@ -6,7 +6,8 @@ use std::sync::OnceLock;
 
 /// The target folder of this build: `CARGO_TARGET_DIR` when set, else the one this test
 /// binary was built into (`<target>/debug/deps/integration-*`), else `./target`.
-fn target_dir(manifest: &Path) -> PathBuf {
+pub fn target_dir() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty()) {
         let dir = PathBuf::from(dir);
         return if dir.is_relative() {
@@ -31,7 +32,7 @@ pub fn release_runner() -> PathBuf {
     BINARY
         .get_or_init(|| {
             let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-            let target = target_dir(&manifest);
+            let target = target_dir();
             let out = Command::new(env!("CARGO"))
                 .current_dir(&manifest)
                 .args([
