@@ -679,3 +679,182 @@ async fn a_timer_past_the_time_limit_stops_the_script() {
     );
     assert!(outcome.console.is_empty());
 }
+
+/// A `pm.sendRequest` sender on reqwest, for the loopback server of these tests.
+struct HttpSender(reqwest::Client);
+
+impl Sender for HttpSender {
+    fn send<'a>(
+        &'a self,
+        request: SendRequest,
+    ) -> Pin<Box<dyn Future<Output = Result<ScriptResponse, String>> + 'a>> {
+        Box::pin(async move {
+            let method = reqwest::Method::from_bytes(request.method.as_bytes())
+                .map_err(|e| e.to_string())?;
+            let mut builder = self.0.request(method, &request.url);
+            for (k, v) in &request.headers {
+                builder = builder.header(k, v);
+            }
+            if let Some(body) = request.body {
+                builder = builder.body(body);
+            }
+            let started = std::time::Instant::now();
+            let response = builder
+                .send()
+                .await
+                .map_err(|_| format!("connection refused ({})", request.url))?;
+            let code = response.status().as_u16();
+            let status = response
+                .status()
+                .canonical_reason()
+                .unwrap_or("")
+                .to_string();
+            let headers: Vec<(String, String)> = response
+                .headers()
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+                .collect();
+            let body = response.bytes().await.map_err(|e| e.to_string())?;
+            Ok(ScriptResponse {
+                code,
+                status,
+                size: body.len() as u64,
+                headers,
+                body,
+                time_ms: started.elapsed().as_millis() as u64,
+            })
+        })
+    }
+}
+
+/// A loopback server: `/echo` answers with the request as JSON, `/slow` after two seconds.
+async fn echo_server() -> String {
+    use axum::routing::any;
+    async fn echo(
+        method: axum::http::Method,
+        headers: axum::http::HeaderMap,
+        body: String,
+    ) -> axum::response::Response {
+        let names: serde_json::Map<String, serde_json::Value> = headers
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.to_string(),
+                    serde_json::Value::String(v.to_str().unwrap_or("").to_string()),
+                )
+            })
+            .collect();
+        let json = serde_json::json!({"method": method.as_str(), "headers": names, "body": body});
+        axum::response::Response::builder()
+            .status(201)
+            .header("content-type", "application/json")
+            .header("set-cookie", "sid=xyz; Path=/")
+            .body(axum::body::Body::from(json.to_string()))
+            .unwrap_or_default()
+    }
+    async fn slow() -> &'static str {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        "late"
+    }
+    let app = axum::Router::new()
+        .route("/echo", any(echo))
+        .route("/slow", any(slow));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let address = listener.local_addr().expect("its address");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    format!("http://{address}")
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn send_request_in_callback_and_promise_forms() {
+    let base = echo_server().await;
+    let sender = HttpSender(reqwest::Client::new());
+    let mut engine = Engine::new(Limits::default());
+    let mut fixture = Fixture::pre();
+    fixture.scopes.environment = map(&[("base", serde_json::json!(base))]);
+    let script = r#"
+const base = pm.environment.get('base');
+pm.sendRequest(base + '/echo', function (err, res) {
+  console.log('get', err, res.code, res.status, res.json().method, res.headers.get('Content-Type'), res.cookies.get('sid'));
+  pm.environment.set('first', res.json().method);
+});
+pm.sendRequest({
+  url: base + '/echo', method: 'POST',
+  header: [{key: 'X-One', value: '1'}, {key: 'Content-Type', value: 'application/json'}],
+  body: {mode: 'raw', raw: JSON.stringify({a: 1})}
+}, (err, res) => {
+  const echoed = res.json();
+  console.log('post', echoed.method, echoed.headers['x-one'], echoed.body);
+  pm.test('posted', () => pm.expect(res.code).to.equal(201));
+  res.to.have.status !== undefined;
+});
+pm.sendRequest({url: base + '/echo', method: 'put', header: {'X-Two': '2'},
+  body: {mode: 'urlencoded', urlencoded: [{key: 'a b', value: 'c&d'}, {key: 'off', value: 'x', disabled: true}]}}, function (err, res) {
+  const echoed = res.json();
+  console.log('form', echoed.method, echoed.headers['x-two'], echoed.headers['content-type'], echoed.body);
+});
+(async () => {
+  const res = await pm.sendRequest(base + '/echo');
+  console.log('await', res.code);
+  try { await pm.sendRequest('http://127.0.0.1:9/'); } catch (e) { console.log('rejected', e.message); }
+})();
+pm.sendRequest('http://127.0.0.1:9/', function (err, res) { console.log('refused', err.message, res); });
+pm.test('async with sendRequest', async () => {
+  const res = await pm.sendRequest(base + '/echo');
+  pm.expect(res.code).to.equal(200);
+});
+"#;
+    let outcome = fixture.run_with(&mut engine, script, &sender).await;
+    assert_eq!(outcome.error, None);
+    assert_eq!(
+        console(&outcome),
+        [
+            "get null 201 Created GET application/json xyz",
+            r#"post POST 1 {"a":1}"#,
+            "form PUT 2 application/x-www-form-urlencoded a+b=c%26d",
+            "await 201",
+            "refused pm.sendRequest: connection refused (http://127.0.0.1:9/) null",
+            "rejected pm.sendRequest: connection refused (http://127.0.0.1:9/)",
+        ]
+    );
+    let results: Vec<(String, bool, Option<String>)> = outcome
+        .tests
+        .iter()
+        .map(|t| (t.name.clone(), t.passed, t.error.clone()))
+        .collect();
+    assert_eq!(
+        results,
+        [
+            (
+                "async with sendRequest".to_string(),
+                false,
+                Some("AssertionError: expected 201 to equal 200".to_string())
+            ),
+            ("posted".to_string(), true, None),
+        ]
+    );
+    assert_eq!(
+        fixture.scopes.environment.get("first"),
+        Some(&serde_json::json!("GET"))
+    );
+
+    // A request slower than the time limit stops the script.
+    let mut quick = Engine::new(Limits {
+        time: Duration::from_millis(300),
+        ..Limits::default()
+    });
+    let started = std::time::Instant::now();
+    let slow = fixture
+        .run_with(&mut quick, "pm.sendRequest(pm.environment.get('base') + '/slow', function () { console.log('never'); });", &sender)
+        .await;
+    assert!(started.elapsed() < Duration::from_millis(1500));
+    assert_eq!(
+        error(&slow),
+        Some("the script ran longer than 300ms and was stopped")
+    );
+    assert!(slow.console.is_empty());
+}
