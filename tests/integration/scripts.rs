@@ -9,7 +9,7 @@ use axum::Json;
 use axum::Router;
 use axum::extract::{OriginalUri, Path};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::get;
+use axum::routing::{any, get};
 use serde_json::{Value, json};
 
 use crate::support::text::{assert_block, lines};
@@ -30,7 +30,7 @@ fn server() -> TestServer {
             )
             .route(
                 "/echo/{*rest}",
-                get(|OriginalUri(uri): OriginalUri| async move {
+                any(|OriginalUri(uri): OriginalUri| async move {
                     Json(json!({ "path": uri.to_string() }))
                 }),
             )
@@ -177,6 +177,40 @@ requests:
     let sent = &server.requests()[0];
     assert_eq!(sent.header("x-sig").as_deref(), Some("sig-abc"));
     assert_eq!(sent.header("x-remove"), None);
+}
+
+#[test]
+fn a_pre_request_script_changes_the_url_method_and_body() {
+    let server = server();
+    let ws = Workspace::new();
+    ws.write(
+        "c.yaml",
+        r#"name: changed
+variables:
+  part: abc
+requests:
+  - name: changed
+    url: "{{ server }}/user"
+    body:
+      raw: "as written"
+    scripts:
+      pre_request: |
+        pm.request.url = pm.variables.get("server") + "/echo/{{part}}?q=1";
+        pm.request.method = "PUT";
+        pm.request.body.raw = "id={{part}}";
+      test: |
+        pm.test("sent as changed", function () {
+          pm.expect(pm.request.method).to.equal("PUT");
+          pm.expect(pm.response.json().path).to.equal("/echo/abc?q=1");
+        });
+"#,
+    );
+    run(&ws, &server, &[]).assert_code(0);
+    let sent = &server.requests()[0];
+    assert_eq!(
+        (sent.method.as_str(), sent.uri.as_str(), sent.text()),
+        ("PUT", "/echo/abc?q=1", "id=abc".to_string())
+    );
 }
 
 const TESTS: &str = r#"name: tests
