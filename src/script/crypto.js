@@ -1,11 +1,13 @@
 // CryptoJS, the part collections use: WordArray, the Hex/Base64/Utf8/Latin1 encoders, the
 // MD5/SHA hashes and their HMACs. The hashing is native: `__runner_native.digest(name,
 // bytes)`, `.hmac(name, keyBytes, bytes)` and `.random(count)` take and return bytes as
-// arrays of numbers (0-255). The only global it defines is `__runner_cryptojs`.
+// arrays of numbers (0-255); it keeps them and removes that global. The only global it
+// defines is `__runner_cryptojs`.
 (function () {
   "use strict";
 
   var native = globalThis.__runner_native;
+  delete globalThis.__runner_native;
 
   // ---- WordArray: bytes as big-endian 32-bit words, `sigBytes` of them significant -----
 

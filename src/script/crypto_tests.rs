@@ -4,11 +4,17 @@ use rquickjs::{Context, Ctx, Function, Runtime};
 
 const CRYPTO_JS: &str = include_str!("crypto.js");
 
-fn with_cryptojs<R>(f: impl FnOnce(&Ctx<'_>) -> R) -> R {
+fn with_natives<R>(f: impl FnOnce(&Ctx<'_>) -> R) -> R {
     let rt = Runtime::new().expect("runtime");
     let ctx = Context::full(&rt).expect("context");
     ctx.with(|ctx| {
         super::register(&ctx).expect("natives register");
+        f(&ctx)
+    })
+}
+
+fn with_cryptojs<R>(f: impl FnOnce(&Ctx<'_>) -> R) -> R {
+    with_natives(|ctx| {
         ctx.eval::<(), _>(CRYPTO_JS).expect("crypto.js evaluates");
         ctx.eval::<(), _>(
             r#"globalThis.__case = function (source) {
@@ -17,7 +23,7 @@ fn with_cryptojs<R>(f: impl FnOnce(&Ctx<'_>) -> R) -> R {
             };"#,
         )
         .expect("the harness evaluates");
-        f(&ctx)
+        f(ctx)
     })
 }
 
@@ -45,7 +51,7 @@ fn digests_hmacs_and_encodings_match_crypto_js() {
 
 #[test]
 fn natives_refuse_unknown_algorithms_and_impossible_sizes() {
-    let got: String = with_cryptojs(|ctx| {
+    let got: String = with_natives(|ctx| {
         ctx.eval(
             r#"[
               function () { return __runner_native.digest("sha3", [1]); },
@@ -65,6 +71,15 @@ fn natives_refuse_unknown_algorithms_and_impossible_sizes() {
          RangeError: random bytes: between 0 and 1048576 can be asked for\n\
          RangeError: random bytes: between 0 and 1048576 can be asked for"
     );
+}
+
+#[test]
+fn crypto_js_keeps_the_natives_to_itself() {
+    let left: String = with_cryptojs(|ctx| {
+        ctx.eval("typeof __runner_native + ' ' + typeof __runner_cryptojs")
+            .expect("outcome")
+    });
+    assert_eq!(left, "undefined object");
 }
 
 #[test]

@@ -133,6 +133,96 @@ fn an_assertion_error_reads_as_chai_s() {
     );
 }
 
+struct NoSender;
+
+impl super::super::Sender for NoSender {
+    fn send<'a>(
+        &'a self,
+        request: super::super::SendRequest,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<super::super::ScriptResponse, String>> + 'a>,
+    > {
+        Box::pin(async move { Err(format!("connection refused ({})", request.url)) })
+    }
+}
+
+/// A test script run by the engine against a 404 JSON response.
+async fn run_test_script(text: &str) -> Vec<(String, bool, Option<String>)> {
+    use super::super::{Engine, Event, Exec, Limits, Scopes, ScriptRequest, ScriptResponse};
+    let body = r#"{"id": 7, "tags": ["a", "b"]}"#;
+    let response = ScriptResponse {
+        code: 404,
+        status: "Not Found".into(),
+        headers: vec![("Content-Type".into(), "application/json".into())],
+        body: bytes::Bytes::from(body),
+        time_ms: 12,
+        size: body.len() as u64 + 40,
+    };
+    let mut scopes = Scopes::default();
+    let mut request = ScriptRequest::default();
+    let exec = Exec {
+        event: Event::Test,
+        request_name: "Get user",
+        request_id: "users/get-user",
+        iteration: 0,
+        iteration_count: 1,
+        scopes: &mut scopes,
+        request: &mut request,
+        response: Some(&response),
+        cookies: &[],
+        sender: &NoSender,
+    };
+    let outcome = Engine::new(Limits::default()).run(text, exec).await;
+    assert_eq!(outcome.error, None);
+    outcome
+        .tests
+        .into_iter()
+        .map(|t| (t.name, t.passed, t.error))
+        .collect()
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn pm_expect_pm_response_to_and_crypto_js_in_a_script() {
+    let tests = run_test_script(
+        r#"
+pm.test("status", function () { pm.response.to.have.status(200); });
+pm.test("not found", function () { pm.response.to.be.notFound; pm.response.to.be.clientError; });
+pm.test("header", function () { pm.response.to.have.header("content-type", "application/json"); });
+pm.test("json body", function () { pm.response.to.have.jsonBody("tags[1]", "b"); });
+pm.test("id", function () { pm.expect(pm.response.json(), "body").to.have.property("id", 8); });
+pm.test("typo", function () { pm.expect(1).to.be.ture; });
+pm.test("hmac", function () {
+  var mac = CryptoJS.enc.Base64.stringify(CryptoJS.HmacSHA256("message", "key"));
+  pm.expect(mac).to.equal("bp7ym3X//Ft6uuUn1Y/a2y/kLnIZARl2kXNDBl9Y7Uo=");
+  pm.expect(require("crypto-js").MD5("hello").toString()).to.equal("5d41402abc4b2a76b9719d911017c592");
+});
+"#,
+    )
+    .await;
+    let expected: Vec<(String, bool, Option<String>)> = vec![
+        (
+            "status".into(),
+            false,
+            Some("AssertionError: expected response to have status code 200 but got 404".into()),
+        ),
+        ("not found".into(), true, None),
+        ("header".into(), true, None),
+        ("json body".into(), true, None),
+        (
+            "id".into(),
+            false,
+            Some("AssertionError: body: expected { id: 7, tags: [ 'a', 'b' ] } to have property 'id' of 8, but got 7".into()),
+        ),
+        (
+            "typo".into(),
+            false,
+            Some("Error: Invalid Chai property: ture. Did you mean \"true\"?".into()),
+        ),
+        ("hmac".into(), true, None),
+    ];
+    assert_eq!(tests, expected);
+}
+
 /// Chai 4.5 on node: "" when the assertion passes, its message when it fails, `E:` and the
 /// message for an error that is not an AssertionError.
 const CASES: &[(&str, &str)] = &[
