@@ -422,6 +422,10 @@ console.log(data.token);
             ("has name".to_string(), false)
         ]
     );
+    assert_eq!(
+        outcome.tests[1].error.as_deref(),
+        Some("AssertionError: expected false to be truthy")
+    );
     assert_eq!(fixture.scopes.environment, map(&[("token", json!("abc"))]));
     assert_eq!(fixture.scopes.globals.get("g2"), Some(&json!("x")));
     // The next script sees fresh legacy globals, and no response ones in the pre-request event.
