@@ -90,9 +90,23 @@ fn summary(r: &ImportReport, files: &[PathBuf]) -> String {
         out.push_str(&format!("wrote {}\n", f.display()));
     }
     out.push_str(&format!(
-        "requests imported: {}, folders: {}, scripts translated: {}, scripts kept as notes: {}\n",
-        r.requests, r.folders, r.scripts_translated, r.scripts_noted
+        "requests imported: {}, folders: {}, scripts translated to expect/capture: {}, kept as scripts: {}\n",
+        r.requests, r.folders, r.scripts_translated, r.scripts_kept
     ));
+    if !r.unsupported_apis.is_empty() {
+        let list: Vec<String> = r
+            .unsupported_apis
+            .iter()
+            .map(|(api, n)| format!("{api} \u{d7}{n}"))
+            .collect();
+        out.push_str(&format!(
+            "scripts using APIs runner lacks: {} ({} script{} kept as {}; they fail where they reach them)\n",
+            list.join(", "),
+            r.scripts_unsupported,
+            if r.scripts_unsupported == 1 { "" } else { "s" },
+            if r.scripts_unsupported == 1 { "a script" } else { "scripts" },
+        ));
+    }
     if !r.dropped_headers.is_empty() {
         let list: Vec<String> = r
             .dropped_headers

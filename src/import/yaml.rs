@@ -109,7 +109,7 @@ fn quoted(s: &str) -> String {
 
 /// Multi-line text as `|` / `|-`, when it can be written back exactly.
 fn literal_block(s: &str, indent: usize) -> Option<String> {
-    if !s.contains('\n') || s.starts_with([' ', '\n']) || s.ends_with("\n\n") {
+    if !s.contains('\n') || s.starts_with('\n') || s.ends_with("\n\n") {
         return None;
     }
     let printable = s
@@ -123,7 +123,18 @@ fn literal_block(s: &str, indent: usize) -> Option<String> {
         None => (s, "|-"),
     };
     let pad = " ".repeat(indent.max(2));
-    let mut out = String::from(chomp);
+    // Text that starts with spaces needs its indentation stated: the content's indentation
+    // relative to the key's (always 2 here).
+    let mut out = String::new();
+    if s.starts_with(' ') {
+        if indent < 2 {
+            return None;
+        }
+        out.push_str("|2");
+        out.push_str(&chomp[1..]);
+    } else {
+        out.push_str(chomp);
+    }
     for line in body.split('\n') {
         out.push('\n');
         if !line.is_empty() {
@@ -169,10 +180,18 @@ mod tests {
             "text": "line 1\n  line 2\n",
             "empty": {},
             "q": "{{ x }}",
+            "script": "  if (a) {\n\tb();\n  }\n",
         });
         assert_eq!(
             to_yaml(&v),
-            "name: A b\nlist:\n  - a: 1\n    b:\n      - true\n      - \"yes\"\n  - \"x: y\"\n  - []\ntext: |\n  line 1\n    line 2\nempty: {}\nq: \"{{ x }}\"\n"
+            "name: A b\nlist:\n  - a: 1\n    b:\n      - true\n      - \"yes\"\n  - \"x: y\"\n  - []\ntext: |\n  line 1\n    line 2\nempty: {}\nq: \"{{ x }}\"\nscript: |2\n    if (a) {\n  \tb();\n    }\n"
         );
+        let back: serde_json::Value =
+            serde_saphyr::from_str(&to_yaml(&v)).unwrap_or(serde_json::Value::Null);
+        assert_eq!(back, v);
+        let nested = json!({"a": {"b": "  x\ny\n"}, "l": ["  x\ny\n", {"k": "  z\n w"}]});
+        let back: serde_json::Value =
+            serde_saphyr::from_str(&to_yaml(&nested)).unwrap_or(serde_json::Value::Null);
+        assert_eq!(back, nested, "{}", to_yaml(&nested));
     }
 }

@@ -41,7 +41,7 @@ fn every_mapping_of_the_hand_written_collection() {
         out.stdout,
         "wrote out/collections/mappings.yaml
 wrote out/environments/mappings-prod.yaml
-requests imported: 11, folders: 3, scripts translated: 1, scripts kept as notes: 2
+requests imported: 11, folders: 3, scripts translated to expect/capture: 1, kept as scripts: 2
 unsupported auth: digest (1 block): sent without authentication, see the descriptions
 renamed variables (not valid template names): base-url -> base_url, user-token -> user_token, trace.id -> trace_id
 variables used but defined nowhere, declared empty in `variables:`: group_id, trace_id, name, n, org
@@ -253,7 +253,7 @@ fn round_trip_gives_the_results_the_postman_scripts_describe() {
     ])
     .assert_code(0)
     .assert_contains(
-        "requests imported: 4, folders: 0, scripts translated: 4, scripts kept as notes: 0",
+        "requests imported: 4, folders: 0, scripts translated to expect/capture: 4, kept as scripts: 0",
     );
     let server = users_server();
     let var = format!("base_url={}", server.url());

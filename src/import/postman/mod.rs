@@ -1,10 +1,12 @@
 //! `runner import postman`: Postman Collection v2.0/v2.1 and environment JSON in, runner
-//! YAML out. Nothing is sent; scripts are translated where an idiom is recognised and
-//! kept as notes otherwise, and credentials are replaced by references.
+//! YAML out. Nothing is sent; a test script is translated to `expect:`/`capture:` when
+//! every statement of it is understood and kept as a script otherwise, and credentials are
+//! replaced by references.
 
 mod auth;
 mod body;
 mod credentials;
+mod js;
 mod model;
 mod names;
 mod request;
@@ -47,8 +49,12 @@ pub struct ImportReport {
     pub folders: usize,
     /// Test scripts turned entirely into `expect:`/`capture:`.
     pub scripts_translated: usize,
-    /// Scripts kept as notes (pre-request scripts and test scripts with lines left over).
-    pub scripts_noted: usize,
+    /// Scripts kept, whole, under `scripts:`.
+    pub scripts_kept: usize,
+    /// Kept scripts that use an API runner's sandbox does not offer.
+    pub scripts_unsupported: usize,
+    /// Each such API → how many scripts use it.
+    pub unsupported_apis: IndexMap<String, usize>,
     /// Postman variable → runner variable, where a name had to change.
     pub renamed: IndexMap<String, String>,
     /// Variables referenced but defined nowhere, declared empty in `variables:`.
@@ -124,6 +130,8 @@ struct Conv {
     vars: Map<String, Value>,
     /// Names captured by some request.
     captured: IndexSet<String>,
+    /// Postman names that a kept script sets at run time.
+    script_set: IndexSet<String>,
     /// Names the environments define: not free for new variables.
     reserved: IndexSet<String>,
     report: ImportReport,
@@ -223,7 +231,7 @@ pub fn import(
         &mut notes,
     );
     let events = pm.event.map(|e| e.into_vec()).unwrap_or_default();
-    request::folder_scripts(&mut c, events, &mut notes);
+    request::folder_scripts(&mut c, &mut root, events, &mut notes);
     let requests: Vec<Value> = pm
         .item
         .into_iter()
@@ -289,9 +297,25 @@ pub fn import(
     }
 
     // Referenced but defined nowhere: declared empty so the collection validates.
+    // A name a script sets is set at run time.
+    let script_set: IndexSet<String> = c
+        .script_set
+        .iter()
+        .map(|pm| {
+            c.names
+                .renamed
+                .get(pm.trim())
+                .cloned()
+                .unwrap_or_else(|| pm.trim().to_string())
+        })
+        .collect();
     let used: Vec<String> = c.names.used.iter().cloned().collect();
     for n in used {
-        if !c.vars.contains_key(&n) && !env_defined.contains(&n) && !c.captured.contains(&n) {
+        if !c.vars.contains_key(&n)
+            && !env_defined.contains(&n)
+            && !c.captured.contains(&n)
+            && !script_set.contains(&n)
+        {
             c.vars.insert(n.clone(), json!(""));
             c.report.declared_empty.push(n);
         }
