@@ -18,6 +18,7 @@ mod prompt;
 mod report;
 mod runner;
 mod schema;
+mod script;
 mod secrets;
 mod settings;
 mod signals;

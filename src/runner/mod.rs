@@ -284,6 +284,6 @@ fn should_retry(on: &[RetryOn], result: &RequestResult, error: Option<&HttpError
         RetryOn::Class(class) => status.is_some_and(|s| s / 100 == *class),
         RetryOn::Timeout => matches!(error, Some(HttpError::Timeout { .. })),
         RetryOn::Connection => matches!(error, Some(HttpError::Connect { .. })),
-        RetryOn::Assertion => result.asserts.iter().any(|a| !a.check.passed),
+        RetryOn::Assertion => result.asserts.iter().any(assert::AssertOutcome::failed),
     })
 }

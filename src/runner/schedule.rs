@@ -69,8 +69,12 @@ impl Outcome {
     fn count(&mut self, result: &CollectionResult) {
         self.totals.iterations += 1;
         for r in &result.requests {
-            self.totals
-                .count(r.status(), r.asserts.iter().map(|a| a.check.passed));
+            self.totals.count(
+                r.status(),
+                r.asserts
+                    .iter()
+                    .map(|a| (!a.skipped).then_some(a.check.passed)),
+            );
             if !r.exchanges.is_empty() {
                 // Ties keep the earlier request first.
                 let at = self.slowest.partition_point(|(_, d)| *d >= r.duration);
