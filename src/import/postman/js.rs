@@ -416,9 +416,91 @@ pub fn variables_set(toks: &[Token<'_>]) -> Vec<String> {
     out
 }
 
+/// Where the token `t` starts in `src` (tokens are slices of it).
+fn offset_in(src: &str, t: &Token<'_>) -> usize {
+    (t.text.as_ptr() as usize).saturating_sub(src.as_ptr() as usize)
+}
+
+/// The string literals of `toks` that name a variable: the first argument of
+/// `pm.environment.get("x")` and its kin, of `postman.setEnvironmentVariable("x", …)` and
+/// its kin, and the key of `environment["x"]`, `globals["x"]`, `data["x"]`.
+fn variable_literals<'t, 'a>(toks: &'t [Token<'a>]) -> Vec<&'t Token<'a>> {
+    let mut out = Vec::new();
+    let text = |i: usize| toks.get(i).map_or("", |t| t.text);
+    let free = |i: usize| i == 0 || !matches!(text(i - 1), "." | "?.");
+    for i in 0..toks.len() {
+        let arg = if text(i) == "pm"
+            && free(i)
+            && text(i + 1) == "."
+            && matches!(
+                text(i + 2),
+                "environment" | "collectionVariables" | "globals" | "variables" | "iterationData"
+            )
+            && text(i + 3) == "."
+            && matches!(text(i + 4), "get" | "set" | "unset" | "has")
+            && text(i + 5) == "("
+        {
+            i + 6
+        } else if text(i) == "postman"
+            && free(i)
+            && text(i + 1) == "."
+            && matches!(
+                text(i + 2),
+                "setEnvironmentVariable"
+                    | "getEnvironmentVariable"
+                    | "clearEnvironmentVariable"
+                    | "setGlobalVariable"
+                    | "getGlobalVariable"
+                    | "clearGlobalVariable"
+            )
+            && text(i + 3) == "("
+        {
+            i + 4
+        } else if matches!(text(i), "environment" | "globals" | "data")
+            && free(i)
+            && text(i + 1) == "["
+            && text(i + 3) == "]"
+        {
+            i + 2
+        } else {
+            continue;
+        };
+        if let Some(t) = toks.get(arg).filter(|t| t.kind == Kind::Str) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// `src` with the variable names of its variable calls (see `variable_literals`) replaced
+/// by `rename`'s answer where it differs.
+pub fn rename_variables(src: &str, mut rename: impl FnMut(&str) -> String) -> String {
+    let toks = tokens(src);
+    let mut out = String::new();
+    let mut done = 0;
+    for t in variable_literals(&toks) {
+        let Some(name) = string_value(t.text) else {
+            continue;
+        };
+        let new = rename(&name);
+        if new == name {
+            continue;
+        }
+        let start = offset_in(src, t);
+        let quote = &t.text[..1];
+        out.push_str(&src[done..start]);
+        out.push_str(quote);
+        out.push_str(&new);
+        out.push_str(quote);
+        done = start + t.text.len();
+    }
+    out.push_str(&src[done..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{compact, statements, tokens, unsupported_apis, variables_set};
+    use super::{compact, rename_variables, statements, tokens, unsupported_apis, variables_set};
 
     fn split(src: &str) -> Vec<String> {
         let toks = tokens(src);
@@ -455,5 +537,14 @@ mod tests {
             vec!["require('moment')", "_ (lodash)", "pm.vault", "URL"]
         );
         assert_eq!(variables_set(&toks), vec!["a", "b"]);
+    }
+
+    #[test]
+    fn variable_names_are_renamed_in_variable_calls_only() {
+        let src = "var k = pm.environment.get('project-key'); postman.setGlobalVariable(\"a.b\", 1);\nx.pm.environment.get('c-d'); log('e-f'); environment[\"g-h\"]";
+        assert_eq!(
+            rename_variables(src, |n| n.replace(['-', '.'], "_")),
+            "var k = pm.environment.get('project_key'); postman.setGlobalVariable(\"a_b\", 1);\nx.pm.environment.get('c-d'); log('e-f'); environment[\"g_h\"]"
+        );
     }
 }

@@ -130,7 +130,7 @@ struct Conv {
     vars: Map<String, Value>,
     /// Names captured by some request.
     captured: IndexSet<String>,
-    /// Postman names that a kept script sets at run time.
+    /// Names that a kept script sets at run time.
     script_set: IndexSet<String>,
     /// Names the environments define: not free for new variables.
     reserved: IndexSet<String>,
@@ -297,24 +297,13 @@ pub fn import(
     }
 
     // Referenced but defined nowhere: declared empty so the collection validates.
-    // A name a script sets is set at run time.
-    let script_set: IndexSet<String> = c
-        .script_set
-        .iter()
-        .map(|pm| {
-            c.names
-                .renamed
-                .get(pm.trim())
-                .cloned()
-                .unwrap_or_else(|| pm.trim().to_string())
-        })
-        .collect();
     let used: Vec<String> = c.names.used.iter().cloned().collect();
     for n in used {
         if !c.vars.contains_key(&n)
             && !env_defined.contains(&n)
             && !c.captured.contains(&n)
-            && !script_set.contains(&n)
+            // A name a script sets is set at run time.
+            && !c.script_set.contains(&n)
         {
             c.vars.insert(n.clone(), json!(""));
             c.report.declared_empty.push(n);

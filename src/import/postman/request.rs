@@ -145,6 +145,8 @@ fn keep_script(
     notes: &mut Vec<String>,
 ) {
     c.report.scripts_kept += 1;
+    // Variables renamed for templates are renamed in the script's variable calls too.
+    let text = js::rename_variables(&text, |n| c.names.name(n));
     let toks = js::tokens(&text);
     let apis = js::unsupported_apis(&toks);
     if !apis.is_empty() {
