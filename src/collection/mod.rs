@@ -236,6 +236,22 @@ pub struct ScriptDef {
 }
 
 impl ScriptDef {
+    /// The variable names the script sets with a literal name (`pm.environment.set("id", ..)`,
+    /// `postman.setEnvironmentVariable('id', ..)`): templates may read them, like captures.
+    pub fn sets(&self) -> impl Iterator<Item = &str> {
+        static SET: std::sync::LazyLock<Option<Regex>> = std::sync::LazyLock::new(|| {
+            Regex::new(
+                r#"(?:\.(?:environment|collectionVariables|variables|globals)\.set|\bset(?:Environment|Global)Variable)\s*\(\s*(?:"([^"\\]+)"|'([^'\\]+)'|`([^`\\$]+)`)"#,
+            )
+            .ok()
+        });
+        SET.as_ref()
+            .into_iter()
+            .flat_map(|re| re.captures_iter(&self.text))
+            .filter_map(|c| c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)))
+            .map(|m| m.as_str())
+    }
+
     /// The file position of 1-based line `line`, column `col` of the script.
     pub fn position(&self, line: Option<u32>, col: Option<u32>) -> Option<Span> {
         let start = self.start.as_ref()?;

@@ -23,6 +23,8 @@ pub struct CollectionResult {
     pub started_at: String,
     /// Wall time.
     pub duration: Duration,
+    /// Variables scripts set (their last value) or unset (`None`), in the order first set.
+    pub variables: Vec<(String, Option<Value>)>,
 }
 
 /// Counts of requests by how they ended and of assertions: the terminal summary's and the

@@ -26,6 +26,8 @@ const SCRIPT_FILE: &str = "__script__";
 const WRAP_SYNC: &str = "(function(){";
 const WRAP_ASYNC: &str = "(async function(){";
 const WRAP_END: &str = "\n})";
+/// QuickJS's error when an allocation would pass the memory limit.
+const OUT_OF_MEMORY: &str = "InternalError: out of memory";
 /// Compiled scripts kept per runtime (the same test script runs for every request of a
 /// data-driven unit).
 const CACHE_SIZE: usize = 256;
@@ -156,6 +158,13 @@ fn format_memory(limit: usize) -> String {
     }
 }
 
+fn memory_error(limit: usize) -> ScriptError {
+    ScriptError::new(format!(
+        "the script used more than {} of memory and was stopped",
+        format_memory(limit)
+    ))
+}
+
 /// What the native functions of the prelude read and write during one run.
 #[derive(Default)]
 pub(super) struct Bridge {
@@ -179,6 +188,8 @@ struct State {
     ctx: Context,
     rt: Runtime,
     deadline: Rc<Cell<Option<Instant>>>,
+    /// Set by the allocator when the memory limit refused an allocation.
+    exhausted: Rc<Cell<bool>>,
     bridge: Shared,
     /// The wrapper's length on the first line of the script running now.
     head: usize,
@@ -296,18 +307,13 @@ impl Engine {
             }
             Some(Stop::Memory) => {
                 drop_runtime = true;
-                outcome.error = Some(ScriptError::new(format!(
-                    "the script used more than {} of memory and was stopped",
-                    format_memory(self.limits.memory)
-                )));
+                outcome.error = Some(memory_error(self.limits.memory));
             }
             Some(Stop::Error(e)) => outcome.error = Some(e),
         }
-        if !drop_runtime {
-            // A script that caught the out-of-memory error may have left the runtime full.
-            state.rt.run_gc();
-            let used = state.rt.memory_usage().malloc_size.max(0) as usize;
-            drop_runtime = used > self.limits.memory / 10 * 9;
+        if state.exhausted.get() && !drop_runtime {
+            drop_runtime = true;
+            outcome.error = Some(memory_error(self.limits.memory));
         }
         if drop_runtime {
             self.state = None;
@@ -318,12 +324,16 @@ impl Engine {
 
 impl State {
     fn new(limits: Limits) -> Result<State, String> {
-        let rt = Runtime::new().map_err(|e| e.to_string())?;
-        rt.set_memory_limit(limits.memory);
+        let exhausted = Rc::new(Cell::new(false));
+        let rt = Runtime::new_with_alloc(super::memory::Limited::new(limits.memory, exhausted.clone()))
+            .map_err(|e| e.to_string())?;
         let deadline: Rc<Cell<Option<Instant>>> = Rc::new(Cell::new(None));
         let watch = deadline.clone();
+        let full = exhausted.clone();
+        // Stops the script at its deadline, and once memory ran out (a script that catches
+        // the error must not go on).
         rt.set_interrupt_handler(Some(Box::new(move || {
-            watch.get().is_some_and(|d| Instant::now() >= d)
+            full.get() || watch.get().is_some_and(|d| Instant::now() >= d)
         })));
         let ctx = Context::full(&rt).map_err(|e| e.to_string())?;
         let bridge: Shared = Rc::new(RefCell::new(Bridge::default()));
@@ -348,6 +358,7 @@ impl State {
             ctx,
             rt,
             deadline,
+            exhausted,
             bridge,
             head: 0,
         })
@@ -507,6 +518,9 @@ impl State {
             bridge.request.body = request.body;
         }
         end.error.map(|e| {
+            if e.message == OUT_OF_MEMORY {
+                return Stop::Memory;
+            }
             let (line, col) = position(e.stack.as_deref().unwrap_or(""), self.head);
             Stop::Error(ScriptError { message: e.message, line, col })
         })
@@ -530,9 +544,11 @@ impl State {
                 };
                 let described = describe(&ctx, &error, self.head);
                 let is_interrupt = described.message.contains("interrupted");
-                if is_interrupt && limits_passed() {
+                if described.message == OUT_OF_MEMORY || self.exhausted.get() {
+                    Stop::Memory
+                } else if is_interrupt && limits_passed() {
                     Stop::Time
-                } else if described.message.contains("out of memory") {
+                } else if described.message == OUT_OF_MEMORY {
                     Stop::Memory
                 } else {
                     Stop::Error(described)

@@ -10,6 +10,7 @@
 mod convert;
 mod engine;
 mod host;
+mod memory;
 
 use std::future::Future;
 use std::pin::Pin;

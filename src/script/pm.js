@@ -463,6 +463,8 @@
 
   // ---- pm.test ----
   function failTest(t, e) {
+    // Running out of memory stops the script, not just the test.
+    if (e instanceof InternalError && e.message === "out of memory") throw e;
     t.passed = false;
     t.error = errorText(e);
   }

@@ -88,6 +88,10 @@ async fn run_test(body: &str, text: &str) -> Outcome {
     Fixture::test(body).run(&mut engine, text).await
 }
 
+fn error(outcome: &Outcome) -> Option<&str> {
+    outcome.error.as_ref().map(|e| e.message.as_str())
+}
+
 fn console(outcome: &Outcome) -> Vec<String> {
     outcome.console.iter().map(|(_, s)| s.clone()).collect()
 }
@@ -98,10 +102,10 @@ fn passed(outcome: &Outcome) -> Vec<(String, bool)> {
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_thrown_error_stops_the_script_with_its_position() {
-    let outcome = run_test("{}", "var a = 1;\nconsole.log('before');\nvar b = null.x;\nconsole.log('after');").await;
+    let outcome = run_test("{}", "var a = 1;\nconsole.log('before');\nvar o = null;\nvar b = o.x;\nconsole.log('after');").await;
     let error = outcome.error.clone().expect("an error");
     assert_eq!(error.message, "TypeError: cannot read property 'x' of null");
-    assert_eq!((error.line, error.col), (Some(3), Some(5)));
+    assert_eq!((error.line, error.col), (Some(4), Some(9)));
     assert_eq!(console(&outcome), ["before"]);
 }
 
@@ -156,6 +160,80 @@ pm.test.skip("later", function () { throw new Error("never"); });
             },
             TestResult { name: "throws".into(), passed: false, skipped: false, error: Some("TypeError: bad".into()) },
             TestResult { name: "later".into(), passed: true, skipped: true, error: None },
+        ]
+    );
+}
+
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_endless_loop_stops_at_the_time_limit() {
+    let limits = Limits { time: Duration::from_millis(200), ..Limits::default() };
+    let mut engine = Engine::new(limits);
+    let mut fixture = Fixture::test("{}");
+    let started = std::time::Instant::now();
+    let outcome = fixture
+        .run(&mut engine, "pm.test('before', () => {});\ntry { while (true) {} } catch (e) { console.log('caught'); }")
+        .await;
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(error(&outcome), Some("the script ran longer than 200ms and was stopped"));
+    assert!(outcome.console.is_empty());
+    assert_eq!(passed(&outcome), [("before".to_string(), true)]);
+    // The runtime is still usable.
+    let next = fixture.run(&mut engine, "console.log('next')").await;
+    assert_eq!(next.error, None);
+    assert_eq!(console(&next), ["next"]);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_memory_hog_stops_at_the_memory_limit_and_the_next_run_works() {
+    let limits = Limits { memory: 16 * 1024 * 1024, ..Limits::default() };
+    let mut engine = Engine::new(limits);
+    let mut fixture = Fixture::test("{}");
+    globals_persist(&mut engine, &mut fixture).await;
+    let outcome = fixture.run(&mut engine, "var a = []; while (true) { a.push('x'.repeat(1000) + a.length); }").await;
+    assert_eq!(
+        error(&outcome),
+        Some("the script used more than 16 MiB of memory and was stopped")
+    );
+    // A hog that catches the error does not keep the runtime either.
+    let caught = fixture
+        .run(&mut engine, "var a = []; try { while (true) { a.push('x'.repeat(1000) + a.length); } } catch (e) { console.log(String(e)); }")
+        .await;
+    assert_eq!(error(&caught), Some("the script used more than 16 MiB of memory and was stopped"));
+    let next = fixture.run(&mut engine, "console.log(typeof utils)").await;
+    assert_eq!(next.error, None);
+    assert_eq!(console(&next), ["undefined"]);
+}
+
+async fn globals_persist(engine: &mut Engine, fixture: &mut Fixture) {
+    let first = fixture.run(engine, "var local = 1; utils = { twice: function (x) { return 2 * x; } };").await;
+    assert_eq!(first.error, None);
+    let second = fixture.run(engine, "console.log(typeof local, utils.twice(21))").await;
+    assert_eq!(console(&second), ["undefined 42"]);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_sandbox_has_no_file_system_process_or_modules() {
+    let outcome = run_test(
+        "{}",
+        r#"
+console.log(typeof process, typeof std, typeof os, typeof require, typeof CryptoJS);
+try { require('fs'); } catch (e) { console.log(e.message); }
+try { require('child_process'); } catch (e) { console.log(e.message); }
+console.log(require('crypto-js') === CryptoJS);
+try { eval('import("fs")').catch(function (e) { console.log('import:', e.name); }); } catch (e) { console.log('import:', e.name); }
+"#,
+    )
+    .await;
+    assert_eq!(outcome.error, None);
+    assert_eq!(
+        console(&outcome),
+        [
+            "undefined undefined undefined function object",
+            "require('fs') is not available in runner's sandbox",
+            "require('child_process') is not available in runner's sandbox",
+            "true",
+            "import: ReferenceError",
         ]
     );
 }
