@@ -94,17 +94,17 @@ fn summary(r: &ImportReport, files: &[PathBuf]) -> String {
         r.requests, r.folders, r.scripts_translated, r.scripts_kept
     ));
     if !r.unsupported_apis.is_empty() {
-        let list: Vec<String> = r
-            .unsupported_apis
+        let mut apis: Vec<(&String, &usize)> = r.unsupported_apis.iter().collect();
+        apis.sort_by(|a, b| b.1.cmp(a.1));
+        let list: Vec<String> = apis
             .iter()
             .map(|(api, n)| format!("{api} \u{d7}{n}"))
             .collect();
         out.push_str(&format!(
-            "scripts using APIs runner lacks: {} ({} script{} kept as {}; they fail where they reach them)\n",
+            "scripts using APIs runner lacks: {} ({} script{}, kept as written: each fails where it calls one)\n",
             list.join(", "),
             r.scripts_unsupported,
-            if r.scripts_unsupported == 1 { "" } else { "s" },
-            if r.scripts_unsupported == 1 { "a script" } else { "scripts" },
+            if r.scripts_unsupported == 1 { "" } else { "s" }
         ));
     }
     if !r.dropped_headers.is_empty() {

@@ -271,7 +271,7 @@ fn round_trip_gives_the_results_the_postman_scripts_describe() {
             .output()
             .expect("run"),
     );
-    // In Postman: create, get and delete pass; "found" fails on the 404.
+    // In Postman: create, get and delete pass; "found" fails on the 404, under its name.
     out.assert_code(1);
     assert_line(&out.stdout, "  PASS  Create user  POST 201 (N ms)");
     assert_line(&out.stdout, "  PASS  Get user  GET 200 (N ms)");
@@ -279,7 +279,7 @@ fn round_trip_gives_the_results_the_postman_scripts_describe() {
         &out.stdout,
         &[
             "  FAIL  Get missing user  GET 404 (N ms)",
-            "        ✗ status: expected 200, got 404",
+            "        ✗ found (status): expected 200, got 404",
         ],
     );
     assert_line(&out.stdout, "  PASS  Delete user  DELETE 204 (N ms)");
