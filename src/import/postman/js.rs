@@ -301,7 +301,7 @@ pub fn string_value(lit: &str) -> Option<String> {
 /// The APIs a Postman script may use that runner's sandbox does not offer, each with a
 /// test on the tokens around a free identifier (`pm.vault`, `_.get`, `new URL`). Modules
 /// through `require('name')` are named separately: runner's `require` knows only
-/// `crypto-js`.
+/// `MODULES`.
 const UNSUPPORTED: &[(&str, &str, Lookahead)] = &[
     ("pm", "pm.require", Lookahead::Member("require")),
     ("pm", "pm.vault", Lookahead::Member("vault")),
@@ -313,11 +313,10 @@ const UNSUPPORTED: &[(&str, &str, Lookahead)] = &[
     ("URL", "URL", Lookahead::Any),
     ("URLSearchParams", "URLSearchParams", Lookahead::Any),
     ("crypto", "crypto (Web Crypto)", Lookahead::Member("")),
-    ("setInterval", "setInterval", Lookahead::Any),
 ];
 
 /// The modules runner's `require` returns.
-const MODULES: &[&str] = &["crypto-js"];
+const MODULES: &[&str] = &["crypto-js", "chai", "atob", "btoa"];
 
 #[derive(Debug, Clone, Copy)]
 enum Lookahead {

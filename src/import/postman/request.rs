@@ -109,11 +109,8 @@ fn script_text(e: &PmEvent) -> String {
             .join("\n"),
         None => String::new(),
     };
-    let lines: Vec<&str> = text
-        .split('\n')
-        .flat_map(|l| l.split('\r'))
-        .map(str::trim_end)
-        .collect();
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<&str> = text.split('\n').map(str::trim_end).collect();
     let first = lines.iter().position(|l| !l.is_empty());
     let last = lines.iter().rposition(|l| !l.is_empty());
     match (first, last) {
@@ -155,9 +152,12 @@ fn keep_script(
             *c.report.unsupported_apis.entry(api.clone()).or_default() += 1;
         }
         let event = if key == "test" { "test" } else { "pre-request" };
+        let list = match apis.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => apis.join(""),
+        };
         notes.push(format!(
-            "the {event} script uses {}, which runner's sandbox does not offer: the script fails where it reaches it",
-            apis.join(", ")
+            "the {event} script uses {list}, which runner's sandbox does not offer: it fails where it calls them"
         ));
     }
     c.script_set.extend(js::variables_set(&toks));
