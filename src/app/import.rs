@@ -141,6 +141,12 @@ fn summary(r: &ImportReport, files: &[PathBuf]) -> String {
             r.declared_empty.join(", ")
         ));
     }
+    if !r.path_vars_unset.is_empty() {
+        out.push_str(&format!(
+            "path variables without a value, left undefined (give them a value with --var or in an environment): {}\n",
+            r.path_vars_unset.join(", ")
+        ));
+    }
     if !r.unknown_dynamic.is_empty() {
         out.push_str(&format!(
             "Postman dynamic variables without a runner function (declared as empty variables): {}\n",

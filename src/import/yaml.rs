@@ -107,34 +107,36 @@ fn quoted(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
-/// Multi-line text as `|` / `|-`, when it can be written back exactly.
+/// Multi-line text as `|`, `|-` or `|+`, when it can be written back exactly.
 fn literal_block(s: &str, indent: usize) -> Option<String> {
-    if !s.contains('\n') || s.starts_with('\n') || s.ends_with("\n\n") {
+    if !s.contains('\n') {
         return None;
     }
     let printable = s
         .chars()
         .all(|c| c == '\n' || c == '\t' || (!c.is_control() && c != '\u{feff}'));
-    if !printable {
+    if !printable || s.trim().is_empty() {
         return None;
     }
-    let (body, chomp) = match s.strip_suffix('\n') {
-        Some(b) => (b, "|"),
-        None => (s, "|-"),
+    let (body, chomp) = if s.ends_with("\n\n") {
+        (&s[..s.len() - 1], "+")
+    } else if let Some(b) = s.strip_suffix('\n') {
+        (b, "")
+    } else {
+        (s, "-")
     };
     let pad = " ".repeat(indent.max(2));
-    // Text that starts with spaces needs its indentation stated: the content's indentation
-    // relative to the key's (always 2 here).
-    let mut out = String::new();
-    if s.starts_with(' ') {
+    // Text whose first line starts with a space needs its indentation stated: the content's
+    // indentation relative to the key's (always 2 here).
+    let first = s.split('\n').find(|l| !l.is_empty()).unwrap_or("");
+    let mut out = String::from("|");
+    if first.starts_with(' ') || s.starts_with('\n') {
         if indent < 2 {
             return None;
         }
-        out.push_str("|2");
-        out.push_str(&chomp[1..]);
-    } else {
-        out.push_str(chomp);
+        out.push('2');
     }
+    out.push_str(chomp);
     for line in body.split('\n') {
         out.push('\n');
         if !line.is_empty() {
@@ -189,7 +191,8 @@ mod tests {
         let back: serde_json::Value =
             serde_saphyr::from_str(&to_yaml(&v)).unwrap_or(serde_json::Value::Null);
         assert_eq!(back, v);
-        let nested = json!({"a": {"b": "  x\ny\n"}, "l": ["  x\ny\n", {"k": "  z\n w"}]});
+        let nested = json!({"a": {"b": "  x\ny\n"}, "l": ["  x\ny\n", {"k": "  z\n w"}],
+            "lead": "\n\n  a\nb\n\n\n", "tail": "a\n\n", "plain": "a\nb"});
         let back: serde_json::Value =
             serde_saphyr::from_str(&to_yaml(&nested)).unwrap_or(serde_json::Value::Null);
         assert_eq!(back, nested, "{}", to_yaml(&nested));

@@ -378,6 +378,13 @@ fn real_world_corpus_imports_and_validates() {
         for v in &env_vars {
             validate.env(v, "set-for-validation");
         }
+        // Path variables without a value are left undefined: the user gives them one.
+        let unset = "path variables without a value, left undefined (give them a value with --var or in an environment): ";
+        for l in out.stdout.lines().filter_map(|l| l.strip_prefix(unset)) {
+            for name in l.split(", ") {
+                validate.arg("--var").arg(format!("{name}=1"));
+            }
+        }
         if let Some(env) = files_in(&out_dir.join("environments")).first() {
             validate.arg("-e").arg(env);
         }

@@ -59,6 +59,9 @@ pub struct ImportReport {
     pub renamed: IndexMap<String, String>,
     /// Variables referenced but defined nowhere, declared empty in `variables:`.
     pub declared_empty: Vec<String>,
+    /// Path variables without a value, defined nowhere: left undefined, so that `validate`
+    /// names them instead of a request going to `/users//items`.
+    pub path_vars_unset: Vec<String>,
     /// Auth types runner cannot send → how many blocks.
     pub unsupported_auth: IndexMap<String, usize>,
     /// Headers Postman generates itself, left out → how many.
@@ -130,6 +133,8 @@ struct Conv {
     vars: Map<String, Value>,
     /// Names captured by some request.
     captured: IndexSet<String>,
+    /// Path variables (`:id`) declared without a value.
+    path_vars: IndexSet<String>,
     /// Names that a kept script sets at run time.
     script_set: IndexSet<String>,
     /// Names the environments define: not free for new variables.
@@ -305,6 +310,10 @@ pub fn import(
             // A name a script sets is set at run time.
             && !c.script_set.contains(&n)
         {
+            if c.path_vars.contains(&n) {
+                c.report.path_vars_unset.push(n);
+                continue;
+            }
             c.vars.insert(n.clone(), json!(""));
             c.report.declared_empty.push(n);
         }

@@ -351,6 +351,14 @@ pub fn item(c: &mut Conv, it: PmItem, parent: &Ctx) -> Option<Value> {
             headers.insert(k.clone(), json!(v));
         }
     }
+    if query.iter().any(|(k, v)| keeps_bytes(k) || keeps_bytes(v)) {
+        // runner encodes `query:` values: text already encoded (`%2F`), a `+` or a space
+        // goes into the URL as written, so that the bytes Postman sends are sent.
+        let pairs: Vec<String> = query.drain(..).map(|(k, v)| format!("{k}={v}")).collect();
+        url.push('?');
+        url.push_str(&pairs.join("&"));
+        obj.insert("url".into(), json!(url));
+    }
     if !query.is_empty() {
         let mut q = Map::new();
         for (k, v) in query {
@@ -388,6 +396,25 @@ pub fn item(c: &mut Conv, it: PmItem, parent: &Ctx) -> Option<Value> {
     obj.shift_remove("name");
     out.extend(obj);
     Some(Value::Object(out))
+}
+
+/// Whether a query key or value has text (outside its templates) that `query:` would
+/// encode differently from Postman: `%`, `+` or a space.
+fn keeps_bytes(s: &str) -> bool {
+    let mut rest = s;
+    let mut literal = String::new();
+    while let Some(start) = rest.find("{{") {
+        literal.push_str(&rest[..start]);
+        match rest[start..].find("}}") {
+            Some(end) => rest = &rest[start + end + 2..],
+            None => {
+                rest = &rest[start..];
+                break;
+            }
+        }
+    }
+    literal.push_str(rest);
+    literal.contains(['%', '+', ' '])
 }
 
 pub(super) fn kv_enabled(kv: &&PmKv) -> bool {
