@@ -44,12 +44,25 @@ fn import_postman(a: ImportPostmanArgs) -> ExitStatus {
         Ok(i) => i,
         Err(e) => return errors.error(&e.to_string(), ExitStatus::Invalid),
     };
-    let collection_path = a
-        .output
-        .join("collections")
-        .join(&imported.collection.file_name);
-    let mut writes: Vec<(PathBuf, &str)> =
-        vec![(collection_path.clone(), &imported.collection.yaml)];
+    let parts = if a.split {
+        imported.split()
+    } else {
+        Vec::new()
+    };
+    let collections = if a.split {
+        parts.iter().collect()
+    } else {
+        vec![&imported.collection]
+    };
+    let mut writes: Vec<(PathBuf, &str)> = collections
+        .iter()
+        .map(|c| {
+            (
+                a.output.join("collections").join(&c.file_name),
+                c.yaml.as_str(),
+            )
+        })
+        .collect();
     for e in &imported.environments {
         writes.push((a.output.join("environments").join(&e.file_name), &e.yaml));
     }

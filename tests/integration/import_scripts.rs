@@ -1,6 +1,7 @@
 //! `runner import postman` and scripts: idioms translated to `expect:`/`capture:` with their
 //! test names, everything else kept whole under `scripts:` at its level, the APIs runner
-//! lacks named in the summary, and the imported scripts running.
+//! lacks named in the summary, and the imported scripts running; Postman's bytes in URLs and
+//! bodies, empty path variables, and `--split`.
 
 use std::path::Path;
 
@@ -238,4 +239,108 @@ fn imported_scripts_run_and_chain_values() {
     out.assert_code(1);
     let uris: Vec<String> = server.requests().iter().map(|r| r.uri.clone()).collect();
     assert_eq!(uris, vec!["/login", "/me", "/users/u7/token"]);
+}
+
+#[test]
+fn postmans_bytes_empty_path_variables_and_crlf_bodies() {
+    let ws = Workspace::new();
+    ws.write(
+        "c.json",
+        &json!({
+            "info": {"name": "Bytes", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "item": [{
+                "name": "Send",
+                "request": {
+                    "method": "POST",
+                    "url": {
+                        "raw": "{{base_url}}/a b/x%2Fy/:id?domain=%2F&q=a b&r=1+2",
+                        "host": ["{{base_url}}"],
+                        "path": ["a b", "x%2Fy", ":id"],
+                        "query": [
+                            {"key": "domain", "value": "%2F"},
+                            {"key": "q", "value": "a b"},
+                            {"key": "r", "value": "1+2"}
+                        ],
+                        "variable": [{"key": "id", "value": ""}]
+                    },
+                    "body": {"mode": "raw", "raw": "line 1\r\nline 2\r\n"}
+                }
+            }]
+        })
+        .to_string(),
+    );
+    let out = ws.run(&["import", "postman", "c.json", "-o", "."]);
+    out.assert_code(0);
+    out.assert_contains("path variables without a value, left undefined (give them a value with --var or in an environment): id\n");
+    assert_eq!(
+        read(&ws.path().join("collections/bytes.yaml")),
+        "name: Bytes
+variables:
+  base_url: \"\"
+requests:
+  - name: Send
+    method: POST
+    url: \"{{ base_url }}/a b/x%2Fy/{{ id }}?domain=%2F&q=a b&r=1+2\"
+    body:
+      raw: |
+        line 1
+        line 2
+      content_type: text/plain
+"
+    );
+    // The empty path variable is undefined: validate names it instead of sending `//`.
+    let v = ws.run(&["validate", "collections/bytes.yaml"]);
+    v.assert_code(2);
+    v.assert_contains("undefined variable `id` in request `Send`");
+    let server = TestServer::start(Router::new().fallback(|| async { "ok" }));
+    let var = format!("base_url={}", server.url());
+    ws.run(&[
+        "run",
+        "collections/bytes.yaml",
+        "--var",
+        &var,
+        "--var",
+        "id=7",
+    ])
+    .assert_code(0);
+    let requests = server.requests();
+    assert_eq!(requests[0].uri, "/a%20b/x%2Fy/7?domain=%2F&q=a%20b&r=1+2");
+    assert_eq!(requests[0].text(), "line 1\nline 2\n");
+}
+
+#[test]
+fn split_writes_one_collection_per_top_level_folder() {
+    let ws = Workspace::new();
+    let out = ws.run(&[
+        "import",
+        "postman",
+        &fixture("scripts.postman_collection.json"),
+        "--split",
+        "-o",
+        ".",
+    ]);
+    out.assert_code(0);
+    out.assert_contains(
+        "wrote ./collections/scripts.yaml\nwrote ./collections/scripts-admin.yaml\nrequests imported: 4,",
+    );
+    let admin = read(&ws.path().join("collections/scripts-admin.yaml"));
+    // The folder's file keeps the collection's variables and scripts, and the folder.
+    assert!(
+        admin.starts_with("name: Scripts / Admin\nvariables:\n  base_url: \"\"\n  other: \"\"\nscripts:\n  pre_request: |\n"),
+        "{admin}"
+    );
+    assert!(
+        admin.contains("\nrequests:\n  - folder: Admin\n"),
+        "{admin}"
+    );
+    let main = read(&ws.path().join("collections/scripts.yaml"));
+    assert!(!main.contains("folder: Admin"), "{main}");
+    assert!(main.contains("  - name: Profile\n"), "{main}");
+    ws.run(&[
+        "validate",
+        "collections/scripts.yaml",
+        "collections/scripts-admin.yaml",
+    ])
+    .assert_code(0)
+    .assert_contains("ok collections/scripts-admin.yaml (2 requests)");
 }

@@ -81,6 +81,8 @@ pub struct ImportReport {
 pub struct Imported {
     /// The collection.
     pub collection: OutputFile,
+    /// The collection before it is written, for `split`.
+    document: Map<String, Value>,
     /// One per Postman environment, in order.
     pub environments: Vec<OutputFile>,
     /// The summary.
@@ -338,7 +340,7 @@ pub fn import(
     let slug_name = slug(&name);
     let collection = OutputFile {
         file_name: format!("{slug_name}.yaml"),
-        yaml: super::yaml::to_yaml(&Value::Object(doc)),
+        yaml: super::yaml::to_yaml(&Value::Object(doc.clone())),
     };
     let environments = env_files
         .into_iter()
@@ -368,9 +370,62 @@ pub fn import(
     report.secrets = secret_vars.into_iter().collect();
     Ok(Imported {
         collection,
+        document: doc,
         environments,
         report,
     })
+}
+
+impl Imported {
+    /// The collection as one file per top-level folder (`<name>-<folder>.yaml`, named
+    /// "<name> / <folder>"), plus one for the requests outside folders. Each file keeps the
+    /// collection's variables, secrets, auth, settings and scripts.
+    pub fn split(&self) -> Vec<OutputFile> {
+        let name = self
+            .document
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let requests = match self.document.get("requests") {
+            Some(Value::Array(r)) => r.clone(),
+            _ => Vec::new(),
+        };
+        let (folders, loose): (Vec<Value>, Vec<Value>) = requests
+            .into_iter()
+            .partition(|r| r.get("folder").is_some());
+        let part = |title: String, file: String, requests: Vec<Value>| {
+            let mut d = self.document.clone();
+            d.insert("name".into(), json!(title));
+            d.insert("requests".into(), Value::Array(requests));
+            OutputFile {
+                file_name: file,
+                yaml: super::yaml::to_yaml(&Value::Object(d)),
+            }
+        };
+        let mut out = Vec::new();
+        if !loose.is_empty() || folders.is_empty() {
+            out.push(part(
+                name.to_string(),
+                self.collection.file_name.clone(),
+                loose,
+            ));
+        }
+        let stem = slug(name);
+        let mut used: IndexSet<String> = out.iter().map(|f| f.file_name.clone()).collect();
+        for f in folders {
+            let folder = f.get("folder").and_then(Value::as_str).unwrap_or("folder");
+            let base = format!("{stem}-{}", slug(folder));
+            let mut file = format!("{base}.yaml");
+            let mut n = 2;
+            while used.contains(&file) {
+                file = format!("{base}-{n}.yaml");
+                n += 1;
+            }
+            used.insert(file.clone());
+            out.push(part(format!("{name} / {folder}"), file, vec![f]));
+        }
+        out
+    }
 }
 
 #[cfg(test)]
