@@ -47,8 +47,13 @@ pub struct Totals {
     pub assertions_passed: usize,
     /// Assertions that failed.
     pub assertions_failed: usize,
-    /// Script tests skipped (`pm.test.skip`).
+    /// Script tests skipped (`pm.test.skip`); not written when there are none.
+    #[serde(skip_serializing_if = "is_zero")]
     pub assertions_skipped: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Totals {

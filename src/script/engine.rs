@@ -11,8 +11,8 @@ use rquickjs::context::EvalOptions;
 use rquickjs::{Context, Ctx, Function, Object, Persistent, Runtime, Value};
 
 use super::{
-    Exec, Level, Limits, Outcome, ScriptError, ScriptRequest, ScriptResponse, Scopes,
-    SendRequest, TestResult,
+    Exec, Level, Limits, Outcome, Scopes, ScriptError, ScriptRequest, ScriptResponse, SendRequest,
+    TestResult,
 };
 
 const EXPECT_JS: &str = include_str!("expect.js");
@@ -34,7 +34,8 @@ const CACHE_SIZE: usize = 256;
 
 /// Compiles `text` without running it (for `runner validate`).
 pub fn check(text: &str) -> Result<(), ScriptError> {
-    let fail = |e: rquickjs::Error| ScriptError::new(format!("the script engine failed to start: {e}"));
+    let fail =
+        |e: rquickjs::Error| ScriptError::new(format!("the script engine failed to start: {e}"));
     let rt = Runtime::new().map_err(fail)?;
     rt.set_memory_limit(Limits::default().memory);
     let ctx = Context::full(&rt).map_err(fail)?;
@@ -62,16 +63,22 @@ fn wrap(text: &str, head: &str) -> String {
 
 /// Parses `source` into byte code without evaluating anything in it.
 fn compile_only(ctx: &Ctx<'_>, source: &str) -> Result<(), ScriptError> {
-    let head = if source.starts_with(WRAP_ASYNC) { WRAP_ASYNC } else { WRAP_SYNC };
+    let head = if source.starts_with(WRAP_ASYNC) {
+        WRAP_ASYNC
+    } else {
+        WRAP_SYNC
+    };
     let src = std::ffi::CString::new(source)
         .map_err(|_| ScriptError::new("SyntaxError: the script contains a NUL character"))?;
     let file = std::ffi::CString::new(SCRIPT_FILE).unwrap_or_default();
-    let flags = (rquickjs::qjs::JS_EVAL_TYPE_GLOBAL | rquickjs::qjs::JS_EVAL_FLAG_COMPILE_ONLY) as i32;
+    let flags =
+        (rquickjs::qjs::JS_EVAL_TYPE_GLOBAL | rquickjs::qjs::JS_EVAL_FLAG_COMPILE_ONLY) as i32;
     // SAFETY: the context is alive for the closure's duration, the strings are
     // NUL-terminated and outlive the call, and the returned value is freed exactly once.
     let failed = unsafe {
         let raw = ctx.as_raw().as_ptr();
-        let value = rquickjs::qjs::JS_Eval(raw, src.as_ptr(), source.len() as _, file.as_ptr(), flags);
+        let value =
+            rquickjs::qjs::JS_Eval(raw, src.as_ptr(), source.len() as _, file.as_ptr(), flags);
         let failed = ctx.has_exception();
         rquickjs::qjs::JS_FreeValue(raw, value);
         failed
@@ -133,7 +140,10 @@ fn position(stack: &str, head: usize) -> (Option<u32>, Option<u32>) {
         return (None, None);
     };
     let rest = &stack[at + SCRIPT_FILE.len()..];
-    let mut parts = rest.strip_prefix(':').unwrap_or("").split(|c: char| !c.is_ascii_digit());
+    let mut parts = rest
+        .strip_prefix(':')
+        .unwrap_or("")
+        .split(|c: char| !c.is_ascii_digit());
     let line = parts.next().and_then(|s| s.parse::<u32>().ok());
     let col = parts.next().and_then(|s| s.parse::<u32>().ok());
     match (line, col) {
@@ -144,14 +154,18 @@ fn position(stack: &str, head: usize) -> (Option<u32>, Option<u32>) {
 
 fn format_time(limit: Duration) -> String {
     let ms = limit.as_millis();
-    if ms % 1000 == 0 { format!("{}s", ms / 1000) } else { format!("{ms}ms") }
+    if ms.is_multiple_of(1000) {
+        format!("{}s", ms / 1000)
+    } else {
+        format!("{ms}ms")
+    }
 }
 
 fn format_memory(limit: usize) -> String {
     const MIB: usize = 1024 * 1024;
-    if limit % MIB == 0 {
+    if limit.is_multiple_of(MIB) {
         format!("{} MiB", limit / MIB)
-    } else if limit % 1024 == 0 {
+    } else if limit.is_multiple_of(1024) {
         format!("{} KiB", limit / 1024)
     } else {
         format!("{limit} bytes")
@@ -248,7 +262,10 @@ enum Stop {
 impl Engine {
     /// Creates nothing yet: the runtime comes with the first script.
     pub fn new(limits: Limits) -> Engine {
-        Engine { limits, state: None }
+        Engine {
+            limits,
+            state: None,
+        }
     }
 
     /// Runs one script and waits for its `pm.sendRequest` calls, async tests and timers,
@@ -325,8 +342,11 @@ impl Engine {
 impl State {
     fn new(limits: Limits) -> Result<State, String> {
         let exhausted = Rc::new(Cell::new(false));
-        let rt = Runtime::new_with_alloc(super::memory::Limited::new(limits.memory, exhausted.clone()))
-            .map_err(|e| e.to_string())?;
+        let rt = Runtime::new_with_alloc(super::memory::Limited::new(
+            limits.memory,
+            exhausted.clone(),
+        ))
+        .map_err(|e| e.to_string())?;
         let deadline: Rc<Cell<Option<Instant>>> = Rc::new(Cell::new(None));
         let watch = deadline.clone();
         let full = exhausted.clone();
@@ -340,7 +360,11 @@ impl State {
         let hooks = ctx.with(|ctx| -> Result<Persistent<Object<'static>>, String> {
             update_stack_top(&ctx);
             super::host::install(&ctx, &bridge).map_err(|e| e.to_string())?;
-            for (name, source) in [("expect.js", EXPECT_JS), ("crypto.js", CRYPTO_JS), ("pm.js", PRELUDE_JS)] {
+            for (name, source) in [
+                ("expect.js", EXPECT_JS),
+                ("crypto.js", CRYPTO_JS),
+                ("pm.js", PRELUDE_JS),
+            ] {
                 let mut options = EvalOptions::default();
                 options.strict = false;
                 options.filename = Some(name.to_string());
@@ -349,7 +373,9 @@ impl State {
             }
             let globals = ctx.globals();
             let hooks: Object = globals.get("__runner_hooks").map_err(|e| e.to_string())?;
-            globals.remove("__runner_hooks").map_err(|e| e.to_string())?;
+            globals
+                .remove("__runner_hooks")
+                .map_err(|e| e.to_string())?;
             Ok(Persistent::save(&ctx, hooks))
         })?;
         Ok(State {
@@ -392,11 +418,16 @@ impl State {
             }
             let send = {
                 let mut bridge = self.bridge.borrow_mut();
-                if bridge.sends.is_empty() { None } else { Some(bridge.sends.remove(0)) }
+                if bridge.sends.is_empty() {
+                    None
+                } else {
+                    Some(bridge.sends.remove(0))
+                }
             };
             if let Some((id, request)) = send {
                 let remaining = deadline.saturating_duration_since(Instant::now());
-                let result = match tokio::time::timeout(remaining, exec.sender.send(request)).await {
+                let result = match tokio::time::timeout(remaining, exec.sender.send(request)).await
+                {
                     Ok(result) => result,
                     Err(_) => {
                         self.finish(outcome);
@@ -501,12 +532,21 @@ impl State {
         };
         let end: End = match serde_json::from_str(&text) {
             Ok(end) => end,
-            Err(e) => return Some(Stop::Error(ScriptError::new(format!("the script engine's report was unreadable: {e}")))),
+            Err(e) => {
+                return Some(Stop::Error(ScriptError::new(format!(
+                    "the script engine's report was unreadable: {e}"
+                ))));
+            }
         };
         outcome.tests = end
             .tests
             .into_iter()
-            .map(|t| TestResult { name: t.name, passed: t.passed, skipped: t.skipped, error: t.error })
+            .map(|t| TestResult {
+                name: t.name,
+                passed: t.passed,
+                skipped: t.skipped,
+                error: t.error,
+            })
             .collect();
         outcome.next_request = end.next.map(|n| n.name);
         outcome.skip_request = end.skip;
@@ -522,7 +562,11 @@ impl State {
                 return Stop::Memory;
             }
             let (line, col) = position(e.stack.as_deref().unwrap_or(""), self.head);
-            Stop::Error(ScriptError { message: e.message, line, col })
+            Stop::Error(ScriptError {
+                message: e.message,
+                line,
+                col,
+            })
         })
     }
 
@@ -536,7 +580,11 @@ impl State {
         let limits_passed = move || deadline.is_some_and(|d| Instant::now() >= d);
         self.ctx.with(|ctx| {
             update_stack_top(&ctx);
-            let result = self.hooks.clone().restore(&ctx).and_then(|hooks| f(ctx.clone(), hooks));
+            let result = self
+                .hooks
+                .clone()
+                .restore(&ctx)
+                .and_then(|hooks| f(ctx.clone(), hooks));
             result.map_err(|e| {
                 let error = match e {
                     rquickjs::Error::Exception => ctx.catch(),
@@ -574,10 +622,10 @@ fn compile<'js>(ctx: &Ctx<'js>, text: &str) -> Result<(Function<'js>, usize), Sc
     match eval_wrapped(ctx, text, WRAP_SYNC) {
         Ok(f) => Ok((f, WRAP_SYNC.len())),
         Err(first) => {
-            if text.contains("await") {
-                if let Ok(f) = eval_wrapped(ctx, text, WRAP_ASYNC) {
-                    return Ok((f, WRAP_ASYNC.len()));
-                }
+            if text.contains("await")
+                && let Ok(f) = eval_wrapped(ctx, text, WRAP_ASYNC)
+            {
+                return Ok((f, WRAP_ASYNC.len()));
             }
             Err(first)
         }
@@ -588,10 +636,11 @@ fn eval_wrapped<'js>(ctx: &Ctx<'js>, text: &str, head: &str) -> Result<Function<
     let mut options = EvalOptions::default();
     options.strict = false;
     options.filename = Some(SCRIPT_FILE.to_string());
-    ctx.eval_with_options::<Function, _>(wrap(text, head), options).map_err(|e| match e {
-        rquickjs::Error::Exception => describe(ctx, &ctx.catch(), head.len()),
-        other => ScriptError::new(other.to_string()),
-    })
+    ctx.eval_with_options::<Function, _>(wrap(text, head), options)
+        .map_err(|e| match e {
+            rquickjs::Error::Exception => describe(ctx, &ctx.catch(), head.len()),
+            other => ScriptError::new(other.to_string()),
+        })
 }
 
 fn prelude_error(ctx: &Ctx<'_>, name: &str, e: rquickjs::Error) -> String {

@@ -325,6 +325,7 @@
   Body.prototype.toJSON = function () { return { mode: this.mode, raw: this.toString() }; };
 
   function Request(data) {
+    if (data.body === undefined) data.body = null;
     hidden(this, "_data", data);
     hidden(this, "_url", new Url(data.url));
     hidden(this, "_urlText", this._url.toString());
