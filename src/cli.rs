@@ -95,6 +95,9 @@ pub struct ImportPostmanArgs {
     /// Replace files that already exist.
     #[arg(long)]
     pub force: bool,
+    /// Write one collection per top-level folder (and one for the requests outside folders).
+    #[arg(long)]
+    pub split: bool,
 }
 
 /// `runner curl`.

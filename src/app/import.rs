@@ -44,12 +44,25 @@ fn import_postman(a: ImportPostmanArgs) -> ExitStatus {
         Ok(i) => i,
         Err(e) => return errors.error(&e.to_string(), ExitStatus::Invalid),
     };
-    let collection_path = a
-        .output
-        .join("collections")
-        .join(&imported.collection.file_name);
-    let mut writes: Vec<(PathBuf, &str)> =
-        vec![(collection_path.clone(), &imported.collection.yaml)];
+    let parts = if a.split {
+        imported.split()
+    } else {
+        Vec::new()
+    };
+    let collections = if a.split {
+        parts.iter().collect()
+    } else {
+        vec![&imported.collection]
+    };
+    let mut writes: Vec<(PathBuf, &str)> = collections
+        .iter()
+        .map(|c| {
+            (
+                a.output.join("collections").join(&c.file_name),
+                c.yaml.as_str(),
+            )
+        })
+        .collect();
     for e in &imported.environments {
         writes.push((a.output.join("environments").join(&e.file_name), &e.yaml));
     }
@@ -90,9 +103,23 @@ fn summary(r: &ImportReport, files: &[PathBuf]) -> String {
         out.push_str(&format!("wrote {}\n", f.display()));
     }
     out.push_str(&format!(
-        "requests imported: {}, folders: {}, scripts translated: {}, scripts kept as notes: {}\n",
-        r.requests, r.folders, r.scripts_translated, r.scripts_noted
+        "requests imported: {}, folders: {}, scripts translated to expect/capture: {}, kept as scripts: {}\n",
+        r.requests, r.folders, r.scripts_translated, r.scripts_kept
     ));
+    if !r.unsupported_apis.is_empty() {
+        let mut apis: Vec<(&String, &usize)> = r.unsupported_apis.iter().collect();
+        apis.sort_by(|a, b| b.1.cmp(a.1));
+        let list: Vec<String> = apis
+            .iter()
+            .map(|(api, n)| format!("{api} \u{d7}{n}"))
+            .collect();
+        out.push_str(&format!(
+            "scripts using APIs runner lacks: {} ({} script{}, kept as written: each fails where it calls one)\n",
+            list.join(", "),
+            r.scripts_unsupported,
+            if r.scripts_unsupported == 1 { "" } else { "s" }
+        ));
+    }
     if !r.dropped_headers.is_empty() {
         let list: Vec<String> = r
             .dropped_headers
@@ -125,6 +152,12 @@ fn summary(r: &ImportReport, files: &[PathBuf]) -> String {
         out.push_str(&format!(
             "variables used but defined nowhere, declared empty in `variables:`: {}\n",
             r.declared_empty.join(", ")
+        ));
+    }
+    if !r.path_vars_unset.is_empty() {
+        out.push_str(&format!(
+            "path variables without a value, left undefined (give them a value with --var or in an environment): {}\n",
+            r.path_vars_unset.join(", ")
         ));
     }
     if !r.unknown_dynamic.is_empty() {

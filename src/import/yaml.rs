@@ -107,23 +107,36 @@ fn quoted(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
-/// Multi-line text as `|` / `|-`, when it can be written back exactly.
+/// Multi-line text as `|`, `|-` or `|+`, when it can be written back exactly.
 fn literal_block(s: &str, indent: usize) -> Option<String> {
-    if !s.contains('\n') || s.starts_with([' ', '\n']) || s.ends_with("\n\n") {
+    if !s.contains('\n') {
         return None;
     }
     let printable = s
         .chars()
         .all(|c| c == '\n' || c == '\t' || (!c.is_control() && c != '\u{feff}'));
-    if !printable {
+    if !printable || s.trim().is_empty() {
         return None;
     }
-    let (body, chomp) = match s.strip_suffix('\n') {
-        Some(b) => (b, "|"),
-        None => (s, "|-"),
+    let (body, chomp) = if s.ends_with("\n\n") {
+        (&s[..s.len() - 1], "+")
+    } else if let Some(b) = s.strip_suffix('\n') {
+        (b, "")
+    } else {
+        (s, "-")
     };
     let pad = " ".repeat(indent.max(2));
-    let mut out = String::from(chomp);
+    // Text whose first line starts with a space needs its indentation stated: the content's
+    // indentation relative to the key's (always 2 here).
+    let first = s.split('\n').find(|l| !l.is_empty()).unwrap_or("");
+    let mut out = String::from("|");
+    if first.starts_with(' ') || s.starts_with('\n') {
+        if indent < 2 {
+            return None;
+        }
+        out.push('2');
+    }
+    out.push_str(chomp);
     for line in body.split('\n') {
         out.push('\n');
         if !line.is_empty() {
@@ -169,10 +182,19 @@ mod tests {
             "text": "line 1\n  line 2\n",
             "empty": {},
             "q": "{{ x }}",
+            "script": "  if (a) {\n\tb();\n  }\n",
         });
         assert_eq!(
             to_yaml(&v),
-            "name: A b\nlist:\n  - a: 1\n    b:\n      - true\n      - \"yes\"\n  - \"x: y\"\n  - []\ntext: |\n  line 1\n    line 2\nempty: {}\nq: \"{{ x }}\"\n"
+            "name: A b\nlist:\n  - a: 1\n    b:\n      - true\n      - \"yes\"\n  - \"x: y\"\n  - []\ntext: |\n  line 1\n    line 2\nempty: {}\nq: \"{{ x }}\"\nscript: |2\n    if (a) {\n  \tb();\n    }\n"
         );
+        let back: serde_json::Value =
+            serde_saphyr::from_str(&to_yaml(&v)).unwrap_or(serde_json::Value::Null);
+        assert_eq!(back, v);
+        let nested = json!({"a": {"b": "  x\ny\n"}, "l": ["  x\ny\n", {"k": "  z\n w"}],
+            "lead": "\n\n  a\nb\n\n\n", "tail": "a\n\n", "plain": "a\nb"});
+        let back: serde_json::Value =
+            serde_saphyr::from_str(&to_yaml(&nested)).unwrap_or(serde_json::Value::Null);
+        assert_eq!(back, nested, "{}", to_yaml(&nested));
     }
 }

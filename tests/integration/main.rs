@@ -12,6 +12,7 @@ mod fuzz_regressions;
 mod hostile;
 mod hostile_text;
 mod import;
+mod import_scripts;
 mod inputs;
 mod leaks;
 #[cfg(unix)]

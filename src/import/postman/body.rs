@@ -50,7 +50,8 @@ pub fn body(
     }
     match b.mode.as_deref()? {
         "raw" => {
-            let raw = b.raw.unwrap_or_default();
+            // CRLF line ends become LF so that the body is written as a YAML block.
+            let raw = b.raw.unwrap_or_default().replace("\r\n", "\n");
             if raw.trim().is_empty() {
                 return None;
             }

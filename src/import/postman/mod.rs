@@ -1,10 +1,12 @@
 //! `runner import postman`: Postman Collection v2.0/v2.1 and environment JSON in, runner
-//! YAML out. Nothing is sent; scripts are translated where an idiom is recognised and
-//! kept as notes otherwise, and credentials are replaced by references.
+//! YAML out. Nothing is sent; a test script is translated to `expect:`/`capture:` when
+//! every statement of it is understood and kept as a script otherwise, and credentials are
+//! replaced by references.
 
 mod auth;
 mod body;
 mod credentials;
+mod js;
 mod model;
 mod names;
 mod request;
@@ -47,12 +49,19 @@ pub struct ImportReport {
     pub folders: usize,
     /// Test scripts turned entirely into `expect:`/`capture:`.
     pub scripts_translated: usize,
-    /// Scripts kept as notes (pre-request scripts and test scripts with lines left over).
-    pub scripts_noted: usize,
+    /// Scripts kept, whole, under `scripts:`.
+    pub scripts_kept: usize,
+    /// Kept scripts that use an API runner's sandbox does not offer.
+    pub scripts_unsupported: usize,
+    /// Each such API → how many scripts use it.
+    pub unsupported_apis: IndexMap<String, usize>,
     /// Postman variable → runner variable, where a name had to change.
     pub renamed: IndexMap<String, String>,
     /// Variables referenced but defined nowhere, declared empty in `variables:`.
     pub declared_empty: Vec<String>,
+    /// Path variables without a value, defined nowhere: left undefined, so that `validate`
+    /// names them instead of a request going to `/users//items`.
+    pub path_vars_unset: Vec<String>,
     /// Auth types runner cannot send → how many blocks.
     pub unsupported_auth: IndexMap<String, usize>,
     /// Headers Postman generates itself, left out → how many.
@@ -72,6 +81,8 @@ pub struct ImportReport {
 pub struct Imported {
     /// The collection.
     pub collection: OutputFile,
+    /// The collection before it is written, for `split`.
+    document: Map<String, Value>,
     /// One per Postman environment, in order.
     pub environments: Vec<OutputFile>,
     /// The summary.
@@ -124,6 +135,10 @@ struct Conv {
     vars: Map<String, Value>,
     /// Names captured by some request.
     captured: IndexSet<String>,
+    /// Path variables (`:id`) declared without a value.
+    path_vars: IndexSet<String>,
+    /// Names that a kept script sets at run time.
+    script_set: IndexSet<String>,
     /// Names the environments define: not free for new variables.
     reserved: IndexSet<String>,
     report: ImportReport,
@@ -223,7 +238,7 @@ pub fn import(
         &mut notes,
     );
     let events = pm.event.map(|e| e.into_vec()).unwrap_or_default();
-    request::folder_scripts(&mut c, events, &mut notes);
+    request::folder_scripts(&mut c, &mut root, events, &mut notes);
     let requests: Vec<Value> = pm
         .item
         .into_iter()
@@ -291,7 +306,16 @@ pub fn import(
     // Referenced but defined nowhere: declared empty so the collection validates.
     let used: Vec<String> = c.names.used.iter().cloned().collect();
     for n in used {
-        if !c.vars.contains_key(&n) && !env_defined.contains(&n) && !c.captured.contains(&n) {
+        if !c.vars.contains_key(&n)
+            && !env_defined.contains(&n)
+            && !c.captured.contains(&n)
+            // A name a script sets is set at run time.
+            && !c.script_set.contains(&n)
+        {
+            if c.path_vars.contains(&n) {
+                c.report.path_vars_unset.push(n);
+                continue;
+            }
             c.vars.insert(n.clone(), json!(""));
             c.report.declared_empty.push(n);
         }
@@ -316,7 +340,7 @@ pub fn import(
     let slug_name = slug(&name);
     let collection = OutputFile {
         file_name: format!("{slug_name}.yaml"),
-        yaml: super::yaml::to_yaml(&Value::Object(doc)),
+        yaml: super::yaml::to_yaml(&Value::Object(doc.clone())),
     };
     let environments = env_files
         .into_iter()
@@ -346,9 +370,62 @@ pub fn import(
     report.secrets = secret_vars.into_iter().collect();
     Ok(Imported {
         collection,
+        document: doc,
         environments,
         report,
     })
+}
+
+impl Imported {
+    /// The collection as one file per top-level folder (`<name>-<folder>.yaml`, named
+    /// "<name> / <folder>"), plus one for the requests outside folders. Each file keeps the
+    /// collection's variables, secrets, auth, settings and scripts.
+    pub fn split(&self) -> Vec<OutputFile> {
+        let name = self
+            .document
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let requests = match self.document.get("requests") {
+            Some(Value::Array(r)) => r.clone(),
+            _ => Vec::new(),
+        };
+        let (folders, loose): (Vec<Value>, Vec<Value>) = requests
+            .into_iter()
+            .partition(|r| r.get("folder").is_some());
+        let part = |title: String, file: String, requests: Vec<Value>| {
+            let mut d = self.document.clone();
+            d.insert("name".into(), json!(title));
+            d.insert("requests".into(), Value::Array(requests));
+            OutputFile {
+                file_name: file,
+                yaml: super::yaml::to_yaml(&Value::Object(d)),
+            }
+        };
+        let mut out = Vec::new();
+        if !loose.is_empty() || folders.is_empty() {
+            out.push(part(
+                name.to_string(),
+                self.collection.file_name.clone(),
+                loose,
+            ));
+        }
+        let stem = slug(name);
+        let mut used: IndexSet<String> = out.iter().map(|f| f.file_name.clone()).collect();
+        for f in folders {
+            let folder = f.get("folder").and_then(Value::as_str).unwrap_or("folder");
+            let base = format!("{stem}-{}", slug(folder));
+            let mut file = format!("{base}.yaml");
+            let mut n = 2;
+            while used.contains(&file) {
+                file = format!("{base}-{n}.yaml");
+                n += 1;
+            }
+            used.insert(file.clone());
+            out.push(part(format!("{name} / {folder}"), file, vec![f]));
+        }
+        out
+    }
 }
 
 #[cfg(test)]

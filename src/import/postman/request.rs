@@ -7,6 +7,7 @@ use super::Conv;
 use super::auth::{AuthOut, convert};
 use super::body::{body, example};
 use super::credentials;
+use super::js;
 use super::model::{
     PmBehavior, PmEvent, PmHeaders, PmItem, PmKv, PmRequest, PmRequestOrUrl, PmUrl, StrOrList,
     description_text, value_text,
@@ -92,9 +93,11 @@ pub fn settings(
     }
 }
 
-fn script_lines(e: &PmEvent) -> Vec<String> {
-    match e.script.as_ref().and_then(|s| s.exec.as_ref()) {
-        Some(StrOrList::Str(s)) => s.lines().map(String::from).collect(),
+/// The text of an event's script as it is written to YAML: lines joined with `\n` (no
+/// CR), trailing spaces and blank first and last lines left out.
+fn script_text(e: &PmEvent) -> String {
+    let text = match e.script.as_ref().and_then(|s| s.exec.as_ref()) {
+        Some(StrOrList::Str(s)) => s.clone(),
         Some(StrOrList::List(l)) => l
             .iter()
             .map(|v| {
@@ -102,39 +105,100 @@ fn script_lines(e: &PmEvent) -> Vec<String> {
                     .map(String::from)
                     .unwrap_or_else(|| v.to_string())
             })
-            .collect(),
-        None => Vec::new(),
+            .collect::<Vec<_>>()
+            .join("\n"),
+        None => String::new(),
+    };
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<&str> = text.split('\n').map(str::trim_end).collect();
+    let first = lines.iter().position(|l| !l.is_empty());
+    let last = lines.iter().rposition(|l| !l.is_empty());
+    match (first, last) {
+        (Some(f), Some(l)) => {
+            let mut out = lines[f..=l].join("\n");
+            out.push('\n');
+            out
+        }
+        _ => String::new(),
     }
 }
 
-fn is_blank(lines: &[String]) -> bool {
-    lines.iter().all(|l| l.trim().is_empty())
+/// The `scripts:` key of a Postman event, if runner runs it.
+fn script_key(e: &PmEvent) -> Option<&'static str> {
+    match e.listen.as_deref() {
+        Some("prerequest") => Some("pre_request"),
+        Some("test") => Some("test"),
+        _ => None,
+    }
 }
 
-fn keep_script(c: &mut Conv, notes: &mut Vec<String>, e: &PmEvent, lines: &[String], why: &str) {
-    c.report.scripts_noted += 1;
-    let listen = e.listen.as_deref().unwrap_or("script");
-    notes.push(format!(
-        "Postman {listen} script ({why}):\n{}",
-        lines.join("\n").trim_end()
-    ));
+/// Keeps a script as it is under `scripts:`, noting the APIs it uses that runner lacks
+/// and the variables it sets.
+fn keep_script(
+    c: &mut Conv,
+    scripts: &mut Map<String, Value>,
+    key: &str,
+    text: String,
+    notes: &mut Vec<String>,
+) {
+    c.report.scripts_kept += 1;
+    // Variables renamed for templates are renamed in the script's variable calls too.
+    let text = js::rename_variables(&text, |n| c.names.name(n));
+    let toks = js::tokens(&text);
+    let apis = js::unsupported_apis(&toks);
+    if !apis.is_empty() {
+        c.report.scripts_unsupported += 1;
+        for api in &apis {
+            *c.report.unsupported_apis.entry(api.clone()).or_default() += 1;
+        }
+        let event = if key == "test" { "test" } else { "pre-request" };
+        let list = match apis.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => apis.join(""),
+        };
+        notes.push(format!(
+            "the {event} script uses {list}, which runner's sandbox does not offer: it fails where it calls them"
+        ));
+    }
+    c.script_set.extend(js::variables_set(&toks));
+    let text = match scripts.get(key).and_then(Value::as_str) {
+        Some(before) => format!("{before}{text}"),
+        None => text,
+    };
+    scripts.insert(key.into(), json!(text));
 }
 
-/// Scripts of a collection or folder: kept as notes (runner has no per-folder scripts).
-pub fn folder_scripts(c: &mut Conv, events: Vec<PmEvent>, notes: &mut Vec<String>) {
+/// Writes `scripts:` (pre-request first) into `obj`.
+fn put_scripts(obj: &mut Map<String, Value>, mut scripts: Map<String, Value>) {
+    let mut ordered = Map::new();
+    for key in ["pre_request", "test"] {
+        if let Some(v) = scripts.remove(key) {
+            ordered.insert(key.into(), v);
+        }
+    }
+    if !ordered.is_empty() {
+        obj.insert("scripts".into(), Value::Object(ordered));
+    }
+}
+
+/// Scripts of a collection or folder: `scripts:` at that level, as they are.
+pub fn folder_scripts(
+    c: &mut Conv,
+    obj: &mut Map<String, Value>,
+    events: Vec<PmEvent>,
+    notes: &mut Vec<String>,
+) {
+    let mut scripts = Map::new();
     for e in events {
-        let lines = script_lines(&e);
-        if is_blank(&lines) || e.disabled == Some(true) {
+        let text = script_text(&e);
+        if text.is_empty() || e.disabled == Some(true) {
             continue;
         }
-        keep_script(
-            c,
-            notes,
-            &e,
-            &lines,
-            "not translated: it applies to every request below",
-        );
+        if let Some(key) = script_key(&e) {
+            keep_script(c, &mut scripts, key, text, notes);
+        }
     }
+    put_scripts(obj, scripts);
 }
 
 /// Adds notes to a description.
@@ -174,7 +238,7 @@ pub fn item(c: &mut Conv, it: PmItem, parent: &Ctx) -> Option<Value> {
             &mut ctx,
             &mut notes,
         );
-        folder_scripts(c, events, &mut notes);
+        folder_scripts(c, &mut obj, events, &mut notes);
         let requests: Vec<Value> = children
             .into_iter()
             .filter_map(|i| item(c, i, &ctx))
@@ -287,6 +351,14 @@ pub fn item(c: &mut Conv, it: PmItem, parent: &Ctx) -> Option<Value> {
             headers.insert(k.clone(), json!(v));
         }
     }
+    if query.iter().any(|(k, v)| keeps_bytes(k) || keeps_bytes(v)) {
+        // runner encodes `query:` values: text already encoded (`%2F`), a `+` or a space
+        // goes into the URL as written, so that the bytes Postman sends are sent.
+        let pairs: Vec<String> = query.drain(..).map(|(k, v)| format!("{k}={v}")).collect();
+        url.push('?');
+        url.push_str(&pairs.join("&"));
+        obj.insert("url".into(), json!(url));
+    }
     if !query.is_empty() {
         let mut q = Map::new();
         for (k, v) in query {
@@ -324,6 +396,25 @@ pub fn item(c: &mut Conv, it: PmItem, parent: &Ctx) -> Option<Value> {
     obj.shift_remove("name");
     out.extend(obj);
     Some(Value::Object(out))
+}
+
+/// Whether a query key or value has text (outside its templates) that `query:` would
+/// encode differently from Postman: `%`, `+` or a space.
+fn keeps_bytes(s: &str) -> bool {
+    let mut rest = s;
+    let mut literal = String::new();
+    while let Some(start) = rest.find("{{") {
+        literal.push_str(&rest[..start]);
+        match rest[start..].find("}}") {
+            Some(end) => rest = &rest[start + end + 2..],
+            None => {
+                rest = &rest[start..];
+                break;
+            }
+        }
+    }
+    literal.push_str(rest);
+    literal.contains(['%', '+', ' '])
 }
 
 pub(super) fn kv_enabled(kv: &&PmKv) -> bool {
@@ -381,7 +472,8 @@ fn headers(c: &mut Conv, h: Option<&PmHeaders>) -> Map<String, Value> {
     out
 }
 
-/// Test scripts → `expect:`/`capture:`; everything else is kept as a note.
+/// Test scripts → `expect:`/`capture:` when every statement translates; every other
+/// script is kept, whole, under `scripts:`.
 fn scripts(
     c: &mut Conv,
     obj: &mut Map<String, Value>,
@@ -390,63 +482,44 @@ fn scripts(
 ) {
     let mut expect = Map::new();
     let mut capture = Map::new();
+    let mut kept = Map::new();
     for e in events {
-        let lines = script_lines(&e);
-        if is_blank(&lines) || e.disabled == Some(true) {
+        let text = script_text(&e);
+        if text.is_empty() || e.disabled == Some(true) {
             continue;
         }
-        if e.listen.as_deref() != Some("test") {
-            keep_script(c, notes, &e, &lines, "not translated");
+        let Some(key) = script_key(&e) else { continue };
+        let t = (key == "test").then(|| translate(&text)).flatten();
+        let Some(t) = t else {
+            keep_script(c, &mut kept, key, text, notes);
             continue;
+        };
+        c.report.scripts_translated += 1;
+        if let Some(m) = &t.status {
+            let v = match (m.checks.get("in"), &m.name) {
+                (Some(list), None) if m.checks.len() == 1 => list.clone(),
+                _ => m.to_value(),
+            };
+            expect.insert("status".into(), v);
         }
-        let t = translate(&lines);
-        if let Some(first) = t.status.first() {
-            if t.status.iter().all(|s| s == first) {
-                expect.insert("status".into(), json!(first));
-            } else {
-                let mut all = t.status.clone();
-                all.dedup();
-                expect.insert("status".into(), json!(all));
+        for (field, map) in [("headers", &t.headers), ("json", &t.json)] {
+            if map.is_empty() {
+                continue;
+            }
+            if let Value::Object(o) = expect.entry(field).or_insert_with(|| json!({})) {
+                o.extend(map.iter().map(|(k, m)| (k.clone(), m.to_value())));
             }
         }
-        if !t.headers.is_empty() {
-            let h = expect.entry("headers").or_insert_with(|| json!({}));
-            if let Value::Object(h) = h {
-                h.extend(t.headers.clone());
-            }
+        if let Some(m) = &t.body {
+            expect.insert("body".into(), m.to_value());
         }
-        if !t.json.is_empty() {
-            let j = expect.entry("json").or_insert_with(|| json!({}));
-            if let Value::Object(j) = j {
-                j.extend(t.json.clone());
-            }
+        if let Some(m) = &t.duration {
+            expect.insert("duration".into(), m.to_value());
         }
-        if let Some(s) = t.body_contains.first() {
-            expect.insert("body".into(), json!({"contains": s}));
-        }
-        if let Some(ms) = t.duration_lt {
-            expect.insert("duration".into(), json!({"lt": ms}));
-        }
-        for (pm_name, path) in &t.captures {
+        for (pm_name, value) in &t.captures {
             let n = c.names.name(pm_name);
             c.captured.insert(n.clone());
-            capture.insert(n, json!(path));
-        }
-        if t.leftover.is_empty() {
-            c.report.scripts_translated += 1;
-        } else {
-            let translated = !t.status.is_empty()
-                || !t.headers.is_empty()
-                || !t.json.is_empty()
-                || !t.captures.is_empty()
-                || !t.body_contains.is_empty()
-                || t.duration_lt.is_some();
-            let why = if translated {
-                "partly translated into expect/capture; the rest is not"
-            } else {
-                "not translated"
-            };
-            keep_script(c, notes, &e, &lines, why);
+            capture.insert(n, value.clone());
         }
     }
     if !expect.is_empty() {
@@ -455,4 +528,5 @@ fn scripts(
     if !capture.is_empty() {
         obj.insert("capture".into(), Value::Object(capture));
     }
+    put_scripts(obj, kept);
 }

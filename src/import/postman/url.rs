@@ -97,6 +97,9 @@ pub(super) fn url(c: &mut Conv, u: Option<&PmUrl>, query: &mut Vec<(String, Stri
                     Some(n) => n,
                     None => {
                         let n = c.names.name(pm_name);
+                        if declared.is_empty() {
+                            c.path_vars.insert(n.clone());
+                        }
                         if !declared.is_empty() && !c.vars.contains_key(&n) {
                             let v = c.names.template(&declared);
                             c.vars.insert(n.clone(), json!(v));
