@@ -912,3 +912,25 @@ pm.environment.set("token", pm.response.json().token);
     }
     println!("check: {:?}", started.elapsed() / 200);
 }
+
+/// The cost of a unit's first script: a runtime with the prelude (run with `--release
+/// --ignored --nocapture`).
+#[tokio::test(flavor = "current_thread")]
+#[ignore]
+async fn benchmark_runtime_creation() {
+    let started = std::time::Instant::now();
+    check("1").expect("compiles");
+    let mut engine = Engine::new(Limits::default());
+    Fixture::test("{}").run(&mut engine, "1").await;
+    println!("first engine of the process: {:?}", started.elapsed());
+    let started = std::time::Instant::now();
+    for _ in 0..50 {
+        let mut engine = Engine::new(Limits::default());
+        let outcome = Fixture::test("{}").run(&mut engine, "1").await;
+        assert_eq!(outcome.error, None);
+    }
+    println!(
+        "each further engine's first run: {:?}",
+        started.elapsed() / 50
+    );
+}
