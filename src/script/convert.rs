@@ -3,7 +3,10 @@
 use rquickjs::{Array, Ctx, Object, Value};
 
 /// A JSON value as a JavaScript value.
-pub(super) fn to_js<'js>(ctx: &Ctx<'js>, value: &serde_json::Value) -> rquickjs::Result<Value<'js>> {
+pub(super) fn to_js<'js>(
+    ctx: &Ctx<'js>,
+    value: &serde_json::Value,
+) -> rquickjs::Result<Value<'js>> {
     Ok(match value {
         serde_json::Value::Null => Value::new_null(ctx.clone()),
         serde_json::Value::Bool(b) => Value::new_bool(ctx.clone(), *b),
@@ -31,7 +34,10 @@ pub(super) fn to_js<'js>(ctx: &Ctx<'js>, value: &serde_json::Value) -> rquickjs:
 
 /// A JavaScript value as JSON, the way `JSON.stringify` sees it (`undefined` and functions
 /// become null).
-pub(super) fn from_js<'js>(ctx: &Ctx<'js>, value: Value<'js>) -> rquickjs::Result<serde_json::Value> {
+pub(super) fn from_js<'js>(
+    ctx: &Ctx<'js>,
+    value: Value<'js>,
+) -> rquickjs::Result<serde_json::Value> {
     if let Some(s) = value.as_string() {
         return Ok(serde_json::Value::String(s.to_string()?));
     }

@@ -11,8 +11,8 @@ use rquickjs::context::EvalOptions;
 use rquickjs::{Context, Ctx, Function, Object, Persistent, Runtime, Value};
 
 use super::{
-    Exec, Level, Limits, Outcome, ScriptError, ScriptRequest, ScriptResponse, Scopes,
-    SendRequest, TestResult,
+    Exec, Level, Limits, Outcome, Scopes, ScriptError, ScriptRequest, ScriptResponse, SendRequest,
+    TestResult,
 };
 
 const EXPECT_JS: &str = include_str!("expect.js");
@@ -26,13 +26,16 @@ const SCRIPT_FILE: &str = "__script__";
 const WRAP_SYNC: &str = "(function(){";
 const WRAP_ASYNC: &str = "(async function(){";
 const WRAP_END: &str = "\n})";
+/// QuickJS's error when an allocation would pass the memory limit.
+const OUT_OF_MEMORY: &str = "InternalError: out of memory";
 /// Compiled scripts kept per runtime (the same test script runs for every request of a
 /// data-driven unit).
 const CACHE_SIZE: usize = 256;
 
 /// Compiles `text` without running it (for `runner validate`).
 pub fn check(text: &str) -> Result<(), ScriptError> {
-    let fail = |e: rquickjs::Error| ScriptError::new(format!("the script engine failed to start: {e}"));
+    let fail =
+        |e: rquickjs::Error| ScriptError::new(format!("the script engine failed to start: {e}"));
     let rt = Runtime::new().map_err(fail)?;
     rt.set_memory_limit(Limits::default().memory);
     let ctx = Context::full(&rt).map_err(fail)?;
@@ -60,16 +63,22 @@ fn wrap(text: &str, head: &str) -> String {
 
 /// Parses `source` into byte code without evaluating anything in it.
 fn compile_only(ctx: &Ctx<'_>, source: &str) -> Result<(), ScriptError> {
-    let head = if source.starts_with(WRAP_ASYNC) { WRAP_ASYNC } else { WRAP_SYNC };
+    let head = if source.starts_with(WRAP_ASYNC) {
+        WRAP_ASYNC
+    } else {
+        WRAP_SYNC
+    };
     let src = std::ffi::CString::new(source)
         .map_err(|_| ScriptError::new("SyntaxError: the script contains a NUL character"))?;
     let file = std::ffi::CString::new(SCRIPT_FILE).unwrap_or_default();
-    let flags = (rquickjs::qjs::JS_EVAL_TYPE_GLOBAL | rquickjs::qjs::JS_EVAL_FLAG_COMPILE_ONLY) as i32;
+    let flags =
+        (rquickjs::qjs::JS_EVAL_TYPE_GLOBAL | rquickjs::qjs::JS_EVAL_FLAG_COMPILE_ONLY) as i32;
     // SAFETY: the context is alive for the closure's duration, the strings are
     // NUL-terminated and outlive the call, and the returned value is freed exactly once.
     let failed = unsafe {
         let raw = ctx.as_raw().as_ptr();
-        let value = rquickjs::qjs::JS_Eval(raw, src.as_ptr(), source.len() as _, file.as_ptr(), flags);
+        let value =
+            rquickjs::qjs::JS_Eval(raw, src.as_ptr(), source.len() as _, file.as_ptr(), flags);
         let failed = ctx.has_exception();
         rquickjs::qjs::JS_FreeValue(raw, value);
         failed
@@ -131,7 +140,10 @@ fn position(stack: &str, head: usize) -> (Option<u32>, Option<u32>) {
         return (None, None);
     };
     let rest = &stack[at + SCRIPT_FILE.len()..];
-    let mut parts = rest.strip_prefix(':').unwrap_or("").split(|c: char| !c.is_ascii_digit());
+    let mut parts = rest
+        .strip_prefix(':')
+        .unwrap_or("")
+        .split(|c: char| !c.is_ascii_digit());
     let line = parts.next().and_then(|s| s.parse::<u32>().ok());
     let col = parts.next().and_then(|s| s.parse::<u32>().ok());
     match (line, col) {
@@ -142,18 +154,29 @@ fn position(stack: &str, head: usize) -> (Option<u32>, Option<u32>) {
 
 fn format_time(limit: Duration) -> String {
     let ms = limit.as_millis();
-    if ms % 1000 == 0 { format!("{}s", ms / 1000) } else { format!("{ms}ms") }
+    if ms.is_multiple_of(1000) {
+        format!("{}s", ms / 1000)
+    } else {
+        format!("{ms}ms")
+    }
 }
 
 fn format_memory(limit: usize) -> String {
     const MIB: usize = 1024 * 1024;
-    if limit % MIB == 0 {
+    if limit.is_multiple_of(MIB) {
         format!("{} MiB", limit / MIB)
-    } else if limit % 1024 == 0 {
+    } else if limit.is_multiple_of(1024) {
         format!("{} KiB", limit / 1024)
     } else {
         format!("{limit} bytes")
     }
+}
+
+fn memory_error(limit: usize) -> ScriptError {
+    ScriptError::new(format!(
+        "the script used more than {} of memory and was stopped",
+        format_memory(limit)
+    ))
 }
 
 /// What the native functions of the prelude read and write during one run.
@@ -179,6 +202,8 @@ struct State {
     ctx: Context,
     rt: Runtime,
     deadline: Rc<Cell<Option<Instant>>>,
+    /// Set by the allocator when the memory limit refused an allocation.
+    exhausted: Rc<Cell<bool>>,
     bridge: Shared,
     /// The wrapper's length on the first line of the script running now.
     head: usize,
@@ -237,7 +262,10 @@ enum Stop {
 impl Engine {
     /// Creates nothing yet: the runtime comes with the first script.
     pub fn new(limits: Limits) -> Engine {
-        Engine { limits, state: None }
+        Engine {
+            limits,
+            state: None,
+        }
     }
 
     /// Runs one script and waits for its `pm.sendRequest` calls, async tests and timers,
@@ -296,18 +324,13 @@ impl Engine {
             }
             Some(Stop::Memory) => {
                 drop_runtime = true;
-                outcome.error = Some(ScriptError::new(format!(
-                    "the script used more than {} of memory and was stopped",
-                    format_memory(self.limits.memory)
-                )));
+                outcome.error = Some(memory_error(self.limits.memory));
             }
             Some(Stop::Error(e)) => outcome.error = Some(e),
         }
-        if !drop_runtime {
-            // A script that caught the out-of-memory error may have left the runtime full.
-            state.rt.run_gc();
-            let used = state.rt.memory_usage().malloc_size.max(0) as usize;
-            drop_runtime = used > self.limits.memory / 10 * 9;
+        if state.exhausted.get() && !drop_runtime {
+            drop_runtime = true;
+            outcome.error = Some(memory_error(self.limits.memory));
         }
         if drop_runtime {
             self.state = None;
@@ -318,12 +341,19 @@ impl Engine {
 
 impl State {
     fn new(limits: Limits) -> Result<State, String> {
-        let rt = Runtime::new().map_err(|e| e.to_string())?;
-        rt.set_memory_limit(limits.memory);
+        let exhausted = Rc::new(Cell::new(false));
+        let rt = Runtime::new_with_alloc(super::memory::Limited::new(
+            limits.memory,
+            exhausted.clone(),
+        ))
+        .map_err(|e| e.to_string())?;
         let deadline: Rc<Cell<Option<Instant>>> = Rc::new(Cell::new(None));
         let watch = deadline.clone();
+        let full = exhausted.clone();
+        // Stops the script at its deadline, and once memory ran out (a script that catches
+        // the error must not go on).
         rt.set_interrupt_handler(Some(Box::new(move || {
-            watch.get().is_some_and(|d| Instant::now() >= d)
+            full.get() || watch.get().is_some_and(|d| Instant::now() >= d)
         })));
         let ctx = Context::full(&rt).map_err(|e| e.to_string())?;
         let bridge: Shared = Rc::new(RefCell::new(Bridge::default()));
@@ -331,7 +361,11 @@ impl State {
             update_stack_top(&ctx);
             super::host::install(&ctx, &bridge).map_err(|e| e.to_string())?;
             super::crypto::register(&ctx).map_err(|e| e.to_string())?;
-            for (name, source) in [("expect.js", EXPECT_JS), ("crypto.js", CRYPTO_JS), ("pm.js", PRELUDE_JS)] {
+            for (name, source) in [
+                ("expect.js", EXPECT_JS),
+                ("crypto.js", CRYPTO_JS),
+                ("pm.js", PRELUDE_JS),
+            ] {
                 let mut options = EvalOptions::default();
                 options.strict = false;
                 options.filename = Some(name.to_string());
@@ -340,7 +374,9 @@ impl State {
             }
             let globals = ctx.globals();
             let hooks: Object = globals.get("__runner_hooks").map_err(|e| e.to_string())?;
-            globals.remove("__runner_hooks").map_err(|e| e.to_string())?;
+            globals
+                .remove("__runner_hooks")
+                .map_err(|e| e.to_string())?;
             Ok(Persistent::save(&ctx, hooks))
         })?;
         Ok(State {
@@ -349,6 +385,7 @@ impl State {
             ctx,
             rt,
             deadline,
+            exhausted,
             bridge,
             head: 0,
         })
@@ -382,11 +419,16 @@ impl State {
             }
             let send = {
                 let mut bridge = self.bridge.borrow_mut();
-                if bridge.sends.is_empty() { None } else { Some(bridge.sends.remove(0)) }
+                if bridge.sends.is_empty() {
+                    None
+                } else {
+                    Some(bridge.sends.remove(0))
+                }
             };
             if let Some((id, request)) = send {
                 let remaining = deadline.saturating_duration_since(Instant::now());
-                let result = match tokio::time::timeout(remaining, exec.sender.send(request)).await {
+                let result = match tokio::time::timeout(remaining, exec.sender.send(request)).await
+                {
                     Ok(result) => result,
                     Err(_) => {
                         self.finish(outcome);
@@ -491,12 +533,21 @@ impl State {
         };
         let end: End = match serde_json::from_str(&text) {
             Ok(end) => end,
-            Err(e) => return Some(Stop::Error(ScriptError::new(format!("the script engine's report was unreadable: {e}")))),
+            Err(e) => {
+                return Some(Stop::Error(ScriptError::new(format!(
+                    "the script engine's report was unreadable: {e}"
+                ))));
+            }
         };
         outcome.tests = end
             .tests
             .into_iter()
-            .map(|t| TestResult { name: t.name, passed: t.passed, skipped: t.skipped, error: t.error })
+            .map(|t| TestResult {
+                name: t.name,
+                passed: t.passed,
+                skipped: t.skipped,
+                error: t.error,
+            })
             .collect();
         outcome.next_request = end.next.map(|n| n.name);
         outcome.skip_request = end.skip;
@@ -508,8 +559,15 @@ impl State {
             bridge.request.body = request.body;
         }
         end.error.map(|e| {
+            if e.message == OUT_OF_MEMORY {
+                return Stop::Memory;
+            }
             let (line, col) = position(e.stack.as_deref().unwrap_or(""), self.head);
-            Stop::Error(ScriptError { message: e.message, line, col })
+            Stop::Error(ScriptError {
+                message: e.message,
+                line,
+                col,
+            })
         })
     }
 
@@ -523,7 +581,11 @@ impl State {
         let limits_passed = move || deadline.is_some_and(|d| Instant::now() >= d);
         self.ctx.with(|ctx| {
             update_stack_top(&ctx);
-            let result = self.hooks.clone().restore(&ctx).and_then(|hooks| f(ctx.clone(), hooks));
+            let result = self
+                .hooks
+                .clone()
+                .restore(&ctx)
+                .and_then(|hooks| f(ctx.clone(), hooks));
             result.map_err(|e| {
                 let error = match e {
                     rquickjs::Error::Exception => ctx.catch(),
@@ -531,9 +593,11 @@ impl State {
                 };
                 let described = describe(&ctx, &error, self.head);
                 let is_interrupt = described.message.contains("interrupted");
-                if is_interrupt && limits_passed() {
+                if described.message == OUT_OF_MEMORY || self.exhausted.get() {
+                    Stop::Memory
+                } else if is_interrupt && limits_passed() {
                     Stop::Time
-                } else if described.message.contains("out of memory") {
+                } else if described.message == OUT_OF_MEMORY {
                     Stop::Memory
                 } else {
                     Stop::Error(described)
@@ -559,10 +623,10 @@ fn compile<'js>(ctx: &Ctx<'js>, text: &str) -> Result<(Function<'js>, usize), Sc
     match eval_wrapped(ctx, text, WRAP_SYNC) {
         Ok(f) => Ok((f, WRAP_SYNC.len())),
         Err(first) => {
-            if text.contains("await") {
-                if let Ok(f) = eval_wrapped(ctx, text, WRAP_ASYNC) {
-                    return Ok((f, WRAP_ASYNC.len()));
-                }
+            if text.contains("await")
+                && let Ok(f) = eval_wrapped(ctx, text, WRAP_ASYNC)
+            {
+                return Ok((f, WRAP_ASYNC.len()));
             }
             Err(first)
         }
@@ -573,10 +637,11 @@ fn eval_wrapped<'js>(ctx: &Ctx<'js>, text: &str, head: &str) -> Result<Function<
     let mut options = EvalOptions::default();
     options.strict = false;
     options.filename = Some(SCRIPT_FILE.to_string());
-    ctx.eval_with_options::<Function, _>(wrap(text, head), options).map_err(|e| match e {
-        rquickjs::Error::Exception => describe(ctx, &ctx.catch(), head.len()),
-        other => ScriptError::new(other.to_string()),
-    })
+    ctx.eval_with_options::<Function, _>(wrap(text, head), options)
+        .map_err(|e| match e {
+            rquickjs::Error::Exception => describe(ctx, &ctx.catch(), head.len()),
+            other => ScriptError::new(other.to_string()),
+        })
 }
 
 fn prelude_error(ctx: &Ctx<'_>, name: &str, e: rquickjs::Error) -> String {

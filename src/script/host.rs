@@ -55,7 +55,13 @@ fn lookup<'a>(scopes: &'a Scopes, which: i32, name: &str) -> Option<&'a serde_js
 fn all(scopes: &Scopes, which: i32) -> IndexMap<String, serde_json::Value> {
     if which == EFFECTIVE {
         let mut merged = IndexMap::new();
-        for s in [&scopes.globals, &scopes.collection, &scopes.environment, &scopes.data, &scopes.local] {
+        for s in [
+            &scopes.globals,
+            &scopes.collection,
+            &scopes.environment,
+            &scopes.data,
+            &scopes.local,
+        ] {
             for (k, v) in s {
                 merged.insert(k.clone(), v.clone());
             }
@@ -79,7 +85,10 @@ pub(super) fn replace_in(scopes: &Scopes, which: i32, text: &str) -> String {
             return out;
         };
         let name = after[..close].trim();
-        match (!name.is_empty() && !name.contains('{')).then(|| lookup(scopes, which, name)).flatten() {
+        match (!name.is_empty() && !name.contains('{'))
+            .then(|| lookup(scopes, which, name))
+            .flatten()
+        {
             Some(value) => out.push_str(&convert::display(value)),
             None => out.push_str(&rest[open..open + 2 + close + 2]),
         }
@@ -114,27 +123,37 @@ pub(super) fn install<'js>(ctx: &Ctx<'js>, bridge: &Rc<RefCell<Bridge>>) -> rqui
     let b = bridge.clone();
     host.set(
         "get",
-        Function::new(ctx.clone(), move |ctx: Ctx<'js>, which: i32, name: String| -> rquickjs::Result<Value<'js>> {
-            let bridge = b.borrow();
-            match lookup(&bridge.scopes, which, &name) {
-                Some(v) => convert::to_js(&ctx, v),
-                None => Ok(Value::new_undefined(ctx)),
-            }
-        })?,
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, which: i32, name: String| -> rquickjs::Result<Value<'js>> {
+                let bridge = b.borrow();
+                match lookup(&bridge.scopes, which, &name) {
+                    Some(v) => convert::to_js(&ctx, v),
+                    None => Ok(Value::new_undefined(ctx)),
+                }
+            },
+        )?,
     )?;
 
     let b = bridge.clone();
     host.set(
         "set",
-        Function::new(ctx.clone(), move |ctx: Ctx<'js>, which: i32, name: String, value: Value<'js>| -> rquickjs::Result<()> {
-            let value = convert::from_js(&ctx, value)?;
-            let mut bridge = b.borrow_mut();
-            if let Some(s) = scope_mut(&mut bridge.scopes, which) {
-                s.insert(name.clone(), value);
-                bridge.scopes.changed.insert(name);
-            }
-            Ok(())
-        })?,
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>,
+                  which: i32,
+                  name: String,
+                  value: Value<'js>|
+                  -> rquickjs::Result<()> {
+                let value = convert::from_js(&ctx, value)?;
+                let mut bridge = b.borrow_mut();
+                if let Some(s) = scope_mut(&mut bridge.scopes, which) {
+                    s.insert(name.clone(), value);
+                    bridge.scopes.changed.insert(name);
+                }
+                Ok(())
+            },
+        )?,
     )?;
 
     let b = bridge.clone();
@@ -160,14 +179,17 @@ pub(super) fn install<'js>(ctx: &Ctx<'js>, bridge: &Rc<RefCell<Bridge>>) -> rqui
     let b = bridge.clone();
     host.set(
         "all",
-        Function::new(ctx.clone(), move |ctx: Ctx<'js>, which: i32| -> rquickjs::Result<Object<'js>> {
-            let values = all(&b.borrow().scopes, which);
-            let object = Object::new(ctx.clone())?;
-            for (k, v) in &values {
-                object.set(k.as_str(), convert::to_js(&ctx, v)?)?;
-            }
-            Ok(object)
-        })?,
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, which: i32| -> rquickjs::Result<Object<'js>> {
+                let values = all(&b.borrow().scopes, which);
+                let object = Object::new(ctx.clone())?;
+                for (k, v) in &values {
+                    object.set(k.as_str(), convert::to_js(&ctx, v)?)?;
+                }
+                Ok(object)
+            },
+        )?,
     )?;
 
     let b = bridge.clone();
@@ -209,18 +231,21 @@ pub(super) fn install<'js>(ctx: &Ctx<'js>, bridge: &Rc<RefCell<Bridge>>) -> rqui
     let b = bridge.clone();
     host.set(
         "meta",
-        Function::new(ctx.clone(), move |ctx: Ctx<'js>, id: u32| -> rquickjs::Result<Value<'js>> {
-            let bridge = b.borrow();
-            let Some(r) = bridge.responses.get(&id) else {
-                return Ok(Value::new_undefined(ctx));
-            };
-            let meta = rquickjs::Array::new(ctx.clone())?;
-            meta.set(0, r.code)?;
-            meta.set(1, r.status.as_str())?;
-            meta.set(2, r.time_ms as f64)?;
-            meta.set(3, r.size as f64)?;
-            Ok(meta.into_value())
-        })?,
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, id: u32| -> rquickjs::Result<Value<'js>> {
+                let bridge = b.borrow();
+                let Some(r) = bridge.responses.get(&id) else {
+                    return Ok(Value::new_undefined(ctx));
+                };
+                let meta = rquickjs::Array::new(ctx.clone())?;
+                meta.set(0, r.code)?;
+                meta.set(1, r.status.as_str())?;
+                meta.set(2, r.time_ms as f64)?;
+                meta.set(3, r.size as f64)?;
+                Ok(meta.into_value())
+            },
+        )?,
     )?;
 
     let b = bridge.clone();
@@ -239,7 +264,11 @@ pub(super) fn install<'js>(ctx: &Ctx<'js>, bridge: &Rc<RefCell<Bridge>>) -> rqui
     host.set(
         "headers",
         Function::new(ctx.clone(), move |id: u32| {
-            b.borrow().responses.get(&id).map(|r| flat(&r.headers)).unwrap_or_default()
+            b.borrow()
+                .responses
+                .get(&id)
+                .map(|r| flat(&r.headers))
+                .unwrap_or_default()
         })?,
     )?;
 
@@ -247,21 +276,27 @@ pub(super) fn install<'js>(ctx: &Ctx<'js>, bridge: &Rc<RefCell<Bridge>>) -> rqui
     let b = bridge.clone();
     host.set(
         "request",
-        Function::new(ctx.clone(), move |ctx: Ctx<'js>| -> rquickjs::Result<Object<'js>> {
-            let bridge = b.borrow();
-            let r = &bridge.request;
-            let object = Object::new(ctx)?;
-            object.set("name", r.name.as_str())?;
-            object.set("method", r.method.as_str())?;
-            object.set("url", r.url.as_str())?;
-            object.set("headers", flat(&r.headers))?;
-            object.set("body", r.body.as_deref())?;
-            Ok(object)
-        })?,
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>| -> rquickjs::Result<Object<'js>> {
+                let bridge = b.borrow();
+                let r = &bridge.request;
+                let object = Object::new(ctx)?;
+                object.set("name", r.name.as_str())?;
+                object.set("method", r.method.as_str())?;
+                object.set("url", r.url.as_str())?;
+                object.set("headers", flat(&r.headers))?;
+                object.set("body", r.body.as_deref())?;
+                Ok(object)
+            },
+        )?,
     )?;
 
     let b = bridge.clone();
-    host.set("cookies", Function::new(ctx.clone(), move || flat(&b.borrow().cookies))?)?;
+    host.set(
+        "cookies",
+        Function::new(ctx.clone(), move || flat(&b.borrow().cookies))?,
+    )?;
 
     let b = bridge.clone();
     host.set(

@@ -11,6 +11,7 @@ mod convert;
 mod crypto;
 mod engine;
 mod host;
+mod memory;
 
 use std::future::Future;
 use std::pin::Pin;

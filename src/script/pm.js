@@ -325,6 +325,7 @@
   Body.prototype.toJSON = function () { return { mode: this.mode, raw: this.toString() }; };
 
   function Request(data) {
+    if (data.body === undefined) data.body = null;
     hidden(this, "_data", data);
     hidden(this, "_url", new Url(data.url));
     hidden(this, "_urlText", this._url.toString());
@@ -463,6 +464,8 @@
 
   // ---- pm.test ----
   function failTest(t, e) {
+    // Running out of memory stops the script, not just the test.
+    if (e instanceof InternalError && e.message === "out of memory") throw e;
     t.passed = false;
     t.error = errorText(e);
   }
@@ -742,7 +745,10 @@
     var legacy = G.tests;
     if (legacy && typeof legacy === "object") {
       Object.keys(legacy).forEach(function (name) {
-        tests.push({ name: name, passed: !!legacy[name], skipped: false, error: null });
+        var ok = !!legacy[name];
+        // Postman's wording for a falsy legacy test.
+        var message = ok ? null : "AssertionError: expected " + String(legacy[name]) + " to be truthy";
+        tests.push({ name: name, passed: ok, skipped: false, error: message });
       });
     }
     var error = null;
