@@ -59,12 +59,16 @@ pub(crate) fn load(settings: &LoadSettings) -> Result<Workspace, (Vec<Diagnostic
     }
 }
 
-/// Every variable name captured anywhere in the run.
+/// Every variable name captured, or set by a script, anywhere in the run.
 fn captured_names(collections: &[Collection]) -> HashSet<String> {
-    collections
-        .iter()
-        .flat_map(|c| c.requests.iter())
+    let requests = || collections.iter().flat_map(|c| c.requests.iter());
+    requests()
         .flat_map(|r| r.captures.iter().map(|c| c.name.clone()))
+        .chain(
+            requests()
+                .flat_map(|r| r.scripts.all())
+                .flat_map(|s| s.sets().map(str::to_string)),
+        )
         .collect()
 }
 

@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use super::{Errors, ExitStatus};
 use crate::cli::ValidateArgs;
+use crate::collection::Collection;
+use crate::diagnostic::Diagnostic;
 use crate::runner::Selection;
 use crate::secrets::Masker;
 use crate::settings::{LoadSettings, printer};
@@ -20,6 +22,10 @@ pub(super) async fn command(args: ValidateArgs) -> ExitStatus {
     };
     match prepare(&settings, &Selection::default(), None, &masker, true) {
         Ok(p) => {
+            let diags: Vec<Diagnostic> = p.ws.collections.iter().flat_map(check_scripts).collect();
+            if !diags.is_empty() {
+                return errors.diagnostics(&diags, &p.ws.sources);
+            }
             let styles = printer.styles();
             for (c, sel) in p.ws.collections.iter().zip(&p.selections) {
                 println!("{} {} ({} requests)", styles.green("ok"), c.file, sel.len());
@@ -28,4 +34,30 @@ pub(super) async fn command(args: ValidateArgs) -> ExitStatus {
         }
         Err((diags, sources)) => errors.diagnostics(&diags, &sources),
     }
+}
+
+/// Compiles every script of `collection` once; a syntax error is reported at its line.
+fn check_scripts(collection: &Collection) -> Vec<Diagnostic> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for r in &collection.requests {
+        let events = [
+            ("pre-request script", &r.scripts.pre_request),
+            ("test script", &r.scripts.test),
+        ];
+        for (what, scripts) in events {
+            for def in scripts {
+                if !seen.insert(std::sync::Arc::as_ptr(&def.text)) {
+                    continue;
+                }
+                if let Err(e) = crate::script::check(&def.text) {
+                    out.push(Diagnostic::new(
+                        format!("{what}: {}", e.message),
+                        def.position(e.line, e.col),
+                    ));
+                }
+            }
+        }
+    }
+    out
 }

@@ -25,15 +25,69 @@ pub struct AssertOutcome {
     pub subject: String,
     /// The result.
     pub check: Check,
+    /// Its name: a script test's, or the `name:` of a matcher.
+    pub name: Option<String>,
+    /// A script test skipped with `pm.test.skip`: it neither held nor failed.
+    pub skipped: bool,
 }
 
+/// The subject of a script's test (`pm.test`, `tests[...]`).
+pub const TEST: &str = "test";
+
 impl AssertOutcome {
-    /// One line: `status: expected 200, got 404`.
+    /// A script's test: `error` is why it failed.
+    pub fn script_test(
+        name: &str,
+        passed: bool,
+        skipped: bool,
+        error: Option<&str>,
+        span: Option<Span>,
+    ) -> AssertOutcome {
+        let actual = match (skipped, passed, error) {
+            (true, _, _) => "skipped".to_string(),
+            (false, true, _) => "passed".to_string(),
+            (false, false, Some(e)) => e.to_string(),
+            (false, false, None) => "failed".to_string(),
+        };
+        AssertOutcome {
+            span,
+            subject: TEST.to_string(),
+            check: Check {
+                passed: passed && !skipped,
+                expected: "to pass".to_string(),
+                actual,
+                differences: Vec::new(),
+                diff: None,
+            },
+            name: Some(name.to_string()),
+            skipped,
+        }
+    }
+
+    /// Whether it failed (a skipped test did not).
+    pub fn failed(&self) -> bool {
+        !self.skipped && !self.check.passed
+    }
+
+    /// One line: `status: expected 200, got 404`; a named assertion starts with its name
+    /// (`Status is 200 (status): expected 200, got 404`), a script's test is its name and
+    /// why it failed (`Status is 200: AssertionError: expected 404 to equal 200`).
     pub fn message(&self) -> String {
-        format!(
-            "{}: expected {}, got {}",
-            self.subject, self.check.expected, self.check.actual
+        message(
+            &self.subject,
+            self.name.as_deref(),
+            &self.check.expected,
+            &self.check.actual,
         )
+    }
+}
+
+/// The one line of an assertion's outcome (see [`AssertOutcome::message`]).
+pub fn message(subject: &str, name: Option<&str>, expected: &str, actual: &str) -> String {
+    match name {
+        Some(name) if subject == TEST => format!("{name}: {actual}"),
+        Some(name) => format!("{name} ({subject}): expected {expected}, got {actual}"),
+        None => format!("{subject}: expected {expected}, got {actual}"),
     }
 }
 
@@ -153,6 +207,8 @@ pub fn eval(def: &AssertDef, view: &ResponseView<'_>, resolve: Resolve<'_>) -> V
                 span: def.span.clone(),
                 subject: subject.clone(),
                 check,
+                name: def.name.clone(),
+                skipped: false,
             }
         })
         .collect()
@@ -209,6 +265,7 @@ mod tests {
             span: None,
             subject: Subject::Json(path(p)),
             predicates: vec![pred],
+            name: None,
         };
         let out = eval(
             &def("$.items[1].s", Predicate::Equals(json!("OK"))),
@@ -267,6 +324,7 @@ mod tests {
             span: None,
             subject: Subject::Json(path("$.a")),
             predicates: vec![Predicate::Exists(true)],
+            name: None,
         };
         let out = eval(&def, &view, &id);
         assert!(!out[0].check.passed);

@@ -93,6 +93,13 @@ pub struct Collection {
     pub requests: Vec<RequestDef>,
 }
 
+impl Collection {
+    /// Whether any request runs a script.
+    pub fn has_scripts(&self) -> bool {
+        self.requests.iter().any(|r| !r.scripts.is_empty())
+    }
+}
+
 /// One variable definition in a collection or environment file.
 #[derive(Debug, Clone)]
 pub struct VarDef {
@@ -151,6 +158,8 @@ pub struct RequestDef {
     pub captures: Vec<CaptureDef>,
     /// `examples:`.
     pub examples: Vec<ExampleDef>,
+    /// `scripts:` of the collection, its folders and the request, in the order they run.
+    pub scripts: Scripts,
 }
 
 impl RequestDef {
@@ -213,6 +222,67 @@ impl RequestDef {
             out.extend(hosts);
         }
         out
+    }
+}
+
+/// One script of `scripts:`, and where its text is in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScriptDef {
+    /// The JavaScript text.
+    pub text: Arc<str>,
+    /// Where the script's first line starts: a position in the script (line L, column C)
+    /// is at `start.line + L - 1`, column `C + start.col - 1` of the file.
+    pub start: Option<Span>,
+}
+
+impl ScriptDef {
+    /// The variable names the script sets with a literal name (`pm.environment.set("id", ..)`,
+    /// `postman.setEnvironmentVariable('id', ..)`): templates may read them, like captures.
+    pub fn sets(&self) -> impl Iterator<Item = &str> {
+        static SET: std::sync::LazyLock<Option<Regex>> = std::sync::LazyLock::new(|| {
+            Regex::new(
+                r#"(?:\.(?:environment|collectionVariables|variables|globals)\.set|\bset(?:Environment|Global)Variable)\s*\(\s*(?:"([^"\\]+)"|'([^'\\]+)'|`([^`\\$]+)`)"#,
+            )
+            .ok()
+        });
+        SET.as_ref()
+            .into_iter()
+            .flat_map(|re| re.captures_iter(&self.text))
+            .filter_map(|c| c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)))
+            .map(|m| m.as_str())
+    }
+
+    /// The file position of 1-based line `line`, column `col` of the script.
+    pub fn position(&self, line: Option<u32>, col: Option<u32>) -> Option<Span> {
+        let start = self.start.as_ref()?;
+        let mut span = start.clone();
+        span.len = 1;
+        if let Some(line) = line.filter(|l| *l > 0) {
+            span.line = start.line + line - 1;
+            span.col = start.col + col.unwrap_or(1).max(1) - 1;
+        }
+        Some(span)
+    }
+}
+
+/// The scripts a request runs: its collection's, its folders' (outermost first), its own.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scripts {
+    /// `pre_request:` scripts.
+    pub pre_request: Vec<ScriptDef>,
+    /// `test:` scripts.
+    pub test: Vec<ScriptDef>,
+}
+
+impl Scripts {
+    /// Whether there is no script at all.
+    pub fn is_empty(&self) -> bool {
+        self.pre_request.is_empty() && self.test.is_empty()
+    }
+
+    /// Every script, pre-request ones first.
+    pub fn all(&self) -> impl Iterator<Item = &ScriptDef> {
+        self.pre_request.iter().chain(&self.test)
     }
 }
 
@@ -392,6 +462,8 @@ pub struct AssertDef {
     pub subject: Subject,
     /// Each must hold.
     pub predicates: Vec<Predicate>,
+    /// `name:`, shown with the outcome (an import keeps the name of the test it comes from).
+    pub name: Option<String>,
 }
 
 /// The part of a response an assertion or capture reads.

@@ -116,6 +116,11 @@ pub struct RawCollection {
         description = "Largest decoded response body read: bytes, or a size such as \"512KiB\", \"10MB\", \"64MiB\" (default: --max-body, 64MiB)."
     )]
     pub max_body: Option<Sp<Value>>,
+    #[schemars(
+        with = "Option<RawScripts>",
+        description = "JavaScript run before the request is rendered (`pre_request`) and after `expect:` (`test`), with Postman's `pm` API; a collection's run first, then each folder's, then the request's."
+    )]
+    pub scripts: Option<Sp<RawScripts>>,
     #[schemars(description = "Tags for `--tag` selection.")]
     pub tags: Option<Vec<String>>,
 }
@@ -132,6 +137,7 @@ impl RawCollection {
             timeout: self.timeout.take(),
             max_body: self.max_body.take(),
             tags: self.tags.take(),
+            scripts: self.scripts.take(),
         }
     }
 }
@@ -147,6 +153,7 @@ pub struct RawSettings {
     pub timeout: Option<Sp<Value>>,
     pub max_body: Option<Sp<Value>>,
     pub tags: Option<Vec<String>>,
+    pub scripts: Option<Sp<RawScripts>>,
 }
 
 /// An entry of `requests:`: a request, or a folder when `folder:` is present.
@@ -247,6 +254,11 @@ pub struct RawItem {
         description = "Largest decoded response body read: bytes, or a size such as \"512KiB\", \"10MB\", \"64MiB\" (default: --max-body, 64MiB)."
     )]
     pub max_body: Option<Sp<Value>>,
+    #[schemars(
+        with = "Option<RawScripts>",
+        description = "JavaScript run before the request is rendered (`pre_request`) and after `expect:` (`test`), with Postman's `pm` API; a collection's run first, then each folder's, then the request's."
+    )]
+    pub scripts: Option<Sp<RawScripts>>,
     #[schemars(description = "Tags for `--tag` selection.")]
     pub tags: Option<Vec<String>>,
 }
@@ -263,8 +275,25 @@ impl RawItem {
             timeout: self.timeout.take(),
             max_body: self.max_body.take(),
             tags: self.tags.take(),
+            scripts: self.scripts.take(),
         }
     }
+}
+
+/// `scripts:` — JavaScript run in an embedded sandbox with Postman's `pm` API.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawScripts {
+    #[schemars(
+        with = "Option<String>",
+        description = "Runs before the request is rendered: may set variables and change the request."
+    )]
+    pub pre_request: Option<Sp<String>>,
+    #[schemars(
+        with = "Option<String>",
+        description = "Runs after `expect:`; each `pm.test` is an assertion named by the test."
+    )]
+    pub test: Option<Sp<String>>,
 }
 
 /// `auth:` — `none`, `inherit`, `bearer: TOKEN`, `basic: {..}` or `oauth2: {..}`.
@@ -387,20 +416,23 @@ pub struct RawBody {
 pub struct RawExpect {
     #[schemars(
         with = "Option<StatusMatcher>",
-        description = "Expected status: a code (200), a class (\"2xx\"), a list of both ([2xx, 404]), or a matcher such as {in: [200, 201]}."
+        description = "Expected status: a code (200), a class (\"2xx\"), a list of both ([2xx, 404]), or a matcher such as {in: [200, 201]}; `name:` beside matcher keys names the assertion ({equals: 200, name: \"Status is 200\"})."
     )]
     pub status: Option<Sp<Value>>,
     #[schemars(
         with = "Option<BTreeMap<String, Value>>",
-        description = "Header name -> matcher."
+        description = "Header name -> matcher; `name:` beside matcher keys names the assertion."
     )]
     pub headers: Option<IndexMap<String, Sp<Value>>>,
     #[schemars(
         with = "Option<BTreeMap<String, Value>>",
-        description = "JSONPath (RFC 9535) -> matcher; a bare value means equals."
+        description = "JSONPath (RFC 9535) -> matcher; a bare value means equals; `name:` beside matcher keys names the assertion ({exists: true, name: \"has id\"})."
     )]
     pub json: Option<IndexMap<String, Sp<Value>>>,
-    #[schemars(with = "Option<Value>", description = "Matcher on the body text.")]
+    #[schemars(
+        with = "Option<Value>",
+        description = "Matcher on the body text; `name:` beside matcher keys names the assertion."
+    )]
     pub body: Option<Sp<Value>>,
     #[schemars(
         with = "Option<Value>",

@@ -61,6 +61,9 @@ pub(crate) struct Spans {
     /// Plain values of 19 digits or more (`-` allowed), in the order written: integers
     /// the parser may have read as floats.
     long_integers: Vec<String>,
+    /// Where the text of a quoted or block value starts (after its quote, or on the line
+    /// after its `|`/`>` at the block's indentation), by where the value starts.
+    texts: HashMap<(u32, u32), (u32, u32)>,
     /// Whether the whole file parsed.
     complete: bool,
     /// Where the parser stopped on a syntax error.
@@ -96,6 +99,7 @@ impl Spans {
             shared: HashSet::new(),
             keys: HashMap::new(),
             long_integers: Vec::new(),
+            texts: HashMap::new(),
             complete: false,
             stopped: None,
         };
@@ -154,6 +158,19 @@ impl Spans {
                         continue;
                     }
                     awaiting = false;
+                    let text_start = match style {
+                        ScalarStyle::Plain => None,
+                        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                            Some((span.line, span.col + 1))
+                        }
+                        _ => at
+                            .start
+                            .byte_offset()
+                            .and_then(|b| block_start(text, b, span.line, span.col)),
+                    };
+                    if let Some(start) = text_start {
+                        out.texts.insert((span.line, span.col), start);
+                    }
                     let empty = !quoted && matches!(value.as_ref(), "" | "~" | "null");
                     let digits = value.strip_prefix('-').unwrap_or(value);
                     if !quoted && digits.len() >= 19 && digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -213,6 +230,13 @@ impl Spans {
             }
         }
         out
+    }
+
+    /// Where the text of the value at `line:col` starts: the value itself for a plain value,
+    /// after the quote of a quoted one, the first line of a `|` or `>` block at its
+    /// indentation.
+    pub(super) fn text_start(&self, line: u32, col: u32) -> (u32, u32) {
+        self.texts.get(&(line, col)).copied().unwrap_or((line, col))
     }
 
     /// What was open where the parser stopped, if it stopped on a syntax error.
@@ -359,6 +383,18 @@ impl Spans {
     }
 }
 
+/// The first line and column of a block value (`|`, `>`) whose first non-empty line
+/// starts at byte `offset` of `text`, on `line`, column `col`: empty lines between the
+/// indicator and it are lines of the value too.
+fn block_start(text: &str, offset: usize, line: u32, col: u32) -> Option<(u32, u32)> {
+    let before = text.get(..offset)?;
+    let mut lines = before.rsplit('\n');
+    // The part of the first content line before the content.
+    lines.next()?;
+    let empty = lines.take_while(|l| l.trim().is_empty()).count() as u32;
+    Some((line.saturating_sub(empty), col))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -426,6 +462,19 @@ requests:
     fn a_value_over_several_lines_is_underlined_on_its_first() {
         let s = index("a: \"one\n  two\"\nb: x\n");
         assert_eq!(at(&s.find_key(1, 1, "a").unwrap().value), (1, 4, 4));
+    }
+
+    #[test]
+    fn where_the_text_of_a_value_starts() {
+        let s = index(
+            "a: |\n\n    one\n     two\nb: \"q\"\nc: plain\nd:\n  - >-\n      x\ne: |2\n    y\n",
+        );
+        // A block value is found at its first non-empty line.
+        assert_eq!(s.text_start(3, 5), (2, 5));
+        assert_eq!(s.text_start(5, 4), (5, 5));
+        assert_eq!(s.text_start(6, 4), (6, 4));
+        assert_eq!(s.text_start(9, 7), (9, 7));
+        assert_eq!(s.text_start(11, 3), (11, 3));
     }
 
     #[test]

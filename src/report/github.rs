@@ -79,7 +79,7 @@ impl ReportWriter for GithubWriter {
             } else {
                 r.path.clone()
             };
-            for a in r.assertions.iter().filter(|a| !a.passed) {
+            for a in r.assertions.iter().filter(|a| a.failed()) {
                 let mut msg = a.message();
                 for d in &a.differences {
                     msg.push('\n');

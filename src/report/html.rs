@@ -100,14 +100,19 @@ fn request_html(out: &mut String, r: &RequestReport) {
         let _ = write!(out, "<p class=\"dim\">skipped: {}</p>", esc(why));
     }
     for a in &r.assertions {
-        let _ = write!(
-            out,
-            "<div class=\"assert {}\">{} {}",
-            if a.passed { "ok" } else { "ko" },
-            if a.passed { "✓" } else { "✗" },
-            esc(&a.message())
-        );
-        if let Some(p) = a.position.as_ref().filter(|_| !a.passed) {
+        let (class, mark, text) = if a.skipped {
+            (
+                "skip",
+                "○",
+                format!("{} (skipped)", a.name.as_deref().unwrap_or(&a.subject)),
+            )
+        } else if a.passed {
+            ("ok", "✓", a.name.clone().unwrap_or_else(|| a.message()))
+        } else {
+            ("ko", "✗", a.message())
+        };
+        let _ = write!(out, "<div class=\"assert {class}\">{mark} {}", esc(&text));
+        if let Some(p) = a.position.as_ref().filter(|_| a.failed()) {
             let _ = write!(
                 out,
                 " <span class=\"dim\">at {}:{}:{}</span>",
@@ -117,7 +122,7 @@ fn request_html(out: &mut String, r: &RequestReport) {
             );
         }
         out.push_str("</div>");
-        if !a.passed {
+        if a.failed() {
             for d in &a.differences {
                 let _ = write!(out, "<div class=\"path\">{}</div>", esc(d));
             }
@@ -128,6 +133,9 @@ fn request_html(out: &mut String, r: &RequestReport) {
     }
     for e in &r.errors {
         let _ = write!(out, "<div class=\"assert ko\">✗ {}</div>", esc(&e.message));
+    }
+    for line in &r.console {
+        let _ = write!(out, "<div class=\"dim\">console {}</div>", esc(line));
     }
     if !r.captures.is_empty() {
         out.push_str("<div class=\"dim\">captured: ");
@@ -243,7 +251,7 @@ details.req.failed,details.req.errored{border-color:#e5a3a6;background:#fff8f8}
 summary{cursor:pointer}
 .iter{margin:16px 0}.iter>h3{font-size:15px;margin:0 0 4px}
 .assert{font-family:ui-monospace,monospace;font-size:12.5px;margin:2px 0 2px 8px}
-.assert.ok{color:#1a7f37}.assert.ko{color:#c0262d}
+.assert.ok{color:#1a7f37}.assert.ko{color:#c0262d}.assert.skip{color:#9a6700}
 .path{font-family:ui-monospace,monospace;font-size:12px;margin-left:28px;color:#6e3a00}
 pre{background:#f6f8fa;border-radius:4px;padding:6px 8px;font-size:12px;overflow:auto;max-height:320px;white-space:pre-wrap;word-break:break-all;margin:4px 0}
 pre.diff{margin-left:24px}.diff .add{color:#1a7f37;background:#e6ffec}.diff .del{color:#c0262d;background:#ffebe9}

@@ -124,6 +124,10 @@ pub struct RequestReport {
     pub captures: Vec<CaptureReport>,
     /// Runtime and capture errors.
     pub errors: Vec<ErrorReport>,
+    /// What the request's scripts printed with `console` (masked), one entry per call:
+    /// `log: text`, `warn: text`...
+    #[serde(default)]
+    pub console: Vec<String>,
 }
 
 /// One HTTP exchange.
@@ -154,10 +158,17 @@ pub struct Hop {
 /// One assertion.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct AssertionReport {
-    /// What was tested.
+    /// What was tested: `status`, `header etag`, `$.id`, `body`, `duration`, or `test` for
+    /// a script's test.
     pub subject: String,
+    /// The assertion's name: the script test's, or a matcher's `name:`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Whether it held.
     pub passed: bool,
+    /// A script test skipped with `pm.test.skip`: neither passed nor failed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub skipped: bool,
     /// The expectation, in words.
     pub expected: String,
     /// What was found.
@@ -171,12 +182,20 @@ pub struct AssertionReport {
 }
 
 impl AssertionReport {
-    /// `status: expected 200, got 404`.
+    /// `status: expected 200, got 404`, `Status is 200: AssertionError: expected 404 to
+    /// equal 200` (see [`crate::assert::message`]).
     pub fn message(&self) -> String {
-        format!(
-            "{}: expected {}, got {}",
-            self.subject, self.expected, self.actual
+        crate::assert::message(
+            &self.subject,
+            self.name.as_deref(),
+            &self.expected,
+            &self.actual,
         )
+    }
+
+    /// Whether it failed (a skipped test did not).
+    pub fn failed(&self) -> bool {
+        !self.skipped && !self.passed
     }
 }
 
@@ -301,7 +320,9 @@ fn request(r: &RequestResult, masker: &Masker) -> RequestReport {
             .iter()
             .map(|a| AssertionReport {
                 subject: m(&a.subject),
+                name: a.name.as_deref().map(m),
                 passed: a.check.passed,
+                skipped: a.skipped,
                 expected: m(&a.check.expected),
                 actual: m(&a.check.actual),
                 position: position(a.span.as_ref()),
@@ -326,6 +347,7 @@ fn request(r: &RequestResult, masker: &Masker) -> RequestReport {
                 assert: e.assert,
             })
             .collect(),
+        console: r.console.iter().map(|l| m(l)).collect(),
     }
 }
 
@@ -396,6 +418,11 @@ pub fn count_iteration(totals: &mut Totals, it: &IterationReport) {
             Outcome::Errored => Status::Errored,
             Outcome::Skipped => Status::Skipped,
         };
-        totals.count(status, r.assertions.iter().map(|a| a.passed));
+        totals.count(
+            status,
+            r.assertions
+                .iter()
+                .map(|a| (!a.skipped).then_some(a.passed)),
+        );
     }
 }

@@ -134,7 +134,11 @@ impl TerminalReporter {
         let stats = &outcome.totals;
         let (passed, failed, errored, skipped) =
             (stats.passed, stats.failed, stats.errored, stats.skipped);
-        let (a_passed, a_failed) = (stats.assertions_passed, stats.assertions_failed);
+        let (a_passed, a_failed, a_skipped) = (
+            stats.assertions_passed,
+            stats.assertions_failed,
+            stats.assertions_skipped,
+        );
         let total = passed + failed + errored + skipped;
         let mut text = String::from("\n");
         if stats.iterations > 1 {
@@ -154,13 +158,18 @@ impl TerminalReporter {
             ),
             paint_count(s, skipped, "skipped", Styles::yellow),
         );
+        let skipped_tests = if a_skipped > 0 {
+            format!(", {}", paint_count(s, a_skipped, "skipped", Styles::yellow))
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             text,
-            "{} {}, {} ({} total)",
+            "{} {}, {}{skipped_tests} ({} total)",
             s.bold("Assertions:"),
             paint_count(s, a_passed, "passed", Styles::green),
             paint_count(s, a_failed, "failed", Styles::red),
-            a_passed + a_failed
+            a_passed + a_failed + a_skipped
         );
         let slowest: Vec<String> = outcome
             .slowest
@@ -279,7 +288,33 @@ impl TerminalReporter {
         }
         line.push_str(&detail);
         line.push('\n');
-        for a in r.asserts.iter().filter(|a| !a.check.passed) {
+        if !self.quiet {
+            for c in &r.console {
+                let _ = writeln!(
+                    line,
+                    "        {}",
+                    s.dim(&format!("console {}", self.field(c)))
+                );
+            }
+        }
+        for a in &r.asserts {
+            if !a.failed() {
+                // Named assertions (a script's tests) are listed; unnamed ones only fail.
+                if let Some(name) = a.name.as_deref().filter(|_| !self.quiet) {
+                    let _ = if a.skipped {
+                        writeln!(
+                            line,
+                            "        {} {} {}",
+                            s.yellow("○"),
+                            self.field(name),
+                            s.dim("(skipped)")
+                        )
+                    } else {
+                        writeln!(line, "        {} {}", s.green("✓"), self.field(name))
+                    };
+                }
+                continue;
+            }
             let _ = writeln!(line, "        {} {}", s.red("✗"), self.field(&a.message()));
             if let Some(span) = &a.span {
                 let _ = writeln!(line, "          {}", s.dim(&format!("at {span}")));

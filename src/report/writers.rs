@@ -295,9 +295,25 @@ fn case_name(path: &str, iteration: usize, iterations: usize) -> String {
     }
 }
 
-/// Lines describing the exchange, for `system-out`.
+/// Lines describing the exchange, for `system-out`: the named assertions (script tests
+/// among them) with their outcome, what the scripts printed, each hop, and the body of a
+/// request that did not pass.
 pub fn exchange_text(r: &RequestReport) -> String {
     let mut out = String::new();
+    for a in r.assertions.iter() {
+        let Some(name) = &a.name else { continue };
+        let mark = if a.skipped {
+            "skipped"
+        } else if a.passed {
+            "passed"
+        } else {
+            "failed"
+        };
+        out.push_str(&format!("[{mark}] {name}\n"));
+    }
+    for line in &r.console {
+        out.push_str(&format!("console {line}\n"));
+    }
     for (i, h) in r.hops.iter().enumerate() {
         if i > 0 {
             out.push_str("redirect: ");
@@ -323,7 +339,7 @@ pub fn exchange_text(r: &RequestReport) -> String {
 /// Every failed assertion and error of a request, in words.
 pub fn failure_text(r: &RequestReport) -> String {
     let mut out = String::new();
-    for a in r.assertions.iter().filter(|a| !a.passed) {
+    for a in r.assertions.iter().filter(|a| a.failed()) {
         out.push_str(&format!("{}\n", a.message()));
         out.push_str(&format!(
             "  expected: {}\n  actual:   {}\n",
@@ -381,7 +397,7 @@ impl ReportWriter for JunitWriter {
                     let message = r
                         .assertions
                         .iter()
-                        .find(|a| !a.passed)
+                        .find(|a| a.failed())
                         .map(|a| a.message())
                         .filter(|_| !errored)
                         .or_else(|| r.errors.first().map(|e| e.message.clone()))

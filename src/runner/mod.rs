@@ -9,6 +9,7 @@ mod refresh;
 mod rendered;
 pub mod result;
 mod schedule;
+mod scripts;
 mod select;
 
 use std::time::{Duration, Instant};
@@ -21,9 +22,11 @@ use crate::auth::TokenSource;
 use crate::collection::{Collection, JsonTemplate, RequestDef, RetryOn};
 use crate::data::Row;
 use crate::http::{Exchange, HttpError};
+use crate::script::{self, Event};
 use crate::secrets::Masker;
 use crate::template::{Engine, truthy};
 use crate::vars::Vars;
+use scripts::{Context, ScriptSender, UnitScripts};
 
 pub use check::{check_requests, contains_template};
 pub use literal::check_literals;
@@ -75,7 +78,12 @@ pub struct Runner<'a> {
     pub options: &'a RunOptions,
     /// OAuth2 tokens of the run.
     pub tokens: Option<&'a TokenSource>,
+    /// Iterations per collection (`pm.info.iterationCount`).
+    pub iterations: usize,
 }
+
+/// Where a script sends the run next (`pm.execution.setNextRequest`).
+type Next = Option<Option<String>>;
 
 impl Runner<'_> {
     /// Runs the `selected` requests of `collection`, updating `scope` with captures.
@@ -96,12 +104,44 @@ impl Runner<'_> {
             requests: Vec::with_capacity(selected.len()),
             started_at,
             duration: Duration::ZERO,
+            variables: Vec::new(),
         };
         let mut bail = false;
-        for &i in selected {
+        // Built on the unit's first script: a collection without scripts never builds it.
+        let mut scripts = collection
+            .has_scripts()
+            .then(|| UnitScripts::new(collection, scope));
+        let mut at = 0;
+        while let Some(&i) = selected.get(at) {
+            at += 1;
             let req = &collection.requests[i];
             self.listener.request_started(&self.unit, req);
-            let result = self.run_request(collection, req, scope).await;
+            let (mut result, next) = self
+                .run_request(collection, req, scope, scripts.as_mut())
+                .await;
+            let mut stop = false;
+            match next {
+                None => {}
+                Some(None) => stop = true,
+                Some(Some(name)) => {
+                    match selected
+                        .iter()
+                        .position(|&j| collection.requests[j].name == name)
+                    {
+                        Some(p) => at = p,
+                        None => {
+                            result.errors.push(RunError {
+                                span: req.span.clone(),
+                                kind: RunErrorKind::Script(format!(
+                                    "setNextRequest: no request named `{name}` in this run of the collection"
+                                )),
+                                assert: true,
+                            });
+                            stop = true;
+                        }
+                    }
+                }
+            }
             self.listener.request_finished(&self.unit, &result);
             let failed = matches!(result.status(), Status::Failed | Status::Errored);
             out.requests.push(result);
@@ -109,9 +149,73 @@ impl Runner<'_> {
                 bail = true;
                 break;
             }
+            if stop {
+                break;
+            }
+        }
+        if let Some(s) = scripts {
+            out.variables = s.set.into_iter().collect();
         }
         out.duration = start.elapsed();
         (out, bail)
+    }
+
+    /// Runs the pre-request scripts of `req`. `Err` ends the request: a script stopped or
+    /// skipped it. On success, the script request as it ends, if a script changed it.
+    async fn pre_request(
+        &self,
+        req: &RequestDef,
+        cx: &Context<'_>,
+        scope: &mut Vars,
+        scripts: &mut UnitScripts,
+        result: &mut RequestResult,
+        next: &mut Next,
+    ) -> Result<Option<(script::ScriptRequest, script::ScriptRequest)>, ()> {
+        let before = scripts::written(req);
+        let mut request = before.clone();
+        let sender = self.sender(req, scripts::redirect_policy(req, self.engine, scope));
+        for def in &req.scripts.pre_request {
+            let out = scripts
+                .run(
+                    def,
+                    Event::PreRequest,
+                    cx,
+                    &mut request,
+                    None,
+                    &[],
+                    &sender,
+                    scope,
+                    self.engine,
+                )
+                .await;
+            result.console.extend(scripts::console(&out));
+            result.asserts.extend(scripts::tests(def, &out));
+            if out.next_request.is_some() {
+                *next = out.next_request.clone();
+            }
+            if let Some(e) = &out.error {
+                result
+                    .errors
+                    .push(scripts::error(def, Event::PreRequest, e));
+                return Err(());
+            }
+            if out.skip_request {
+                result.skipped = Some("pm.execution.skipRequest()".into());
+                return Err(());
+            }
+        }
+        Ok((request != before).then_some((before, request)))
+    }
+
+    /// The `pm.sendRequest` sender of a request.
+    fn sender(&self, req: &RequestDef, redirects: crate::http::RedirectPolicy) -> ScriptSender<'_> {
+        ScriptSender {
+            client: self.client,
+            masker: self.masker,
+            timeout: req.timeout.unwrap_or(self.options.timeout),
+            max_body: req.max_body.unwrap_or(self.options.max_body),
+            redirects,
+        }
     }
 
     async fn run_request(
@@ -119,6 +223,22 @@ impl Runner<'_> {
         collection: &Collection,
         req: &RequestDef,
         scope: &mut Vars,
+        scripts: Option<&mut UnitScripts>,
+    ) -> (RequestResult, Next) {
+        let mut next = None;
+        let result = self
+            .run_request_inner(collection, req, scope, scripts, &mut next)
+            .await;
+        (result, next)
+    }
+
+    async fn run_request_inner(
+        &self,
+        collection: &Collection,
+        req: &RequestDef,
+        scope: &mut Vars,
+        mut scripts: Option<&mut UnitScripts>,
+        next: &mut Next,
     ) -> RequestResult {
         let mut result = RequestResult {
             name: req.name.clone(),
@@ -151,6 +271,26 @@ impl Runner<'_> {
         if let Some(d) = req.delay {
             tokio::time::sleep(d).await;
         }
+        let path = result.path.clone();
+        let cx = Context {
+            request: req,
+            path: &path,
+            iteration: self.unit.iteration,
+            iterations: self.iterations,
+        };
+        let mut changes = None;
+        if let Some(s) = scripts.as_deref_mut()
+            && !req.scripts.pre_request.is_empty()
+        {
+            match self
+                .pre_request(req, &cx, scope, s, &mut result, next)
+                .await
+            {
+                Ok(c) => changes = c,
+                Err(()) => return result,
+            }
+        }
+        let pre_tests = std::mem::take(&mut result.asserts);
         let renderer = Renderer {
             engine: self.engine,
             scope,
@@ -164,9 +304,22 @@ impl Runner<'_> {
             Ok(p) => p,
             Err(e) => {
                 result.errors.push(e);
+                result.asserts = pre_tests;
                 return result;
             }
         };
+        if let Some((before, after)) = &changes
+            && let Err(message) =
+                scripts::apply_changes(&mut prepared, before, after, scope, self.masker)
+        {
+            result.errors.push(RunError {
+                span: req.span.clone(),
+                kind: RunErrorKind::Request(message),
+                assert: true,
+            });
+            result.asserts = pre_tests;
+            return result;
+        }
         result.url = Some(prepared.url.to_string());
         let retries = req.retry.as_ref().map(|r| r.count).unwrap_or(0);
         loop {
@@ -239,9 +392,46 @@ impl Runner<'_> {
         }
         for (name, value) in &result.captures {
             scope.capture(name, value);
+            if let Some(s) = scripts.as_deref_mut() {
+                s.captured(name, value);
+            }
         }
         if !result.captures.is_empty() {
             scope.refresh(self.engine);
+        }
+        let declared = std::mem::replace(&mut result.asserts, pre_tests);
+        result.asserts.extend(declared);
+        if let Some(s) = scripts
+            && !req.scripts.test.is_empty()
+            && let Some(last) = result.exchanges.last()
+        {
+            let response = scripts::response(last, result.duration);
+            let cookies = scripts::cookies(last);
+            let mut request = scripts::sent(req, &prepared);
+            let sender = self.sender(req, prepared.redirects.clone());
+            for def in &req.scripts.test {
+                let out = s
+                    .run(
+                        def,
+                        Event::Test,
+                        &cx,
+                        &mut request,
+                        Some(&response),
+                        &cookies,
+                        &sender,
+                        scope,
+                        self.engine,
+                    )
+                    .await;
+                result.console.extend(scripts::console(&out));
+                result.asserts.extend(scripts::tests(def, &out));
+                if out.next_request.is_some() {
+                    *next = out.next_request.clone();
+                }
+                if let Some(e) = &out.error {
+                    result.errors.push(scripts::error(def, Event::Test, e));
+                }
+            }
         }
         result
     }
@@ -284,6 +474,6 @@ fn should_retry(on: &[RetryOn], result: &RequestResult, error: Option<&HttpError
         RetryOn::Class(class) => status.is_some_and(|s| s / 100 == *class),
         RetryOn::Timeout => matches!(error, Some(HttpError::Timeout { .. })),
         RetryOn::Connection => matches!(error, Some(HttpError::Connect { .. })),
-        RetryOn::Assertion => result.asserts.iter().any(|a| !a.check.passed),
+        RetryOn::Assertion => result.asserts.iter().any(assert::AssertOutcome::failed),
     })
 }

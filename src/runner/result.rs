@@ -23,6 +23,8 @@ pub struct CollectionResult {
     pub started_at: String,
     /// Wall time.
     pub duration: Duration,
+    /// Variables scripts set (their last value) or unset (`None`), in the order first set.
+    pub variables: Vec<(String, Option<Value>)>,
 }
 
 /// Counts of requests by how they ended and of assertions: the terminal summary's and the
@@ -45,11 +47,19 @@ pub struct Totals {
     pub assertions_passed: usize,
     /// Assertions that failed.
     pub assertions_failed: usize,
+    /// Script tests skipped (`pm.test.skip`); not written when there are none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub assertions_skipped: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Totals {
-    /// Counts one request: how it ended and whether each of its assertions held.
-    pub fn count(&mut self, status: Status, assertions: impl IntoIterator<Item = bool>) {
+    /// Counts one request: how it ended and whether each of its assertions held (`None`:
+    /// skipped).
+    pub fn count(&mut self, status: Status, assertions: impl IntoIterator<Item = Option<bool>>) {
         self.requests += 1;
         match status {
             Status::Passed => self.passed += 1,
@@ -58,10 +68,10 @@ impl Totals {
             Status::Skipped => self.skipped += 1,
         }
         for held in assertions {
-            if held {
-                self.assertions_passed += 1;
-            } else {
-                self.assertions_failed += 1;
+            match held {
+                Some(true) => self.assertions_passed += 1,
+                Some(false) => self.assertions_failed += 1,
+                None => self.assertions_skipped += 1,
             }
         }
     }
@@ -107,6 +117,8 @@ pub struct RequestResult {
     pub duration: Duration,
     /// How many times it was sent.
     pub attempts: u32,
+    /// What its scripts printed with `console`, unmasked: `log: text`, `warn: text`...
+    pub console: Vec<String>,
 }
 
 impl RequestResult {
@@ -116,7 +128,7 @@ impl RequestResult {
             Status::Skipped
         } else if self.errors.iter().any(|e| !e.assert) {
             Status::Errored
-        } else if !self.errors.is_empty() || self.asserts.iter().any(|a| !a.check.passed) {
+        } else if !self.errors.is_empty() || self.asserts.iter().any(AssertOutcome::failed) {
             Status::Failed
         } else {
             Status::Passed
@@ -158,6 +170,8 @@ pub enum RunErrorKind {
     },
     /// Credentials could not be obtained.
     Auth(String),
+    /// A script stopped: a syntax error, an exception, a limit.
+    Script(String),
 }
 
 impl RunError {
@@ -169,6 +183,7 @@ impl RunError {
             RunErrorKind::Http(e) => e.to_string(),
             RunErrorKind::Capture { name, reason } => format!("capture `{name}`: {reason}"),
             RunErrorKind::Auth(m) => format!("authentication failed: {m}"),
+            RunErrorKind::Script(m) => m.clone(),
         }
     }
 }

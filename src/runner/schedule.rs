@@ -69,8 +69,12 @@ impl Outcome {
     fn count(&mut self, result: &CollectionResult) {
         self.totals.iterations += 1;
         for r in &result.requests {
-            self.totals
-                .count(r.status(), r.asserts.iter().map(|a| a.check.passed));
+            self.totals.count(
+                r.status(),
+                r.asserts
+                    .iter()
+                    .map(|a| (!a.skipped).then_some(a.check.passed)),
+            );
             if !r.exchanges.is_empty() {
                 // Ties keep the earlier request first.
                 let at = self.slowest.partition_point(|(_, d)| *d >= r.duration);
@@ -123,6 +127,13 @@ impl Schedule<'_> {
                         .iter()
                         .flat_map(|r| r.captures.iter().cloned()),
                 );
+                // Values scripts set flow on like captures; one they unset is not carried.
+                for (name, value) in &result.variables {
+                    carried.retain(|(n, _)| n != name);
+                    if let Some(v) = value {
+                        carried.push((name.clone(), v.clone()));
+                    }
+                }
             }
             if bail {
                 stop = true;
@@ -150,10 +161,10 @@ impl Schedule<'_> {
             }
             if let Some(row) = self.row(unit.iteration) {
                 for (k, v) in row {
-                    scope.capture(k, v);
+                    scope.data(k, v);
                 }
             }
-            scope.capture("iteration", &Value::from(unit.iteration));
+            scope.run_value("iteration", &Value::from(unit.iteration));
             scope.refresh(self.engine);
             let runner = Runner {
                 client: self.client,
@@ -163,6 +174,7 @@ impl Schedule<'_> {
                 unit,
                 options: self.options,
                 tokens: self.tokens,
+                iterations: self.iterations,
             };
             let selected = &self.selections[unit.collection];
             let (result, bail) = runner

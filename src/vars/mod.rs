@@ -31,11 +31,26 @@ enum Layer {
     Cli,
 }
 
+/// Which of Postman's variable scopes a value belongs to, as scripts see them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The collection's `variables:`.
+    Collection,
+    /// The environment's `variables:`, `--var`, `mock_url`, values captured or set by a
+    /// script.
+    Environment,
+    /// The data row (`-d`).
+    Data,
+    /// Values the runner sets for templates only (`iteration`).
+    Run,
+}
+
 /// One variable's value, where it comes from, and whether it is secret.
 #[derive(Debug, Clone)]
 struct Var {
     value: Value,
     layer: Layer,
+    origin: Origin,
     secret: bool,
 }
 
@@ -69,6 +84,17 @@ impl Vars {
 
     /// Sets `name` from `layer` unless a later layer set it; a secret value goes to the masker.
     fn insert(&mut self, name: &str, value: Value, layer: Layer) -> bool {
+        let origin = match layer {
+            Layer::File => self
+                .values
+                .get(name)
+                .map_or(Origin::Collection, |v| v.origin),
+            Layer::Capture | Layer::Cli => Origin::Environment,
+        };
+        self.insert_from(name, value, layer, origin)
+    }
+
+    fn insert_from(&mut self, name: &str, value: Value, layer: Layer, origin: Origin) -> bool {
         if self.values.get(name).is_some_and(|v| v.layer > layer) {
             return false;
         }
@@ -81,11 +107,62 @@ impl Vars {
             Var {
                 value,
                 layer,
+                origin,
                 secret,
             },
         );
         self.rebuild();
         true
+    }
+
+    /// Marks a file definition as the environment's (definitions are the collection's).
+    pub(crate) fn mark_environment(&mut self, name: &str) {
+        if let Some(v) = self.values.get_mut(name).filter(|v| v.layer == Layer::File) {
+            v.origin = Origin::Environment;
+        }
+    }
+
+    /// Sets a data row's value: like a capture, in the data scope of scripts.
+    pub fn data(&mut self, name: &str, value: &serde_json::Value) {
+        self.insert_from(name, json_value(value), Layer::Capture, Origin::Data);
+    }
+
+    /// Sets a value of the runner's own (`iteration`), which scripts do not see as a variable.
+    pub fn run_value(&mut self, name: &str, value: &serde_json::Value) {
+        self.insert_from(name, json_value(value), Layer::Capture, Origin::Run);
+    }
+
+    /// Sets the value a script gave `name` (the effective one across its scopes): it wins
+    /// over file definitions and data, not over `--var`.
+    pub fn script_set(&mut self, name: &str, value: &serde_json::Value) {
+        self.insert(name, json_value(value), Layer::Capture);
+    }
+
+    /// A script unset `name` and no scope has a value left: the variable goes, unless
+    /// `--var` set it.
+    pub fn script_unset(&mut self, name: &str) {
+        if self.values.get(name).is_some_and(|v| v.layer < Layer::Cli) {
+            self.values.remove(name);
+            self.derived.retain(|(n, _)| n != name);
+            self.rebuild();
+        }
+    }
+
+    /// The values of each scope scripts see, as JSON: the collection's, the environment's
+    /// (`--var` and captured values included) and the data row's.
+    pub fn script_scopes(&self) -> [Vec<(String, serde_json::Value)>; 3] {
+        let mut out: [Vec<(String, serde_json::Value)>; 3] = Default::default();
+        for (name, var) in &self.values {
+            let slot = match var.origin {
+                Origin::Collection => 0,
+                Origin::Environment => 1,
+                Origin::Data => 2,
+                Origin::Run => continue,
+            };
+            let json = serde_json::to_value(&var.value).unwrap_or(serde_json::Value::Null);
+            out[slot].push((name.clone(), json));
+        }
+        out
     }
 
     /// Sets a file definition's value from JSON.
@@ -202,6 +279,7 @@ impl Vars {
                 Var {
                     value: json_value(&v),
                     layer: Layer::Cli,
+                    origin: Origin::Run,
                     secret: false,
                 },
             );

@@ -63,6 +63,9 @@ pub(crate) fn resolve(
         .filter(|d| !vars.is_pinned(&d.name))
         .collect();
     let diags = render_definitions(&defs, &mut vars, engine, captured);
+    for def in layers.environment {
+        vars.mark_environment(&def.name);
+    }
     if diags.is_empty() {
         Ok(vars)
     } else {

@@ -24,6 +24,8 @@ mod reports;
 mod requests;
 mod run;
 mod schema;
+mod script_assertions;
+mod scripts;
 mod secrets;
 #[cfg(unix)]
 mod signals;

@@ -8,7 +8,7 @@ use serde_json::Value;
 use serde_saphyr::Location;
 
 use super::{Builder, is_variable_name};
-use crate::collection::matcher::{parse_matcher, regex_message, short};
+use crate::collection::matcher::{MATCHER_KEYS, parse_matcher, regex_message, short};
 use crate::collection::raw::{RawExpect, Sp};
 use crate::collection::{AssertDef, CaptureDef, CaptureSource, JsonPathDef, Subject};
 use crate::diagnostic::{Diagnostic, did_you_mean};
@@ -53,11 +53,40 @@ impl Builder<'_> {
         out: &mut Vec<AssertDef>,
     ) {
         let span = self.sp(v);
-        match parse_matcher(&v.value, list_in, &self.dir, &self.file_root) {
+        // `name:` beside matcher keys names the assertion (a map of other keys is a value).
+        let mut value = std::borrow::Cow::Borrowed(&v.value);
+        let mut name = None;
+        if let Value::Object(map) = &v.value
+            && map.contains_key("name")
+            && map.keys().any(|k| MATCHER_KEYS.contains(&k.as_str()))
+        {
+            let mut map = map.clone();
+            match map.shift_remove("name") {
+                Some(Value::String(n)) => name = Some(n),
+                other => {
+                    let at = self
+                        .find_key(&v.referenced, "name")
+                        .map(|(_, value)| value)
+                        .or(span);
+                    let found = other.as_ref().map(short).unwrap_or_default();
+                    self.error(
+                        format!(
+                            "{}: `name` needs the assertion's name as text, found {found}",
+                            subject.describe()
+                        ),
+                        at,
+                    );
+                    return;
+                }
+            }
+            value = std::borrow::Cow::Owned(Value::Object(map));
+        }
+        match parse_matcher(&value, list_in, &self.dir, &self.file_root) {
             Ok(predicates) => out.push(AssertDef {
                 span,
                 subject,
                 predicates,
+                name,
             }),
             Err(e) => {
                 // Point at the matcher key, or at its value when that is what is wrong.

@@ -18,7 +18,7 @@ use serde_saphyr::{Location, Spanned};
 
 use super::raw::{RawCollection, RawItem, RawSettings, Sp};
 use super::spans::Spans;
-use super::{AuthDef, Collection, RequestDef, Template, TrustDef, VarDef};
+use super::{AuthDef, Collection, RequestDef, ScriptDef, Scripts, Template, TrustDef, VarDef};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::paths::FileRoot;
 
@@ -45,6 +45,7 @@ struct Inherited {
     max_body: Option<u64>,
     tags: Vec<String>,
     folders: Vec<String>,
+    scripts: Scripts,
 }
 
 impl<'a> Builder<'a> {
@@ -108,6 +109,7 @@ impl<'a> Builder<'a> {
             max_body: None,
             tags: Vec::new(),
             folders: Vec::new(),
+            scripts: Scripts::default(),
         };
         let root = self.inherit(&root, settings);
         let mut requests = Vec::new();
@@ -197,7 +199,30 @@ impl<'a> Builder<'a> {
                 out.tags.push(tag);
             }
         }
+        if let Some(scripts) = raw.scripts {
+            let scripts = scripts.value;
+            out.scripts
+                .pre_request
+                .extend(self.script(scripts.pre_request));
+            out.scripts.test.extend(self.script(scripts.test));
+        }
         out
+    }
+
+    /// One script, with where its text starts; an empty one is no script.
+    fn script(&self, text: Option<Sp<String>>) -> Option<ScriptDef> {
+        let text = text.filter(|t| !t.value.trim().is_empty())?;
+        let loc = &text.referenced;
+        let start = (loc.line() > 0).then(|| {
+            let (line, col) = self
+                .spans
+                .text_start(loc.line() as u32, loc.column() as u32);
+            Span::new(&self.file, line, col)
+        });
+        Some(ScriptDef {
+            text: Arc::from(text.value),
+            start,
+        })
     }
 
     fn item(&mut self, mut item: RawItem, parent: &Inherited, out: &mut Vec<RequestDef>) {

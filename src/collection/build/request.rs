@@ -108,6 +108,7 @@ impl Builder<'_> {
             asserts,
             captures,
             examples,
+            scripts: inh.scripts,
         })
     }
 
