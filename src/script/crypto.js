@@ -1,7 +1,8 @@
 // CryptoJS, the part collections use: WordArray, the Hex/Base64/Utf8/Latin1 encoders, the
 // MD5/SHA hashes and their HMACs. The hashing is native: `__runner_native.digest(name,
-// bytes)`, `.hmac(name, keyBytes, bytes)` and `.random(count)` take and return bytes as
-// arrays of numbers (0-255); it keeps them and removes that global. The only global it
+// message)`, `.hmac(name, key, message)` take text (hashed as UTF-8) or a WordArray and
+// return the words of the result; `.random(count)` returns the words of `count` random
+// bytes. This file keeps those natives and removes their global; the only global it
 // defines is `__runner_cryptojs`.
 (function () {
   "use strict";
@@ -69,7 +70,7 @@
     return new WordArray(words, sigBytes);
   };
   WordArray.random = function (count) {
-    return fromBytes(native.random(count));
+    return new WordArray(native.random(count), count);
   };
 
   function isWordArray(value) {
@@ -122,18 +123,38 @@
         throw new Error("Malformed UTF-8 data");
       }
     },
+    // Straight to words; a lone surrogate fails as CryptoJS's `encodeURIComponent` does.
     parse: function (text) {
-      var escaped = encodeURIComponent(text);
-      var bytes = [];
-      for (var i = 0; i < escaped.length; i += 1) {
-        if (escaped.charAt(i) === "%") {
-          bytes.push(parseInt(escaped.substr(i + 1, 2), 16));
-          i += 2;
+      text = String(text);
+      var words = [];
+      var n = 0;
+      var put = function (byte) {
+        words[n >>> 2] |= byte << (24 - (n % 4) * 8);
+        n += 1;
+      };
+      for (var i = 0; i < text.length; i += 1) {
+        var c = text.charCodeAt(i);
+        if (c < 0x80) {
+          put(c);
+        } else if (c < 0x800) {
+          put(0xc0 | c >> 6);
+          put(0x80 | c & 63);
+        } else if (c < 0xd800 || c > 0xdfff) {
+          put(0xe0 | c >> 12);
+          put(0x80 | c >> 6 & 63);
+          put(0x80 | c & 63);
         } else {
-          bytes.push(escaped.charCodeAt(i));
+          var low = text.charCodeAt(i + 1);
+          if (c > 0xdbff || !(low >= 0xdc00 && low <= 0xdfff)) throw new URIError("URI malformed");
+          var point = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+          i += 1;
+          put(0xf0 | point >> 18);
+          put(0x80 | point >> 12 & 63);
+          put(0x80 | point >> 6 & 63);
+          put(0x80 | point & 63);
         }
       }
-      return fromBytes(bytes);
+      return new WordArray(words, n);
     },
   };
 
@@ -175,44 +196,53 @@
 
   // ---- hashes and HMACs -----------------------------------------------------------------
 
-  // A message as CryptoJS takes it: text is UTF-8, a WordArray is its bytes.
-  function messageBytes(message) {
-    if (isWordArray(message)) return toBytes(message);
-    if (message === undefined || message === null) return [];
-    return toBytes(Utf8.parse(String(message)));
+  // A message as CryptoJS takes it: text is UTF-8, a WordArray is its bytes. Text goes to
+  // the natives as it is unless it has surrogates, which `Utf8.parse` checks as CryptoJS does.
+  function message(value) {
+    if (isWordArray(value)) return value;
+    if (value === undefined || value === null) return "";
+    var text = String(value);
+    return /[\ud800-\udfff]/.test(text) ? Utf8.parse(text) : text;
   }
 
-  function hasher(name) {
-    var hash = function (message) {
-      return fromBytes(native.digest(name, messageBytes(message)));
-    };
-    var algo = {
-      create: function () {
-        var parts = [];
-        var progressive = {
-          update: function (message) {
-            parts.push(messageBytes(message));
-            return progressive;
-          },
-          finalize: function (message) {
-            if (message !== undefined) progressive.update(message);
-            var all = [].concat.apply([], parts);
-            parts = [];
-            return fromBytes(native.digest(name, all));
-          },
-          reset: function () {
-            parts = [];
-            return progressive;
-          },
-        };
-        return progressive;
+  function key(value) {
+    if (typeof value === "string" || isWordArray(value)) return message(value);
+    throw new TypeError("the HMAC key must be text or a WordArray, not " +
+      (value === null ? "null" : typeof value));
+  }
+
+  function digestOf(name, value) {
+    var words = native.digest(name, message(value));
+    return new WordArray(words, words.length * 4);
+  }
+
+  function hmacOf(name, secret, value) {
+    var words = native.hmac(name, secret, message(value));
+    return new WordArray(words, words.length * 4);
+  }
+
+  // The progressive form (`algo.SHA256.create().update(a).finalize(b)`): the parts are
+  // gathered and hashed at the end.
+  function progressive(finish) {
+    var parts = new WordArray([], 0);
+    var self = {
+      update: function (value) {
+        var part = message(value);
+        parts.concat(typeof part === "string" ? Utf8.parse(part) : part);
+        return self;
       },
-      __name: name,
+      finalize: function (value) {
+        if (value !== undefined) self.update(value);
+        var all = parts;
+        parts = new WordArray([], 0);
+        return finish(all);
+      },
+      reset: function () {
+        parts = new WordArray([], 0);
+        return self;
+      },
     };
-    var hmac = function (message, key) {
-      return fromBytes(native.hmac(name, messageBytes(key), messageBytes(message)));
-    };
-    return { hash: hash, algo: algo, hmac: hmac };
+    return self;
   }
 
   var CryptoJS = {
@@ -223,34 +253,22 @@
 
   [["MD5", "md5"], ["SHA1", "sha1"], ["SHA224", "sha224"], ["SHA256", "sha256"],
     ["SHA384", "sha384"], ["SHA512", "sha512"]].forEach(function (pair) {
-    var h = hasher(pair[1]);
-    CryptoJS[pair[0]] = h.hash;
-    CryptoJS["Hmac" + pair[0]] = h.hmac;
-    CryptoJS.algo[pair[0]] = h.algo;
+    var name = pair[1];
+    CryptoJS[pair[0]] = function (value) { return digestOf(name, value); };
+    CryptoJS["Hmac" + pair[0]] = function (value, secret) { return hmacOf(name, key(secret), value); };
+    CryptoJS.algo[pair[0]] = {
+      create: function () {
+        return progressive(function (all) { return digestOf(name, all); });
+      },
+      __name: name,
+    };
   });
 
   // `CryptoJS.algo.HMAC.create(CryptoJS.algo.SHA256, key)`: a progressive HMAC.
   CryptoJS.algo.HMAC = {
-    create: function (algo, key) {
-      var keyBytes = messageBytes(key);
-      var parts = [];
-      var progressive = {
-        update: function (message) {
-          parts.push(messageBytes(message));
-          return progressive;
-        },
-        finalize: function (message) {
-          if (message !== undefined) progressive.update(message);
-          var all = [].concat.apply([], parts);
-          parts = [];
-          return fromBytes(native.hmac(algo.__name, keyBytes, all));
-        },
-        reset: function () {
-          parts = [];
-          return progressive;
-        },
-      };
-      return progressive;
+    create: function (algo, secret) {
+      var checked = key(secret);
+      return progressive(function (all) { return hmacOf(algo.__name, checked, all); });
     },
   };
 

@@ -1,41 +1,43 @@
 //! The native half of CryptoJS (`crypto.js`): digests, HMACs and random bytes on the Rust
-//! hash crates, installed as functions of the global `__runner_native`. Bytes cross the
-//! boundary as arrays of numbers (0–255).
+//! hash crates, installed as functions of the global `__runner_native`. A message is text
+//! (hashed as UTF-8) or a WordArray (`{ words, sigBytes }`); results are arrays of signed
+//! big-endian 32-bit words, as a WordArray keeps them.
 
 use hmac::{Hmac, Mac};
 use md5::Md5;
-use rquickjs::{Ctx, Exception, Function, Object};
+use rquickjs::{Ctx, Exception, Function, Object, Value};
 use sha1::Sha1;
 use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
 
 /// The most random bytes one call may ask for (`WordArray.random(n)`).
 const MAX_RANDOM: usize = 1 << 20;
 
-/// Installs `__runner_native.digest(algorithm, bytes)`, `.hmac(algorithm, key, bytes)` and
-/// `.random(count)`; algorithms are `md5`, `sha1`, `sha224`, `sha256`, `sha384`, `sha512`.
+/// Installs `__runner_native.digest(algorithm, message)`, `.hmac(algorithm, key, message)`
+/// and `.random(count)`; algorithms are `md5`, `sha1`, `sha224`, `sha256`, `sha384`,
+/// `sha512`.
 pub(super) fn register(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
     let native = Object::new(ctx.clone())?;
-    native.set(
-        "digest",
-        Function::new(ctx.clone(), |ctx: Ctx<'_>, name: String, data: Vec<u8>| {
-            algorithm(&ctx, &name).map(|a| a.digest(&data))
-        })?,
-    )?;
-    native.set(
-        "hmac",
-        Function::new(
-            ctx.clone(),
-            |ctx: Ctx<'_>, name: String, key: Vec<u8>, data: Vec<u8>| {
-                let mac = algorithm(&ctx, &name)?.hmac(&key, &data);
-                mac.ok_or_else(|| Exception::throw_range(&ctx, "HMAC: the key was refused"))
-            },
-        )?,
-    )?;
-    native.set(
-        "random",
-        Function::new(ctx.clone(), |ctx: Ctx<'_>, count: f64| random(&ctx, count))?,
-    )?;
+    native.set("digest", Function::new(ctx.clone(), digest)?)?;
+    native.set("hmac", Function::new(ctx.clone(), hmac)?)?;
+    native.set("random", Function::new(ctx.clone(), random)?)?;
     ctx.globals().set("__runner_native", native)
+}
+
+fn digest<'js>(ctx: Ctx<'js>, name: String, data: Value<'js>) -> rquickjs::Result<Vec<i32>> {
+    let algorithm = algorithm(&ctx, &name)?;
+    Ok(words(&algorithm.digest(&message(&ctx, data)?)))
+}
+
+fn hmac<'js>(
+    ctx: Ctx<'js>,
+    name: String,
+    key: Value<'js>,
+    data: Value<'js>,
+) -> rquickjs::Result<Vec<i32>> {
+    let algorithm = algorithm(&ctx, &name)?;
+    let mac = algorithm.hmac(&message(&ctx, key)?, &message(&ctx, data)?);
+    mac.map(|mac| words(&mac))
+        .ok_or_else(|| Exception::throw_range(&ctx, "HMAC: the key was refused"))
 }
 
 fn algorithm(ctx: &Ctx<'_>, name: &str) -> rquickjs::Result<Algorithm> {
@@ -43,19 +45,64 @@ fn algorithm(ctx: &Ctx<'_>, name: &str) -> rquickjs::Result<Algorithm> {
         .ok_or_else(|| Exception::throw_type(ctx, &format!("unknown hash algorithm '{name}'")))
 }
 
-fn random(ctx: &Ctx<'_>, count: f64) -> rquickjs::Result<Vec<u8>> {
+/// The bytes of a message: text as UTF-8, a WordArray's first `sigBytes` bytes.
+fn message<'js>(ctx: &Ctx<'js>, value: Value<'js>) -> rquickjs::Result<Vec<u8>> {
+    if let Some(text) = value.as_string() {
+        return Ok(text.to_string()?.into_bytes());
+    }
+    let not_a_message = || Exception::throw_type(ctx, "expected text or a WordArray");
+    let object = value.as_object().ok_or_else(not_a_message)?;
+    let list: Value = object.get("words")?;
+    let list = list.into_array().ok_or_else(not_a_message)?;
+    let count = object
+        .get::<_, Value>("sigBytes")?
+        .as_number()
+        .unwrap_or(0.0);
+    // Bytes past the words would be zeros in CryptoJS; they are left out here.
+    let count = if count.is_finite() && count > 0.0 {
+        count as usize
+    } else {
+        0
+    };
+    let count = count.min(list.len() * 4);
+    let mut bytes = Vec::with_capacity(count);
+    for index in 0..count.div_ceil(4) {
+        let word: Value = list.get(index)?;
+        // JavaScript's `>>> 0`: numbers wrap to 32 bits.
+        let word = word
+            .as_number()
+            .map_or(0, |n| if n.is_finite() { n as i64 as u32 } else { 0 });
+        bytes.extend_from_slice(&word.to_be_bytes());
+    }
+    bytes.truncate(count);
+    Ok(bytes)
+}
+
+/// Bytes as big-endian words, the last one padded with zeros.
+fn words(bytes: &[u8]) -> Vec<i32> {
+    bytes
+        .chunks(4)
+        .map(|chunk| {
+            let mut word = [0u8; 4];
+            word[..chunk.len()].copy_from_slice(chunk);
+            i32::from_be_bytes(word)
+        })
+        .collect()
+}
+
+fn random(ctx: Ctx<'_>, count: f64) -> rquickjs::Result<Vec<i32>> {
     if !(0.0..=MAX_RANDOM as f64).contains(&count) {
         return Err(Exception::throw_range(
-            ctx,
+            &ctx,
             &format!("random bytes: between 0 and {MAX_RANDOM} can be asked for"),
         ));
     }
     // In range and not NaN, so the cast neither wraps nor saturates.
     let mut bytes = vec![0u8; count as usize];
     getrandom::fill(&mut bytes).map_err(|err| {
-        Exception::throw_internal(ctx, &format!("no random bytes from the system: {err}"))
+        Exception::throw_internal(&ctx, &format!("no random bytes from the system: {err}"))
     })?;
-    Ok(bytes)
+    Ok(words(&bytes))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -58,6 +58,7 @@ fn natives_refuse_unknown_algorithms_and_impossible_sizes() {
               function () { return __runner_native.hmac("md4", [1], [2]); },
               function () { return __runner_native.random(-1); },
               function () { return __runner_native.random(1e12); },
+              function () { return __runner_native.digest("md5", 5); },
             ].map(function (f) {
               try { f(); return "no error"; } catch (e) { return e.name + ": " + e.message; }
             }).join("\n")"#,
@@ -69,7 +70,39 @@ fn natives_refuse_unknown_algorithms_and_impossible_sizes() {
         "TypeError: unknown hash algorithm 'sha3'\n\
          TypeError: unknown hash algorithm 'md4'\n\
          RangeError: random bytes: between 0 and 1048576 can be asked for\n\
-         RangeError: random bytes: between 0 and 1048576 can be asked for"
+         RangeError: random bytes: between 0 and 1048576 can be asked for\n\
+         TypeError: expected text or a WordArray"
+    );
+}
+
+#[test]
+fn an_hmac_without_a_key_is_an_error() {
+    let got: String = with_cryptojs(|ctx| {
+        let run: Function = ctx.globals().get("__case").expect("__case");
+        run.call(("C.HmacSHA256('message', undefined).toString()",))
+            .expect("outcome")
+    });
+    assert_eq!(
+        got,
+        "E:the HMAC key must be text or a WordArray, not undefined"
+    );
+}
+
+#[test]
+fn hashing_a_megabyte_of_text_is_quick() {
+    let started = std::time::Instant::now();
+    let got: String = with_cryptojs(|ctx| {
+        ctx.eval("__runner_cryptojs.SHA256('x'.repeat(1 << 20)).toString()")
+            .expect("digest")
+    });
+    assert_eq!(
+        got,
+        "8f990ba0b577b51cf009ea049368c16bbda1b21e1b93be07a824758bb253c39b"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
     );
 }
 
@@ -270,4 +303,39 @@ const CASES: &[(&str, &str)] = &[
         r"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
     ),
     (r"'' + C.MD5('abc')", r"900150983cd24fb0d6963f7d28e17f72"),
+    (
+        r"C.SHA256().toString()",
+        r"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    ),
+    (
+        r"C.SHA256(null).toString()",
+        r"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    ),
+    (
+        r"C.enc.Utf8.parse('\uD800x').toString()",
+        r"E:URI malformed",
+    ),
+    (r"C.SHA256('\uD800x').toString()", r"E:URI malformed"),
+    (
+        r"C.SHA256('a\uD83D\uDE00b').toString()",
+        r"6fba5b2ea783ded096fc2444d540ffbdf49168df30993b155b7efb683313f110",
+    ),
+    (
+        r"C.enc.Hex.stringify(C.enc.Utf8.parse('\u007f\u0080\u07ff\u0800\uffff\uD83D\uDE00'))",
+        r"7fc280dfbfe0a080efbfbff09f9880",
+    ),
+    (r"C.SHA224('x').sigBytes", r"28"),
+    (
+        r"C.algo.SHA512.create().update(C.enc.Hex.parse('00ff')).update('é').finalize().toString()",
+        r"552b420f5895de31970b7b5519a610f3156af1a401a4942ae778afeed1a50b88b6225808b4d937967145f80f68d4f981b15b00c6a393719b8f71c2cf1703e093",
+    ),
+    (
+        r"C.algo.HMAC.create(C.algo.MD5, C.enc.Hex.parse('0102')).finalize().toString()",
+        r"362d5cc573efe761fd7c556a94565ab7",
+    ),
+    (r"C.lib.WordArray.random(5).toString().length", r"10"),
+    (
+        r"C.SHA1(C.lib.WordArray.create([0x61626364, 0x65000000], 5)).toString()",
+        r"03de6c570bfe24bfc328ccd7ca46b76eadaf4334",
+    ),
 ];

@@ -361,16 +361,10 @@ impl State {
             update_stack_top(&ctx);
             super::host::install(&ctx, &bridge).map_err(|e| e.to_string())?;
             super::crypto::register(&ctx).map_err(|e| e.to_string())?;
-            for (name, source) in [
-                ("expect.js", EXPECT_JS),
-                ("crypto.js", CRYPTO_JS),
-                ("pm.js", PRELUDE_JS),
-            ] {
-                let mut options = EvalOptions::default();
-                options.strict = false;
-                options.filename = Some(name.to_string());
-                ctx.eval_with_options::<(), _>(source, options)
-                    .map_err(|e| prelude_error(&ctx, name, e))?;
+            let code = PRELUDE_CODE.get_or_init(|| compile_prelude(&ctx));
+            let code = code.as_ref().map_err(Clone::clone)?;
+            for (name, bytes) in code {
+                load(&ctx, bytes).map_err(|e| prelude_error(&ctx, name, e))?;
             }
             let globals = ctx.globals();
             let hooks: Object = globals.get("__runner_hooks").map_err(|e| e.to_string())?;
@@ -642,6 +636,90 @@ fn eval_wrapped<'js>(ctx: &Ctx<'js>, text: &str, head: &str) -> Result<Function<
             rquickjs::Error::Exception => describe(ctx, &ctx.catch(), head.len()),
             other => ScriptError::new(other.to_string()),
         })
+}
+
+/// The prelude's files, in the order they are evaluated.
+const PRELUDE: [(&str, &str); 3] = [
+    ("expect.js", EXPECT_JS),
+    ("crypto.js", CRYPTO_JS),
+    ("pm.js", PRELUDE_JS),
+];
+
+/// Each prelude file's name and byte code.
+type Bytecode = Vec<(&'static str, Vec<u8>)>;
+
+/// The prelude as QuickJS byte code, compiled once per process: loading byte code into each
+/// new runtime costs a fraction of parsing the text again.
+static PRELUDE_CODE: std::sync::OnceLock<Result<Bytecode, String>> = std::sync::OnceLock::new();
+
+fn compile_prelude(ctx: &Ctx<'_>) -> Result<Bytecode, String> {
+    PRELUDE
+        .iter()
+        .map(|(name, source)| {
+            to_bytecode(ctx, name, source)
+                .map(|code| (*name, code))
+                .map_err(|e| prelude_error(ctx, name, e))
+        })
+        .collect()
+}
+
+/// Compiles a sloppy-mode script to byte code without running it.
+fn to_bytecode(ctx: &Ctx<'_>, name: &str, source: &str) -> rquickjs::Result<Vec<u8>> {
+    use rquickjs::qjs;
+    let src = std::ffi::CString::new(source)?;
+    let file = std::ffi::CString::new(name)?;
+    let flags = (qjs::JS_EVAL_TYPE_GLOBAL | qjs::JS_EVAL_FLAG_COMPILE_ONLY) as i32;
+    // SAFETY: the context is alive, the strings are NUL-terminated and outlive the calls;
+    // the compiled value and the written buffer are each freed exactly once.
+    unsafe {
+        let raw = ctx.as_raw().as_ptr();
+        let function = qjs::JS_Eval(raw, src.as_ptr(), source.len() as _, file.as_ptr(), flags);
+        if ctx.has_exception() {
+            qjs::JS_FreeValue(raw, function);
+            return Err(rquickjs::Error::Exception);
+        }
+        let mut len: qjs::size_t = 0;
+        let buf = qjs::JS_WriteObject(
+            raw,
+            &mut len,
+            function,
+            (qjs::JS_WRITE_OBJ_BYTECODE | qjs::JS_WRITE_OBJ_STRIP_SOURCE) as i32,
+        );
+        qjs::JS_FreeValue(raw, function);
+        if buf.is_null() {
+            return Err(rquickjs::Error::Exception);
+        }
+        let code = std::slice::from_raw_parts(buf, len as usize).to_vec();
+        qjs::js_free(raw, buf.cast());
+        Ok(code)
+    }
+}
+
+/// Runs byte code made by [`to_bytecode`] in this process.
+fn load(ctx: &Ctx<'_>, code: &[u8]) -> rquickjs::Result<()> {
+    use rquickjs::qjs;
+    // SAFETY: `code` comes from `JS_WriteObject` of the same QuickJS build; JS_EvalFunction
+    // takes ownership of the function it is given, and its result is freed once.
+    unsafe {
+        let raw = ctx.as_raw().as_ptr();
+        let function = qjs::JS_ReadObject(
+            raw,
+            code.as_ptr(),
+            code.len() as _,
+            qjs::JS_READ_OBJ_BYTECODE as i32,
+        );
+        if ctx.has_exception() {
+            qjs::JS_FreeValue(raw, function);
+            return Err(rquickjs::Error::Exception);
+        }
+        let result = qjs::JS_EvalFunction(raw, function);
+        let failed = ctx.has_exception();
+        qjs::JS_FreeValue(raw, result);
+        if failed {
+            return Err(rquickjs::Error::Exception);
+        }
+    }
+    Ok(())
 }
 
 fn prelude_error(ctx: &Ctx<'_>, name: &str, e: rquickjs::Error) -> String {

@@ -17,7 +17,9 @@
         if (hasOwn.call(props, key)) this[key] = props[key];
       }
     }
-    this.stack = "AssertionError: " + message;
+    // The frames of where it was thrown, as other errors have them, so that a failure
+    // points at the script's line.
+    this.stack = new Error(message).stack;
   }
   AssertionError.prototype = Object.create(Error.prototype);
   AssertionError.prototype.name = "AssertionError";

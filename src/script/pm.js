@@ -670,6 +670,10 @@
       skip: false, response: undefined, request: undefined, cookies: undefined,
       sends: {}, timers: [],
     };
+    // A script may have assigned over these: each script starts with its own.
+    hidden(G, "pm", pm);
+    hidden(G, "postman", postman);
+    hidden(G, "console", consoleObject);
     hidden(G, "tests", {});
     hidden(G, "iteration", info.iteration);
     lazy("environment", function () { return host.all(ENVIRONMENT); });

@@ -912,3 +912,59 @@ pm.environment.set("token", pm.response.json().token);
     }
     println!("check: {:?}", started.elapsed() / 200);
 }
+
+/// The cost of a unit's first script: a runtime with the prelude (run with `--release
+/// --ignored --nocapture`).
+#[tokio::test(flavor = "current_thread")]
+#[ignore]
+async fn benchmark_runtime_creation() {
+    let started = std::time::Instant::now();
+    check("1").expect("compiles");
+    let mut engine = Engine::new(Limits::default());
+    Fixture::test("{}").run(&mut engine, "1").await;
+    println!("first engine of the process: {:?}", started.elapsed());
+    let started = std::time::Instant::now();
+    for _ in 0..50 {
+        let mut engine = Engine::new(Limits::default());
+        let outcome = Fixture::test("{}").run(&mut engine, "1").await;
+        assert_eq!(outcome.error, None);
+    }
+    println!(
+        "each further engine's first run: {:?}",
+        started.elapsed() / 50
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn deep_recursion_return_and_overwritten_globals() {
+    let mut engine = Engine::new(Limits::default());
+    let mut fixture = Fixture::test("{}");
+    let deep = fixture
+        .run(&mut engine, "function f(n) { return f(n + 1) + 1; }\nf(0);")
+        .await;
+    assert_eq!(
+        error(&deep),
+        Some("RangeError: Maximum call stack size exceeded")
+    );
+    assert_eq!(deep.error.as_ref().and_then(|e| e.line), Some(1));
+    let early = fixture
+        .run(
+            &mut engine,
+            "console.log('a');\nif (true) return;\nconsole.log('b');",
+        )
+        .await;
+    assert_eq!(early.error, None);
+    assert_eq!(console(&early), ["a"]);
+    let clobber = fixture
+        .run(&mut engine, "pm = {}; postman = null; console = undefined;")
+        .await;
+    assert_eq!(clobber.error, None);
+    let next = fixture
+        .run(
+            &mut engine,
+            "pm.test('still there', () => {}); console.log(typeof postman.setNextRequest);",
+        )
+        .await;
+    assert_eq!(passed(&next), [("still there".to_string(), true)]);
+    assert_eq!(console(&next), ["function"]);
+}

@@ -26,6 +26,7 @@ mod reports;
 mod requests;
 mod run;
 mod schema;
+mod script_assertions;
 mod scripts;
 mod secrets;
 #[cfg(unix)]
