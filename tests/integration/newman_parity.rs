@@ -267,8 +267,11 @@ fn run_runner(
     import.extend(["-o".into(), "imported".into()]);
     let import_args: Vec<&str> = import.iter().map(String::as_str).collect();
     let out = ws.run(&import_args);
+    // Every script is kept, as `expect:`/`capture:` or as a script: none uses an API
+    // runner lacks.
     out.assert_code(0)
-        .assert_contains("scripts kept as notes: 0");
+        .assert_contains("requests imported: ")
+        .assert_not_contains("APIs runner lacks");
     let yaml = only_file(&ws.path().join("imported/collections"));
     let var = format!("base_url={base_url}");
     let mut run = vec![
