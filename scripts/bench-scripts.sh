@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What scripts cost: 1,000 requests that each run a 10-line test script (pm.test +
-# pm.expect on the status, a header and JSON fields), against the compiled server of
-# benches/overhead on 127.0.0.1, timed:
+# pm.expect on the status, a header and JSON fields), against `runner mock` serving a
+# ~1 KB JSON document on 127.0.0.1 (a compiled server), timed:
 #   - runner with the scripts, and the same requests with the equivalent `expect:` only;
 #     script overhead per request = the difference / 1,000 (target < 0.3 ms);
 #   - Newman 6 on the same collection (target: runner at least 20x faster);
@@ -31,15 +31,6 @@ target="${CARGO_TARGET_DIR:-target}"
 
 cargo build --release --bin runner
 runner="$(realpath "$target/release/runner")"
-# The server: the benchmark program of scripts/bench.sh in its serve-only mode, built in a
-# target folder of its own (see there why).
-bench=$(
-    cargo bench --bench overhead --no-run --target-dir "$target/bench" \
-        --message-format=json-render-diagnostics |
-        grep -o '"executable":"[^"]*overhead-[^"]*"' | tail -n 1 | cut -d'"' -f4
-)
-[[ -n "$bench" ]] || { echo "error: could not find the benchmark executable" >&2; exit 2; }
-
 work="$(mktemp -d)"
 server_pid=""
 cleanup() {
@@ -48,7 +39,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$bench" --runner "$runner" --serve 3600 >"$work/server.out" 2>&1 &
+# The server: runner's own mock server (compiled Rust, loopback) serving the saved example.
+python3 - "$work" <<'EOF'
+import json, sys
+items = [{"id": i, "name": f"Item {i}", "status": "OK",
+          "description": "A connection used by the benchmark; the text pads each item."}
+         for i in range(1, 11)]
+doc = json.dumps({"items": items, "totalResults": 10})
+open(f"{sys.argv[1]}/server.yaml", "w").write(
+    "name: bench server\nrequests:\n  - name: small\n    url: /small\n    examples:\n"
+    "      - status: 200\n        headers: { content-type: application/json }\n"
+    f"        json: {doc}\n"
+)
+EOF
+"$runner" mock "$work/server.yaml" --port 0 >"$work/server.out" 2>&1 &
 server_pid=$!
 base_url=""
 for _ in $(seq 100); do

@@ -366,6 +366,24 @@ struct Case {
     script_errors: &'static [&'static str],
     /// Tests in all.
     tests: usize,
+    /// Tests where runner differs from Newman on purpose or for now, each with the reason.
+    /// Each must still differ: a fix shows as a failure asking to remove it from here.
+    known: &'static [Known],
+}
+
+/// A test whose verdict under runner differs from Newman's.
+struct Known {
+    iteration: usize,
+    request: &'static str,
+    test: &'static str,
+    /// Why it differs.
+    why: &'static str,
+}
+
+impl Known {
+    fn matches(&self, t: &TestLine) -> bool {
+        t.iteration == self.iteration && t.request == self.request && t.test == self.test
+    }
 }
 
 fn parity(case: &Case) {
@@ -413,8 +431,24 @@ fn parity(case: &Case) {
         &server.url(),
         &runner_args,
     );
+    let is_known = |t: &&TestLine| case.known.iter().any(|k| k.matches(t));
+    let comparable = |tests: &[TestLine]| -> Vec<TestLine> {
+        tests.iter().filter(|t| !is_known(t)).cloned().collect()
+    };
+    for k in case.known {
+        let verdict = |tests: &[TestLine]| tests.iter().find(|t| k.matches(t)).map(|t| t.verdict);
+        assert_ne!(
+            verdict(&ours.tests),
+            verdict(&reference.tests),
+            "#{} {} / {} now gives Newman's result: remove it from the known differences ({})",
+            k.iteration,
+            k.request,
+            k.test,
+            k.why
+        );
+    }
     assert!(
-        grouped(&ours.tests) == grouped(&reference.tests),
+        grouped(&comparable(&ours.tests)) == grouped(&comparable(&reference.tests)),
         "per-test results differ\n--- Newman\n{}--- runner\n{}--- runner stdout\n{}\n--- runner stderr\n{}",
         listing(&reference.tests),
         listing(&ours.tests),
@@ -436,10 +470,13 @@ fn parity(case: &Case) {
         ours.errors
     );
     // Newman exits 1 when a test failed; runner too (and 0 when all passed).
-    let newman_failed = reference.code != 0;
+    let failed = |tests: &[TestLine]| tests.iter().any(|t| t.verdict == Verdict::Failed);
     assert_eq!(
         (ours.output.code, reference.code),
-        (i32::from(newman_failed), i32::from(newman_failed)),
+        (
+            i32::from(failed(&ours.tests)),
+            i32::from(failed(&reference.tests))
+        ),
         "exit codes (runner, Newman)\n{}",
         ours.output.stdout
     );
@@ -453,6 +490,7 @@ fn tests_and_assertions() {
         data: None,
         script_errors: &["script error"],
         tests: 93,
+        known: &[],
     });
 }
 
@@ -464,6 +502,7 @@ fn responses_and_the_legacy_sandbox() {
         data: None,
         script_errors: &[],
         tests: 57,
+        known: &[],
     });
 }
 
@@ -475,6 +514,7 @@ fn requests_changed_by_scripts_and_signatures() {
         data: None,
         script_errors: &[],
         tests: 27,
+        known: &[],
     });
 }
 
@@ -486,6 +526,26 @@ fn variable_scopes_and_data() {
         data: Some("variables-data.json"),
         script_errors: &[],
         tests: 50,
+        known: &[
+            Known {
+                iteration: 0,
+                request: "precedence",
+                test: "environment.get",
+                why: "a data row's value hides the environment's from pm.environment",
+            },
+            Known {
+                iteration: 1,
+                request: "precedence",
+                test: "environment.get",
+                why: "a data row's value hides the environment's from pm.environment",
+            },
+            Known {
+                iteration: 1,
+                request: "across iterations",
+                test: "the environment lives on across iterations",
+                why: "each iteration starts from the environment file (iterations may run in parallel)",
+            },
+        ],
     });
 }
 
@@ -497,5 +557,6 @@ fn folder_scripts_chaining_send_request_and_jumps() {
         data: None,
         script_errors: &[],
         tests: 20,
+        known: &[],
     });
 }
