@@ -360,6 +360,7 @@ impl State {
         let hooks = ctx.with(|ctx| -> Result<Persistent<Object<'static>>, String> {
             update_stack_top(&ctx);
             super::host::install(&ctx, &bridge).map_err(|e| e.to_string())?;
+            super::crypto::register(&ctx).map_err(|e| e.to_string())?;
             for (name, source) in [
                 ("expect.js", EXPECT_JS),
                 ("crypto.js", CRYPTO_JS),

@@ -8,6 +8,7 @@
 #![allow(dead_code, unused_imports)]
 
 mod convert;
+mod crypto;
 mod engine;
 mod host;
 mod memory;

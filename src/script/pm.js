@@ -745,7 +745,10 @@
     var legacy = G.tests;
     if (legacy && typeof legacy === "object") {
       Object.keys(legacy).forEach(function (name) {
-        tests.push({ name: name, passed: !!legacy[name], skipped: false, error: null });
+        var ok = !!legacy[name];
+        // Postman's wording for a falsy legacy test.
+        var message = ok ? null : "AssertionError: expected " + String(legacy[name]) + " to be truthy";
+        tests.push({ name: name, passed: ok, skipped: false, error: message });
       });
     }
     var error = null;

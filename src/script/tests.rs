@@ -422,6 +422,10 @@ console.log(data.token);
             ("has name".to_string(), false)
         ]
     );
+    assert_eq!(
+        outcome.tests[1].error.as_deref(),
+        Some("AssertionError: expected false to be truthy")
+    );
     assert_eq!(fixture.scopes.environment, map(&[("token", json!("abc"))]));
     assert_eq!(fixture.scopes.globals.get("g2"), Some(&json!("x")));
     // The next script sees fresh legacy globals, and no response ones in the pre-request event.
@@ -857,4 +861,54 @@ pm.test('async with sendRequest', async () => {
         Some("the script ran longer than 300ms and was stopped")
     );
     assert!(slow.console.is_empty());
+}
+
+/// Per-run cost of a 10-line test script (run with `--release --ignored --nocapture`).
+#[tokio::test(flavor = "current_thread")]
+#[ignore]
+async fn benchmark_a_ten_line_test_script() {
+    let body = format!(
+        r#"{{"id": 7, "name": "Ann", "items": [{}], "token": "abc"}}"#,
+        (0..120)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    assert!(body.len() > 500);
+    let script = r#"
+pm.test("status is 200", function () {
+    pm.response.to.have.status(200);
+});
+pm.test("body has the user", function () {
+    const json = pm.response.json();
+    pm.expect(json.id).to.equal(7);
+    pm.expect(json.name).to.eql("Ann");
+});
+pm.environment.set("token", pm.response.json().token);
+"#;
+    let started = std::time::Instant::now();
+    let mut engine = Engine::new(Limits::default());
+    let mut fixture = Fixture::test(&body);
+    let first = fixture.run(&mut engine, script).await;
+    println!("first run (runtime + prelude): {:?}", started.elapsed());
+    assert_eq!(first.error, None);
+    assert!(first.tests.iter().all(|t| t.passed), "{:?}", first.tests);
+    let n = 5000;
+    let started = std::time::Instant::now();
+    for _ in 0..n {
+        let outcome = fixture.run(&mut engine, script).await;
+        assert_eq!(outcome.tests.len(), 2);
+    }
+    println!("per run: {:?}", started.elapsed() / n);
+    let started = std::time::Instant::now();
+    for i in 0..200 {
+        let outcome = fixture.run(&mut engine, &format!("{script}// {i}")).await;
+        assert_eq!(outcome.tests.len(), 2);
+    }
+    println!("per run, compiled each time: {:?}", started.elapsed() / 200);
+    let started = std::time::Instant::now();
+    for _ in 0..200 {
+        assert_eq!(check(script), Ok(()));
+    }
+    println!("check: {:?}", started.elapsed() / 200);
 }

@@ -384,6 +384,35 @@ mod tests {
     }
 
     #[test]
+    fn script_values_by_scope_under_cli_values() {
+        let mut s = Vars::new(BTreeMap::new());
+        s.set_json("coll", &json!("c"));
+        s.set_json("envv", &json!("e"));
+        s.mark_environment("envv");
+        s.pin("cli", "x");
+        s.data("row", &json!(1));
+        s.run_value("iteration", &json!(0));
+        let [collection, environment, data] = s.script_scopes();
+        assert_eq!(collection, [("coll".to_string(), json!("c"))]);
+        assert_eq!(
+            environment,
+            [
+                ("cli".to_string(), json!("x")),
+                ("envv".to_string(), json!("e"))
+            ]
+        );
+        assert_eq!(data, [("row".to_string(), json!(1))]);
+        s.script_set("cli", &json!("script"));
+        s.script_set("coll", &json!("script"));
+        assert_eq!(get(&s, "cli").as_deref(), Some("x"));
+        assert_eq!(get(&s, "coll").as_deref(), Some("script"));
+        s.script_unset("coll");
+        s.script_unset("cli");
+        assert!(!s.contains("coll"));
+        assert_eq!(get(&s, "cli").as_deref(), Some("x"));
+    }
+
+    #[test]
     fn derived_definitions_follow_captures() {
         let mut e = Engine::new();
         let mut s = Vars::new(BTreeMap::new());

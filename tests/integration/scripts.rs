@@ -149,6 +149,12 @@ requests:
     let out = ws.run(&["run", "c.yaml", "next.yaml", "--var", &var]);
     out.assert_code(0);
     assert_eq!(uris(&server), ["/user", "/users/42?name=ann", "/echo/42"]);
+    // `--var` wins over what a script sets.
+    let server = self::server();
+    let var = format!("server={}", server.url());
+    ws.run(&["run", "c.yaml", "--var", &var, "--var", "user_name=cli"])
+        .assert_code(0);
+    assert_eq!(uris(&server), ["/user", "/users/42?name=cli"]);
 }
 
 #[test]
