@@ -153,6 +153,7 @@ pattern!(L_BODY, r"\(?responseBody\.(?:has|includes)\((STR)\)\)?");
 pattern!(L_DURATION, r"\(?responseTime<(\d+)\)?");
 pattern!(IN, r"\(?(STR)in (.+?)\)?");
 pattern!(L_HAS, r"\(?(.+?)\.has\((STR)\)\)?");
+pattern!(L_OWN, r"\(?(.+?)\.hasOwnProperty\((STR)\)\)?");
 pattern!(EQ, r"\(?(.+?)===?(.+?)\)?");
 pattern!(
     SOURCE,
@@ -407,6 +408,10 @@ impl Translator {
                 Matcher::new("exists", json!(true), n),
             );
         }
+        if let Some(c) = L_OWN.captures(expr) {
+            let src = source(&c[1], &self.aliases)?;
+            return self.expect(src, &format!("have.property({})", &c[2]), n);
+        }
         if let Some(c) = L_HAS.captures(expr) {
             let src = source(&c[1], &self.aliases)?;
             return self.expect(src, &format!("include({})", &c[2]), n);
@@ -567,6 +572,7 @@ pm.test("has id", function () { pm.expect(data).to.have.property("id"); pm.expec
 tests["Body matches"] = responseBody.has("Ann");
 tests["auth"] = data.headers.Authorization.has("Basic");
 tests["has host"] = 'host' in data.headers;
+tests["has user"] = data.hasOwnProperty('user');
 tests["kind"] = data.kind === "user""#,
         )
         .expect("translated");
@@ -583,6 +589,7 @@ tests["kind"] = data.kind === "user""#,
                     "$.kind": {"equals": "user", "name": "kind"},
                     "$.headers.Authorization": {"contains": "Basic", "name": "auth"},
                     "$.headers.host": {"exists": true, "name": "has host"},
+                    "$.user": {"exists": true, "name": "has user"},
                 },
                 "body": {"contains": "Ann", "name": "Body matches"},
                 "duration": null,
