@@ -367,7 +367,8 @@
     this.code = meta[0];
     this.status = meta[1];
     this.responseTime = meta[2];
-    this.responseSize = meta[3];
+    // Headers and body together; `responseSize` is the body alone, as in Newman.
+    hidden(this, "_total", meta[3]);
     hidden(this, "__pm_response", true);
   }
   Object.defineProperty(Response.prototype, "headers", {
@@ -388,6 +389,22 @@
   Object.defineProperty(Response.prototype, "body", {
     get: function () { return this.text(); },
   });
+  // The body's size in bytes (its UTF-8 length), read only when asked for.
+  Object.defineProperty(Response.prototype, "responseSize", {
+    enumerable: true,
+    get: function () {
+      var text = this.text();
+      var bytes = 0;
+      for (var i = 0; i < text.length; i++) {
+        var c = text.charCodeAt(i);
+        if (c < 0x80) bytes += 1;
+        else if (c < 0x800) bytes += 2;
+        else if (c >= 0xd800 && c < 0xdc00) { bytes += 4; i++; }
+        else bytes += 3;
+      }
+      return bytes;
+    },
+  });
   Response.prototype.text = function () {
     if (this._text === undefined) hidden(this, "_text", host.body(this._id));
     return this._text;
@@ -398,8 +415,8 @@
   };
   Response.prototype.reason = function () { return this.status; };
   Response.prototype.size = function () {
-    var body = this.text().length;
-    return { body: body, header: Math.max(0, this.responseSize - body), total: this.responseSize };
+    var body = this.responseSize;
+    return { body: body, header: Math.max(0, this._total - body), total: this._total };
   };
   Response.prototype.toJSON = function () {
     return { code: this.code, status: this.status, header: this.headers.toJSON(), responseTime: this.responseTime, responseSize: this.responseSize };
@@ -513,7 +530,8 @@
   }
 
   function urlencode(s) {
-    return encodeURIComponent(String(s)).replace(/%20/g, "+").replace(/[!'()*]/g, function (c) {
+    // Spaces as %20, as Newman sends them.
+    return encodeURIComponent(String(s)).replace(/[!'()*]/g, function (c) {
       return "%" + c.charCodeAt(0).toString(16).toUpperCase();
     });
   }

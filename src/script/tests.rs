@@ -455,7 +455,7 @@ console.log(pm.cookies.get('session'), pm.cookies.has('session'), pm.cookies.has
     assert_eq!(
         console(&outcome),
         [
-            "200 OK 12 66 true",
+            "200 OK 12 26 true",
             "application/json true true false undefined",
             r#"{"Content-Type":"application/json","X-Trace":"abc"}"#,
             "Content-Type,X-Trace",
@@ -819,7 +819,7 @@ pm.test('async with sendRequest', async () => {
         [
             "get null 201 Created GET application/json xyz",
             r#"post POST 1 {"a":1}"#,
-            "form PUT 2 application/x-www-form-urlencoded a+b=c%26d",
+            "form PUT 2 application/x-www-form-urlencoded a%20b=c%26d",
             "await 201",
             "refused pm.sendRequest: connection refused (http://127.0.0.1:9/) null",
             "rejected pm.sendRequest: connection refused (http://127.0.0.1:9/)",

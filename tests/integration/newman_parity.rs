@@ -489,7 +489,7 @@ fn tests_and_assertions() {
         environment: None,
         data: None,
         script_errors: &["script error"],
-        tests: 93,
+        tests: 94,
         known: &[],
     });
 }
@@ -556,7 +556,7 @@ fn folder_scripts_chaining_send_request_and_jumps() {
         environment: None,
         data: None,
         script_errors: &[],
-        tests: 20,
+        tests: 19,
         known: &[],
     });
 }
