@@ -197,7 +197,8 @@ pub struct LoadArgs {
     /// Set a variable; beats every file (repeatable).
     #[arg(long = "var", value_name = "KEY=VALUE")]
     pub vars: Vec<String>,
-    /// dotenv file read into env.* (default: ./.env when present).
+    /// dotenv file read into env.* (default: the `.env` files of the working directory, the
+    /// environment file's folder and the collection's folder; the first that sets a name wins).
     #[arg(long = "env-file", value_name = "PATH")]
     pub env_file: Option<PathBuf>,
     /// Files a collection sends or reads (bodies, multipart parts, schemas) must lie under

@@ -5,6 +5,7 @@ mod support;
 mod asserts;
 mod curl;
 mod curl_parity;
+mod dotenv;
 mod error_output;
 mod errors;
 mod examples;
