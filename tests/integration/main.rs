@@ -3,6 +3,7 @@
 mod support;
 
 mod asserts;
+mod completions;
 mod curl;
 mod curl_parity;
 mod dotenv;
