@@ -4,6 +4,7 @@ mod support;
 
 mod asserts;
 mod completions;
+mod cookies;
 mod curl;
 mod curl_parity;
 mod dotenv;
