@@ -21,6 +21,7 @@ mod leaks;
 mod login;
 mod mock;
 mod oauth2;
+mod readme;
 mod redirects;
 mod report_stdout;
 mod reports;
