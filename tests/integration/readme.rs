@@ -188,7 +188,6 @@ fn assert_serves(ws: &Workspace, command: &str) {
     );
 }
 
-#[cfg(unix)]
 #[test]
 fn the_readme_commands_on_the_shipped_files_run_as_written() {
     let root = repo_root();
