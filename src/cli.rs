@@ -56,6 +56,9 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
     /// Combine JSON reports (e.g. of shards) and write them with other reporters.
+    #[command(
+        after_help = "Examples:\n  runner run collections/*.yaml -e prod --shard 1/2 --reporter json=shard1.json\n  runner run collections/*.yaml -e prod --shard 2/2 --reporter json=shard2.json\n  runner report merge shard1.json shard2.json --reporter junit=junit.xml --reporter html=report.html\n\nThe reports are combined in plan order, as one run without --shard would write them."
+    )]
     Merge(MergeArgs),
 }
 
@@ -200,7 +203,8 @@ pub struct LoadArgs {
     /// Set a variable; beats every file (repeatable).
     #[arg(long = "var", value_name = "KEY=VALUE")]
     pub vars: Vec<String>,
-    /// dotenv file read into env.* (default: ./.env when present).
+    /// dotenv file read into env.* (default: the `.env` files of the working directory, the
+    /// environment file's folder and the collection's folder; the first that sets a name wins).
     #[arg(long = "env-file", value_name = "PATH")]
     pub env_file: Option<PathBuf>,
     /// Files a collection sends or reads (bodies, multipart parts, schemas) must lie under

@@ -24,8 +24,10 @@ pub struct LoadSettings {
     pub env: Option<String>,
     /// `--var` pairs, in order.
     pub vars: Vec<(String, String)>,
-    /// The dotenv file to read, if any.
-    pub env_file: Option<PathBuf>,
+    /// The dotenv files to read, the one that wins first: `--env-file` alone, or the `.env`
+    /// files found in the working directory, beside the environment file and beside each
+    /// collection.
+    pub env_files: Vec<PathBuf>,
     /// Whether mock_url is defined (the mock runs).
     pub mock: bool,
     /// Names set for each iteration (data fields, `iteration`): defined for checks.
@@ -206,7 +208,7 @@ impl LoadSettings {
             })?,
             None => FileRoot::default(),
         };
-        let env_file = match args.env_file {
+        let env_files = match args.env_file {
             Some(p) => {
                 if !p.is_file() {
                     return Err(Diagnostic::new(
@@ -214,25 +216,26 @@ impl LoadSettings {
                         None,
                     ));
                 }
-                Some(p)
+                vec![p]
             }
-            None => Some(PathBuf::from(".env")).filter(|p| p.is_file()),
+            None => dotenv_files(args.env.as_deref(), &collections),
         };
         Ok(LoadSettings {
             collections,
             env: args.env,
             vars,
-            env_file,
+            env_files,
             mock,
             iteration_names: vec!["iteration".to_string()],
             file_root,
         })
     }
 
-    /// The process environment with the dotenv file underneath (real variables win).
+    /// The process environment with the dotenv files underneath: real variables win, then
+    /// the first dotenv file that sets a name.
     pub fn process_env(&self) -> Result<BTreeMap<String, String>, UsageError> {
         let mut map = BTreeMap::new();
-        if let Some(path) = &self.env_file {
+        for path in self.env_files.iter().rev() {
             let iter = dotenvy::from_path_iter(path).map_err(|e| {
                 Diagnostic::new(format!("cannot read {}: {e}", path.display()), None)
             })?;
@@ -248,6 +251,35 @@ impl LoadSettings {
         }
         Ok(map)
     }
+}
+
+/// The `.env` files read without `--env-file`, the one that wins first: the working
+/// directory's, the one beside the environment file (when `-e` finds it), then the one beside
+/// each collection. A file reached twice is read once, at its first place.
+fn dotenv_files(env: Option<&str>, collections: &[PathBuf]) -> Vec<PathBuf> {
+    let mut dirs = vec![PathBuf::new()];
+    if let Some(path) = env.and_then(|name| resolve_environment_path(name, collections).ok()) {
+        dirs.push(path.parent().map(Path::to_path_buf).unwrap_or_default());
+    }
+    dirs.extend(
+        collections
+            .iter()
+            .map(|c| c.parent().map(Path::to_path_buf).unwrap_or_default()),
+    );
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut seen: Vec<PathBuf> = Vec::new();
+    for dir in dirs {
+        let file = dir.join(".env");
+        if !file.is_file() {
+            continue;
+        }
+        let key = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+        if !seen.contains(&key) {
+            seen.push(key);
+            files.push(file);
+        }
+    }
+    files
 }
 
 /// The line of a dotenv file that failed to parse is named by its number and key only:
@@ -364,7 +396,7 @@ impl RunSettings {
             .collect();
         inputs.extend(env.as_deref().map(|p| ("environment", p)));
         inputs.extend(self.batch.data.as_deref().map(|p| ("data file", p)));
-        inputs.extend(load.env_file.as_deref().map(|p| ("env file", p)));
+        inputs.extend(load.env_files.iter().map(|p| ("env file", p.as_path())));
         crate::report::files::check_report_paths(&self.batch.reporters, &inputs)
     }
 }

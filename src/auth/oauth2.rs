@@ -253,8 +253,12 @@ pub async fn revoke(
         .map(|_| ())
 }
 
-/// Why a request failed, in words: "timed out after 2s", "failed: could not connect: ...".
+/// Why a request failed, in words: "timed out after 2s", "failed: could not connect: ...",
+/// "failed: TLS error: certificate is self-signed (trust it with --cacert FILE, ...)".
 fn failure(e: &reqwest::Error, timeout: Duration) -> String {
+    if let Some(sentence) = crate::http::tls_sentence(e) {
+        return format!("failed: TLS error: {sentence}");
+    }
     let causes = crate::http::error_causes(e);
     let detail = if causes.is_empty() {
         e.to_string()

@@ -3,8 +3,11 @@
 mod support;
 
 mod asserts;
+mod completions;
+mod cookies;
 mod curl;
 mod curl_parity;
+mod dotenv;
 mod error_output;
 mod errors;
 mod examples;
@@ -20,6 +23,7 @@ mod login;
 mod mock;
 mod newman_parity;
 mod oauth2;
+mod readme;
 mod redirects;
 mod report_stdout;
 mod reports;

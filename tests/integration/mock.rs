@@ -586,3 +586,55 @@ fn mock_serves_an_oauth2_server_with_a_configurable_token_lifetime() {
     let r = mock.send("POST", "/oauth2/v1/token", &form, &poll);
     assert_eq!(r.status, 200);
 }
+
+/// A collection whose environment points at a real host.
+const REAL_HOST: &str = r#"name: api
+requests:
+  - name: List users
+    url: "{{ base_url }}/users"
+    expect:
+      status: 200
+      json:
+        $.users[0].id: 1
+    examples:
+      - json: { users: [{ id: 1 }] }
+"#;
+
+#[test]
+fn a_collection_is_pointed_at_the_mock_as_the_readme_says() {
+    let ws = Workspace::new();
+    ws.write("api.yaml", REAL_HOST);
+    ws.write(
+        "environments/dev.yaml",
+        "variables:\n  base_url: https://api.example.test\n",
+    );
+    ws.write(
+        "environments/mock.yaml",
+        "variables:\n  base_url: \"{{ mock_url }}\"\n",
+    );
+
+    // --mock and an environment whose URL is mock_url.
+    ws.run(&["run", "api.yaml", "-e", "mock", "--mock"])
+        .assert_code(0)
+        .assert_contains("PASS  List users  GET 200");
+
+    // `runner mock` elsewhere, and the literal URL in --var.
+    let mock = MockProcess::start(&ws, &["api.yaml", "-e", "dev", "--port", "0"]);
+    let url = format!("base_url=http://127.0.0.1:{}", mock.port);
+    ws.run(&["run", "api.yaml", "-e", "dev", "--var", &url])
+        .assert_code(0)
+        .assert_contains("PASS  List users  GET 200");
+
+    // A --var value is not a template.
+    ws.run(&[
+        "run",
+        "api.yaml",
+        "-e",
+        "dev",
+        "--mock",
+        "--var",
+        "base_url={{ mock_url }}",
+    ])
+    .assert_code(1)
+    .assert_contains("invalid URL `{{ mock_url }}/users`");
+}

@@ -152,6 +152,7 @@ fn every_subcommand_help_shows_an_example() {
         vec!["curl"],
         vec!["schema"],
         vec!["completions"],
+        vec!["report", "merge"],
     ] {
         let mut a = args.clone();
         a.push("--help");

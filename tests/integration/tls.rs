@@ -241,3 +241,80 @@ fn an_expired_certificate_says_when_it_expired() {
     ));
     assert_no_raw_tls_error(&out.stdout);
 }
+
+/// A collection whose token endpoint is `base`, with the `grant` given.
+fn oauth2_collection(base: &str, grant: &str) -> String {
+    format!(
+        "name: tls token\nauth:\n  oauth2:\n    grant: {grant}\n    token_url: {base}/token\n    device_url: {base}/device\n    client_id: c\n    client_secret: tls-secret-81\n    refresh_token: tls-refresh-82\nrequests:\n  - name: hello\n    url: http://127.0.0.1:9/hello\n"
+    )
+}
+
+#[test]
+fn token_endpoint_tls_failures_are_worded_like_requests() {
+    let server = TestServer::start_tls_named(
+        Router::new()
+            .route("/token", axum::routing::post(|| async { "{}" }))
+            .route("/device", axum::routing::post(|| async { "{}" })),
+        "self-signed",
+    );
+    let base = server.localhost_url();
+    let ws = Workspace::new();
+    for (grant, what) in [
+        ("client_credentials", "token"),
+        ("refresh_token", "token"),
+        ("device_code", "device authorization"),
+    ] {
+        ws.write("c.yaml", &oauth2_collection(&base, grant));
+        let endpoint = if what == "token" { "token" } else { "device" };
+        let out = ws.run(&["run", "c.yaml", "--no-token-cache"]);
+        out.assert_contains(&format!(
+            "{what} request to {base}/{endpoint} failed: TLS error: certificate is self-signed {HINT}"
+        ));
+        assert_no_raw_tls_error(&out.all());
+    }
+
+    // A pinned certificate for a name it does not carry, and an expired one.
+    ws.write(
+        "ip.yaml",
+        &oauth2_collection(&server.url(), "client_credentials"),
+    );
+    let pinned = repo_root().join("tests/fixtures/tls/self-signed.pem");
+    let out = ws.run(&[
+        "run",
+        "ip.yaml",
+        "--no-token-cache",
+        "--cacert",
+        pinned.to_str().expect("utf-8"),
+    ]);
+    out.assert_contains(&format!(
+        "token request to {}/token failed: TLS error: hostname mismatch: certificate is for localhost {HINT}",
+        server.url()
+    ));
+    assert_eq!(
+        server.hits(),
+        0,
+        "refused handshakes never reach the handler"
+    );
+
+    let expired = TestServer::start_tls_named(
+        Router::new().route("/token", axum::routing::post(|| async { "{}" })),
+        "expired",
+    );
+    ws.write(
+        "x.yaml",
+        &oauth2_collection(&expired.localhost_url(), "client_credentials"),
+    );
+    let pinned = repo_root().join("tests/fixtures/tls/expired.pem");
+    let out = ws.run(&[
+        "run",
+        "x.yaml",
+        "--no-token-cache",
+        "--cacert",
+        pinned.to_str().expect("utf-8"),
+    ]);
+    out.assert_contains(&format!(
+        "token request to {}/token failed: TLS error: certificate expired on 2026-12-04 {HINT}",
+        expired.localhost_url()
+    ));
+    assert_no_raw_tls_error(&out.all());
+}
