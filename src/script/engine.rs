@@ -200,6 +200,10 @@ struct State {
     scripts: HashMap<String, (Persistent<Function<'static>>, usize)>,
     hooks: Persistent<Object<'static>>,
     ctx: Context,
+    #[expect(
+        dead_code,
+        reason = "owned so that the runtime outlives the values above"
+    )]
     rt: Runtime,
     deadline: Rc<Cell<Option<Instant>>>,
     /// Set by the allocator when the memory limit refused an allocation.

@@ -4,9 +4,6 @@
 //! [`Engine::run`] and applies what it produced ([`Outcome`]). Nothing here reaches the file
 //! system, the process environment or the network except through [`Sender`].
 
-// Used by the runner once scripts are wired in.
-#![allow(dead_code, unused_imports)]
-
 mod convert;
 mod crypto;
 mod engine;
