@@ -265,8 +265,11 @@ pub struct RunArgs {
     /// Run independent collections and iterations N at a time.
     #[arg(short = 'j', long, value_name = "N", default_value_t = 1)]
     pub parallel: usize,
-    /// Run the K-th of N deterministic slices of (collection, iteration) units.
-    #[arg(long, value_name = "K/N")]
+    /// Run the K-th of N deterministic slices of (collection, iteration) units. `auto` reads
+    /// K and N from the CI: RUNNER_SHARD_INDEX/RUNNER_SHARD_TOTAL (1-based, e.g. set from a
+    /// GitHub Actions matrix), GitLab's CI_NODE_INDEX/CI_NODE_TOTAL, Buildkite's
+    /// BUILDKITE_PARALLEL_JOB/BUILDKITE_PARALLEL_JOB_COUNT.
+    #[arg(long, value_name = "K/N|auto")]
     pub shard: Option<String>,
     /// Serve the collections' examples and a local OAuth2 server on a free loopback port
     /// for this run; its URL is the variable mock_url.

@@ -15,6 +15,8 @@ use crate::paths::FileRoot;
 use crate::report::ReporterSpec;
 use crate::runner::{Selection, Shard};
 
+mod shard;
+
 /// Where collections, environment and variables come from.
 #[derive(Debug, Clone)]
 pub struct LoadSettings {
@@ -72,6 +74,9 @@ pub struct BatchSettings {
     pub parallel: usize,
     /// `--shard`.
     pub shard: Option<Shard>,
+    /// With `--shard auto`, the CI variables it was read from (`CI_NODE_INDEX=2,
+    /// CI_NODE_TOTAL=3`).
+    pub shard_source: Option<String>,
 }
 
 impl BatchSettings {
@@ -95,9 +100,12 @@ impl BatchSettings {
                 "for example -n 10 -j 4",
             ));
         }
-        let shard = match &args.shard {
-            Some(s) => Some(parse_shard(s).map_err(|m| usage(m, "for example --shard 2/3"))?),
-            None => None,
+        let (shard, shard_source) = match &args.shard {
+            Some(s) => {
+                let (shard, source) = shard::resolve(s, |name| std::env::var(name).ok())?;
+                (Some(shard), source)
+            }
+            None => (None, None),
         };
         Ok(BatchSettings {
             reporters,
@@ -105,20 +113,9 @@ impl BatchSettings {
             iterations: args.iterations,
             parallel: args.parallel,
             shard,
+            shard_source,
         })
     }
-}
-
-/// Parses `--shard K/N` with 1 ≤ K ≤ N.
-fn parse_shard(text: &str) -> Result<Shard, String> {
-    let bad = || format!("--shard must be K/N with 1 <= K <= N, such as 2/3: got `{text}`");
-    let (k, n) = text.split_once('/').ok_or_else(bad)?;
-    let index: usize = k.trim().parse().map_err(|_| bad())?;
-    let count: usize = n.trim().parse().map_err(|_| bad())?;
-    if index == 0 || count == 0 || index > count {
-        return Err(bad());
-    }
-    Ok(Shard { index, count })
 }
 
 /// OAuth2 token options (`run` and `auth`).
@@ -398,18 +395,5 @@ impl RunSettings {
         inputs.extend(self.batch.data.as_deref().map(|p| ("data file", p)));
         inputs.extend(load.env_files.iter().map(|p| ("env file", p.as_path())));
         crate::report::files::check_report_paths(&self.batch.reporters, &inputs)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{Shard, parse_shard};
-
-    #[test]
-    fn shard_parse_rejects_out_of_range() {
-        assert_eq!(parse_shard("2/3"), Ok(Shard { index: 2, count: 3 }));
-        assert!(parse_shard("0/3").is_err());
-        assert!(parse_shard("4/3").is_err());
-        assert!(parse_shard("x").is_err());
     }
 }

@@ -31,6 +31,11 @@ pub(super) async fn command(args: RunArgs) -> ExitStatus {
         Err(d) => return Errors::new(&masker, &printer(color, false)).diagnostic(d),
     };
     let errors = Errors::new(&masker, &settings.output);
+    if let (Some(shard), Some(source)) = (settings.batch.shard, &settings.batch.shard_source)
+        && !settings.output.quiet
+    {
+        eprintln!("shard {} (--shard auto: {source})", shard.label());
+    }
     let mock = if settings.load.mock {
         match MockServer::bind(0).await {
             Ok(m) => Some(m),

@@ -3,6 +3,7 @@
 mod support;
 
 mod asserts;
+mod ci;
 mod completions;
 mod cookies;
 mod curl;
