@@ -275,6 +275,10 @@ pub struct RunArgs {
     /// for this run; its URL is the variable mock_url.
     #[arg(long)]
     pub mock: bool,
+    /// Write the variables as the run leaves them (captures and script values included) as
+    /// an environment file for `-e PATH`; secrets as their {{ env.NAME }} references.
+    #[arg(long, value_name = "PATH")]
+    pub export_env: Option<PathBuf>,
     #[command(flatten)]
     pub tokens: TokenArgs,
     /// Print each exchange like `curl -v`, secrets masked.

@@ -59,6 +59,8 @@ pub struct RunSettings {
     pub tokens: TokenSettings,
     /// Reporters, data, iterations, parallelism and shard.
     pub batch: BatchSettings,
+    /// `--export-env`.
+    pub export_env: Option<PathBuf>,
 }
 
 /// `--reporter`, `-d`, `-n`, `-j`, `--shard`.
@@ -355,10 +357,12 @@ impl RunSettings {
                 .with_help("write a size such as 512KiB, 10MB or 64MiB, or a number of bytes")
         })?;
         let batch = BatchSettings::resolve(&args)?;
+        let export_env = args.export_env.clone();
         let output = printer(args.color, args.verbose).with_quiet(args.quiet);
         let tokens = TokenSettings::resolve(args.tokens)?;
         Ok(RunSettings {
             batch,
+            export_env,
             tokens,
             load: LoadSettings::resolve(args.collections, args.load, args.mock)?,
             selection: Selection {
@@ -379,7 +383,8 @@ impl RunSettings {
         })
     }
 
-    /// Report files may neither overwrite one another nor an input of the run.
+    /// Report files and the `--export-env` file may neither overwrite one another nor an
+    /// input of the run.
     pub fn check_report_paths(&self) -> Result<(), String> {
         let load = &self.load;
         let env = load
@@ -394,6 +399,24 @@ impl RunSettings {
         inputs.extend(env.as_deref().map(|p| ("environment", p)));
         inputs.extend(self.batch.data.as_deref().map(|p| ("data file", p)));
         inputs.extend(load.env_files.iter().map(|p| ("env file", p.as_path())));
-        crate::report::files::check_report_paths(&self.batch.reporters, &inputs)
+        crate::report::files::check_report_paths(&self.batch.reporters, &inputs)?;
+        let Some(export) = &self.export_env else {
+            return Ok(());
+        };
+        let own = crate::paths::resolve(export);
+        let label = format!("--export-env {}", export.display());
+        if let Some((what, p)) = inputs.iter().find(|(_, p)| crate::paths::resolve(p) == own) {
+            return Err(format!(
+                "{label} would overwrite the {what} {}: write it to another file",
+                p.display()
+            ));
+        }
+        if self.batch.reporters.iter().any(|r| {
+            r.path()
+                .is_some_and(|p| !r.to_stdout() && crate::paths::resolve(p) == own)
+        }) {
+            return Err(format!("{label} and a --reporter write the same file"));
+        }
+        Ok(())
     }
 }

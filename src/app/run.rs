@@ -1,6 +1,7 @@
 //! `runner run`: load and check, start the mock if asked, run the planned units with the
 //! terminal and the report writers listening, then write the reports and the summary.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::auth::token_source;
@@ -9,6 +10,7 @@ use crate::cli::RunArgs;
 use crate::collection::{Collection, RequestDef};
 use crate::data::Row;
 use crate::diagnostic::Diagnostic;
+use crate::export::ExportedEnv;
 use crate::http::build_client;
 use crate::mock::MockServer;
 use crate::report::model::RunMeta;
@@ -146,6 +148,25 @@ pub(super) async fn command(args: RunArgs) -> ExitStatus {
     if let Err(e) = written {
         return errors.error(&format!("{e:#}"), ExitStatus::Runtime);
     }
+    if let Some(path) = &settings.export_env {
+        // The last unit in plan order that finished; before any, the variables as they began.
+        let vars = outcome
+            .variables
+            .as_ref()
+            .map(|(_, v)| v)
+            .or(scopes.first());
+        let text = export_env(&ws, vars, &settings, &masker);
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+        let written = parent
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(path, text));
+        if let Err(e) = written {
+            return errors.error(
+                &format!("cannot write --export-env {}: {e}", path.display()),
+                ExitStatus::Runtime,
+            );
+        }
+    }
     if outcome.interrupted {
         ExitStatus::signalled(outcome.signal)
     } else if outcome.totals.errored > 0 {
@@ -220,4 +241,34 @@ fn meta(
         interrupted: outcome.interrupted,
         bailed: outcome.bailed,
     }
+}
+
+/// The `--export-env` file: the environment's definitions and the variables of `vars`.
+fn export_env(
+    ws: &crate::workspace::Workspace,
+    vars: Option<&Vars>,
+    settings: &RunSettings,
+    masker: &Masker,
+) -> String {
+    let secrets: HashSet<String> = ws
+        .collections
+        .iter()
+        .flat_map(|c| c.secrets.iter().cloned())
+        .chain(ws.env.secrets.iter().cloned())
+        .collect();
+    // `--mock`'s URL names a port of this run only; a `--var mock_url=` is the user's.
+    let pinned_mock = settings.load.vars.iter().any(|(k, _)| k == "mock_url");
+    let skip: &[&str] = if settings.load.mock && !pinned_mock {
+        &["mock_url"]
+    } else {
+        &[]
+    };
+    ExportedEnv {
+        definitions: &ws.env.variables,
+        secrets: &secrets,
+        standing: vars.map(Vars::standing).unwrap_or_default(),
+        skip,
+        masker,
+    }
+    .render()
 }

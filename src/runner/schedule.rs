@@ -63,6 +63,9 @@ pub struct Outcome {
     pub interrupted: bool,
     /// The number of the signal that stopped it.
     pub signal: Option<i32>,
+    /// The variables as the last finished unit in plan order left them (`--export-env`),
+    /// with its position.
+    pub variables: Option<(usize, Vars)>,
 }
 
 impl Outcome {
@@ -87,7 +90,7 @@ impl Outcome {
     }
 }
 
-type Done = (Unit, CollectionResult, bool);
+type Done = (Unit, CollectionResult, bool, Vars);
 type UnitFuture<'f> = Pin<Box<dyn Future<Output = Done> + 'f>>;
 
 impl Schedule<'_> {
@@ -110,7 +113,7 @@ impl Schedule<'_> {
             if active.is_empty() {
                 break;
             }
-            let (unit, result, bail) = tokio::select! {
+            let (unit, result, bail, scope) = tokio::select! {
                 biased;
                 signal = &mut stop_signal => {
                     out.interrupted = true;
@@ -120,6 +123,13 @@ impl Schedule<'_> {
                 done = next_done(&mut active) => done,
             };
             out.count(&result);
+            if out
+                .variables
+                .as_ref()
+                .is_none_or(|(p, _)| *p < unit.position)
+            {
+                out.variables = Some((unit.position, scope));
+            }
             if carry {
                 carried.extend(
                     result
@@ -180,7 +190,7 @@ impl Schedule<'_> {
             let (result, bail) = runner
                 .run_collection(collection, selected, &mut scope)
                 .await;
-            (unit, result, bail)
+            (unit, result, bail, scope)
         })
     }
 }

@@ -54,6 +54,20 @@ struct Var {
     secret: bool,
 }
 
+/// One variable as it stands during a run (see [`Vars::standing`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standing {
+    /// Its name.
+    pub name: String,
+    /// Its value.
+    pub value: serde_json::Value,
+    /// Whether the value is its file definition's (not captured, set by a script or by
+    /// `--var`).
+    pub defined: bool,
+    /// Whether it is listed under `secrets:`.
+    pub secret: bool,
+}
+
 /// Variables visible to templates.
 #[derive(Debug, Clone)]
 pub struct Vars {
@@ -163,6 +177,21 @@ impl Vars {
             out[slot].push((name.clone(), json));
         }
         out
+    }
+
+    /// Every variable as it stands, in name order, for `--export-env`: the data row's values
+    /// and the runner's own (`iteration`) left out.
+    pub fn standing(&self) -> Vec<Standing> {
+        self.values
+            .iter()
+            .filter(|(_, v)| matches!(v.origin, Origin::Collection | Origin::Environment))
+            .map(|(name, var)| Standing {
+                name: name.clone(),
+                value: serde_json::to_value(&var.value).unwrap_or(serde_json::Value::Null),
+                defined: var.layer == Layer::File,
+                secret: var.secret,
+            })
+            .collect()
     }
 
     /// Sets a file definition's value from JSON.

@@ -12,6 +12,7 @@ mod dotenv;
 mod error_output;
 mod errors;
 mod examples;
+mod export_env;
 mod fuzz_regressions;
 mod hostile;
 mod hostile_text;
