@@ -155,7 +155,7 @@ pub(super) async fn command(args: RunArgs) -> ExitStatus {
             .as_ref()
             .map(|(_, v)| v)
             .or(scopes.first());
-        let text = export_env(&ws, vars, &settings, &masker);
+        let text = export_env(&ws, vars, &settings, &engine, &masker);
         let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
         let written = parent
             .map_or(Ok(()), std::fs::create_dir_all)
@@ -248,6 +248,7 @@ fn export_env(
     ws: &crate::workspace::Workspace,
     vars: Option<&Vars>,
     settings: &RunSettings,
+    engine: &crate::template::Engine,
     masker: &Masker,
 ) -> String {
     let secrets: HashSet<String> = ws
@@ -266,6 +267,7 @@ fn export_env(
     ExportedEnv {
         definitions: &ws.env.variables,
         secrets: &secrets,
+        env_sourced: &crate::export::env_sourced(&ws.env.variables, engine),
         standing: vars.map(Vars::standing).unwrap_or_default(),
         skip,
         masker,

@@ -7,18 +7,20 @@
 //!   templates, so `{{ env.NAME }}` references are kept and nothing they read is written.
 //! - A value that changed is written as data: text that would read as a template is wrapped
 //!   in `{% raw %}`, so that it is not rendered again.
-//! - A secret (listed under `secrets:`), and any variable whose definition reads the process
-//!   environment, is written as its definition, never as its value. One without such a
-//!   definition (captured, set by `--var` or a script, or written in the file), or any value
-//!   that holds a secret the run knows (a token, say), is left out and named in a comment.
+//! - A variable whose definition reads the process environment (`{{ env.NAME }}`, directly
+//!   or through another definition) is written as that definition, never as its value,
+//!   whatever the run made of it. Any other secret (listed under `secrets:`: captured, set by
+//!   `--var` or a script, or written in the file), and any value that holds a secret the run
+//!   knows (a token, say), is left out and named in a comment.
 //! - A variable a script unset is left out, and named in a comment.
 
 use std::collections::HashSet;
 
 use serde_json::{Map, Value};
 
-use crate::collection::VarDef;
+use crate::collection::{JsonTemplate, VarDef};
 use crate::secrets::Masker;
+use crate::template::{Engine, json_leaves};
 use crate::vars::Standing;
 
 /// What the file is written from.
@@ -27,6 +29,8 @@ pub(crate) struct ExportedEnv<'a> {
     pub definitions: &'a [VarDef],
     /// The names listed under `secrets:` (the environment's and the collections').
     pub secrets: &'a HashSet<String>,
+    /// The definitions that read the process environment (see [`env_sourced`]).
+    pub env_sourced: &'a HashSet<String>,
     /// The variables as they stand at the end of the run.
     pub standing: Vec<Standing>,
     /// Names never written (`mock_url` set by `--mock`: a port of this run only).
@@ -56,7 +60,7 @@ impl ExportedEnv<'_> {
             let written = match standing {
                 None => Err(LEFT_OUT_UNSET),
                 // An `{{ env.NAME }}` source: the reference, whatever the run made of it.
-                Some(_) if reads_env(&def.value) => Ok(def.value.clone()),
+                Some(_) if self.env_sourced.contains(&def.name) => Ok(def.value.clone()),
                 Some(_) if secret => Err(LEFT_OUT_SECRET),
                 Some(s) if s.defined => Ok(def.value.clone()),
                 Some(s) => self.data(&s.value),
@@ -138,15 +142,35 @@ impl ExportedEnv<'_> {
     }
 }
 
-/// Whether a definition reads the process environment (`env.NAME`) in any template.
-fn reads_env(value: &Value) -> bool {
-    let mut found = false;
-    map_strings(value, &mut |s| {
-        let templated = s.contains("{{") || s.contains("{%");
-        found |= templated && s.contains("env");
-        s.to_string()
-    });
-    found
+/// The environment definitions that read the process environment (`env.NAME`), directly
+/// or through another of them.
+pub(crate) fn env_sourced(definitions: &[VarDef], engine: &Engine) -> HashSet<String> {
+    let reads: Vec<(&str, HashSet<String>)> = definitions
+        .iter()
+        .map(|d| {
+            let template = JsonTemplate {
+                value: d.value.clone(),
+                span: d.span.clone(),
+            };
+            let names = json_leaves(&template)
+                .iter()
+                .flat_map(|leaf| engine.variables(leaf))
+                .collect();
+            (d.name.as_str(), names)
+        })
+        .collect();
+    let mut found: HashSet<String> = HashSet::new();
+    loop {
+        let before = found.len();
+        for (name, names) in &reads {
+            if names.iter().any(|n| n == "env" || found.contains(n)) {
+                found.insert((*name).to_string());
+            }
+        }
+        if found.len() == before {
+            return found;
+        }
+    }
 }
 
 /// `value` with every string (keys aside) replaced by `f(string)`.
@@ -208,9 +232,12 @@ mod tests {
             def("gone", json!("x")),
             def("mock_url", json!("http://127.0.0.1:1")),
         ];
+        let env_sourced = env_sourced(&definitions, &Engine::new());
+        assert_eq!(env_sourced, ["base", "key"].map(String::from).into());
         let env = ExportedEnv {
             definitions: &definitions,
             secrets: &secrets,
+            env_sourced: &env_sourced,
             standing: vec![
                 standing("base", json!("http://h"), true, false),
                 standing("key", json!("captured-key"), false, true),

@@ -6,4 +6,4 @@ mod env;
 mod shell;
 
 pub(crate) use curl::CurlContext;
-pub(crate) use env::ExportedEnv;
+pub(crate) use env::{ExportedEnv, env_sourced};
