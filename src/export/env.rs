@@ -226,6 +226,7 @@ mod tests {
         let secrets: HashSet<String> = ["key", "session", "literal"].map(String::from).into();
         let definitions = [
             def("base", json!("{{ env.BASE }}")),
+            def("site", json!("{{ base }}/site")),
             def("key", json!("{{ env.KEY }}")),
             def("literal", json!("s3cret")),
             def("page", json!(1)),
@@ -233,13 +234,18 @@ mod tests {
             def("mock_url", json!("http://127.0.0.1:1")),
         ];
         let env_sourced = env_sourced(&definitions, &Engine::new());
-        assert_eq!(env_sourced, ["base", "key"].map(String::from).into());
+        assert_eq!(
+            env_sourced,
+            ["base", "site", "key"].map(String::from).into()
+        );
         let env = ExportedEnv {
             definitions: &definitions,
             secrets: &secrets,
             env_sourced: &env_sourced,
             standing: vec![
                 standing("base", json!("http://h"), true, false),
+                // Captured over: still written as the definition that reads env.BASE.
+                standing("site", json!("http://captured"), false, false),
                 standing("key", json!("captured-key"), false, true),
                 standing("literal", json!("s3cret"), true, true),
                 standing("page", json!(2), false, false),
@@ -265,6 +271,7 @@ mod tests {
              # left out: odd (its text holds {% endraw %}, so it cannot be written as data)\n\
              variables:\n  \
                base: \"{{ env.BASE }}\"\n  \
+               site: \"{{ base }}/site\"\n  \
                key: \"{{ env.KEY }}\"\n  \
                page: 2\n  \
                name: \"{% raw %}{{ x }}{% endraw %}\"\n  \
