@@ -9,9 +9,12 @@
 //!   in `{% raw %}`, so that it is not rendered again.
 //! - A variable whose definition reads the process environment (`{{ env.NAME }}`, directly
 //!   or through another definition) is written as that definition, never as its value,
-//!   whatever the run made of it. Any other secret (listed under `secrets:`: captured, set by
-//!   `--var` or a script, or written in the file), and any value that holds a secret the run
-//!   knows (a token, say), is left out and named in a comment.
+//!   whatever the run made of it.
+//! - A secret (listed under `secrets:`) whose value is written in the environment file is
+//!   written as `{{ env.NAME }}`, NAME being its name in capitals, with a comment saying which
+//!   variable to set. Any other secret (captured, set by `--var` or a script), and any value
+//!   that holds a secret the run knows (a token, say), is left out and named in a comment:
+//!   the next run captures it again.
 //! - A variable a script unset is left out, and named in a comment.
 
 use std::collections::HashSet;
@@ -49,6 +52,7 @@ impl ExportedEnv<'_> {
     pub(crate) fn render(&self) -> String {
         let mut variables = Map::new();
         let mut left_out: Vec<(String, &str)> = Vec::new();
+        let mut placeholders: Vec<(String, String)> = Vec::new();
         let mut done: HashSet<&str> = HashSet::new();
         for def in self.definitions {
             done.insert(&def.name);
@@ -61,7 +65,12 @@ impl ExportedEnv<'_> {
                 None => Err(LEFT_OUT_UNSET),
                 // An `{{ env.NAME }}` source: the reference, whatever the run made of it.
                 Some(_) if self.env_sourced.contains(&def.name) => Ok(def.value.clone()),
-                Some(_) if secret => Err(LEFT_OUT_SECRET),
+                // A secret written in the file: a reference the user can satisfy.
+                Some(_) if secret => {
+                    let env_name = env_name(&def.name);
+                    placeholders.push((def.name.clone(), env_name.clone()));
+                    Ok(Value::String(format!("{{{{ env.{env_name} }}}}")))
+                }
                 Some(s) if s.defined => Ok(def.value.clone()),
                 Some(s) => self.data(&s.value),
             };
@@ -103,6 +112,11 @@ impl ExportedEnv<'_> {
             "# The variables as `runner run --export-env` left them at the end of the run.\n\
              # Secrets are written as their {{ env.NAME }} references, never as values.\n",
         );
+        for (name, env_name) in &placeholders {
+            out.push_str(&format!(
+                "# {name}: its value is not written: set the environment variable {env_name}\n"
+            ));
+        }
         for (name, why) in &left_out {
             out.push_str(&format!("# left out: {name} ({why})\n"));
         }
@@ -140,6 +154,20 @@ impl ExportedEnv<'_> {
             Ok(out)
         }
     }
+}
+
+/// The environment variable that stands for a secret written in the file: `client_secret`
+/// → `CLIENT_SECRET`.
+fn env_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// The environment definitions that read the process environment (`env.NAME`), directly
@@ -264,7 +292,7 @@ mod tests {
             env.render(),
             "# The variables as `runner run --export-env` left them at the end of the run.\n\
              # Secrets are written as their {{ env.NAME }} references, never as values.\n\
-             # left out: literal (secret, with no {{ env.NAME }} reference to write)\n\
+             # literal: its value is not written: set the environment variable LITERAL\n\
              # left out: gone (unset by a script)\n\
              # left out: session (secret, with no {{ env.NAME }} reference to write)\n\
              # left out: token_copy (secret, with no {{ env.NAME }} reference to write)\n\
@@ -273,6 +301,7 @@ mod tests {
                base: \"{{ env.BASE }}\"\n  \
                site: \"{{ base }}/site\"\n  \
                key: \"{{ env.KEY }}\"\n  \
+               literal: \"{{ env.LITERAL }}\"\n  \
                page: 2\n  \
                name: \"{% raw %}{{ x }}{% endraw %}\"\n  \
                nested:\n    \
@@ -280,7 +309,8 @@ mod tests {
                    - 1\n      \
                    - \"{% raw %}{% y %}{% endraw %}\"\n\
              secrets:\n  \
-               - key\n"
+               - key\n  \
+               - literal\n"
         );
     }
 }

@@ -280,3 +280,45 @@ fn export_env_may_not_overwrite_an_input() {
     out.assert_code(2)
         .assert_contains("--export-env out.yaml and a --reporter write the same file");
 }
+
+#[test]
+fn a_secret_written_in_the_file_is_exported_as_a_reference_to_set() {
+    let server = server();
+    let ws = Workspace::new();
+    ws.write("c.yaml", COLLECTION);
+    ws.write(
+        "environments/dev.yaml",
+        &ENVIRONMENT.replace("\"{{ env.TEST_API_KEY }}\"", API_KEY),
+    );
+    run(
+        &ws,
+        &server,
+        &["c.yaml", "-e", "dev", "--export-env", "exported.yaml"],
+    )
+    .assert_code(0);
+    let exported = std::fs::read_to_string(ws.path().join("exported.yaml")).expect("file");
+    assert!(!exported.contains(API_KEY), "{exported}");
+    assert!(
+        exported.contains(
+            "# api_key: its value is not written: set the environment variable API_KEY\n"
+        ),
+        "{exported}"
+    );
+    assert!(
+        exported.contains("\n  api_key: \"{{ env.API_KEY }}\"\n"),
+        "{exported}"
+    );
+    // Without API_KEY the next run names it, before sending anything; with it, it passes.
+    let before = server.hits();
+    run(&ws, &server, &["c.yaml", "-e", "exported.yaml"])
+        .assert_code(2)
+        .assert_contains("set the environment variable API_KEY");
+    assert_eq!(server.hits(), before);
+    let mut cmd = ws.runner();
+    cmd.env("TEST_BASE", server.url())
+        .env("API_KEY", API_KEY)
+        .args(["run", "c.yaml", "-e", "exported.yaml"]);
+    Output::from(cmd.output().expect("run runner"))
+        .assert_code(0)
+        .assert_not_contains(API_KEY);
+}
