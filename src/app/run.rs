@@ -67,6 +67,8 @@ pub(super) async fn command(args: RunArgs) -> ExitStatus {
         scopes,
         selections,
         engine,
+        // `runner validate` tells them; a run stays quiet about variables it does not use.
+        warnings: _,
     } = prepared;
     if mock.is_some() && !ws.collections.iter().any(crate::mock::has_examples) {
         eprintln!(

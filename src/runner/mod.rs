@@ -28,7 +28,7 @@ use crate::template::{Engine, truthy};
 use crate::vars::Vars;
 use scripts::{Context, ScriptSender, UnitScripts};
 
-pub use check::{check_requests, contains_template};
+pub use check::{check_requests, contains_template, referenced_names};
 pub use literal::check_literals;
 pub use plan::{Shard, Unit, plan, request_count};
 pub use prepare::Renderer;

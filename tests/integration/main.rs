@@ -39,4 +39,5 @@ mod terminal;
 mod tls;
 mod token_answers;
 mod token_cache;
+mod unused_variables;
 mod variable_errors;
