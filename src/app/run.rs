@@ -147,7 +147,7 @@ pub(super) async fn command(args: RunArgs) -> ExitStatus {
         ExitStatus::signalled(outcome.signal)
     } else if outcome.totals.errored > 0 {
         ExitStatus::Runtime
-    } else if outcome.totals.failed > 0 {
+    } else if outcome.totals.failed > 0 || outcome.totals.not_sent > 0 {
         ExitStatus::Failed
     } else {
         ExitStatus::Ok

@@ -22,6 +22,7 @@ mod leaks;
 mod login;
 mod mock;
 mod newman_parity;
+mod not_sent;
 mod oauth2;
 mod readme;
 mod redirects;
