@@ -174,10 +174,8 @@ Assertions: 0 passed, 0 failed (0 total)
         "message and text of one <error>"
     );
 
-    let json: Value = serde_json::from_str(
-        &std::fs::read_to_string(ws.path().join("out/report.json")).expect("json"),
-    )
-    .expect("JSON report");
+    let json_text = std::fs::read_to_string(ws.path().join("out/report.json")).expect("json");
+    let json: Value = serde_json::from_str(&json_text).expect("JSON report");
     let not_sent = Some("login failed (oauth2 at c.yaml:3:3)".to_string());
     assert_eq!(
         statuses(&json),
@@ -200,7 +198,7 @@ Assertions: 0 passed, 0 failed (0 total)
     );
     assert!(html.contains("<div class=\"card notsent\"><b>4</b>not sent</div>"));
 
-    for text in [&out.all(), &junit, &html] {
+    for text in [&out.all(), &junit, &json_text, &html] {
         assert!(!text.contains(CLIENT_SECRET), "the client secret shows");
     }
 }
