@@ -307,4 +307,45 @@ mod tests {
         );
         assert_eq!(masker.mask("x hunter2 from-cli coll"), "x ***** ***** coll");
     }
+
+    #[test]
+    fn only_what_the_used_names_need_must_render() {
+        let collection = [
+            def("url", json!("{{ base }}/x")),
+            def("base", json!("{{ env.BASE }}")),
+            def("password", json!("{{ env.PASSWORD }}")),
+        ];
+        let layers = |used: &[&str]| Layers {
+            collection: &collection,
+            environment: &[],
+            cli: &[],
+            mock_url: None,
+            process_env: BTreeMap::new(),
+            secrets: HashSet::new(),
+            masker: None,
+            used: Some(used.iter().map(|s| s.to_string()).collect()),
+        };
+        let engine = Engine::new();
+        let resolved = resolve(layers(&[]), &engine, &HashSet::new()).unwrap();
+        let titles: Vec<&str> = resolved.warnings.iter().map(|d| d.title.as_str()).collect();
+        assert_eq!(titles.len(), 3, "{titles:?}");
+        assert!(resolved.warnings.iter().all(|d| d.warning));
+        // `url` needs `base`, which is then an error; `password` stays a warning.
+        let Err(diags) = resolve(layers(&["url"]), &engine, &HashSet::new()) else {
+            panic!("base is needed");
+        };
+        let errors: Vec<&str> = diags
+            .iter()
+            .filter(|d| !d.warning)
+            .map(|d| d.title.as_str())
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                "variable `url`: undefined variable `base`",
+                "variable `base`: undefined variable `env.BASE`"
+            ]
+        );
+        assert_eq!(diags.iter().filter(|d| d.warning).count(), 1);
+    }
 }
