@@ -72,12 +72,14 @@ pub struct Diagnostic {
     /// Where, when known.
     pub span: Option<Span>,
     /// A suggestion such as "did you mean `method`?".
-    pub help: Option<String>,
+    pub help: Option<Box<str>>,
     /// Further lines of context.
     pub notes: Vec<String>,
     /// The variable that no layer defines, when that is the whole cause: such diagnostics
     /// are told once per collection when no environment was given.
     pub undefined: Option<Box<str>>,
+    /// A warning: shown, but the command goes on.
+    pub warning: bool,
 }
 
 impl Diagnostic {
@@ -89,7 +91,14 @@ impl Diagnostic {
             help: None,
             notes: Vec::new(),
             undefined: None,
+            warning: false,
         }
+    }
+
+    /// Makes it a warning.
+    pub fn into_warning(mut self) -> Diagnostic {
+        self.warning = true;
+        self
     }
 
     /// Marks the diagnostic as caused by an undefined variable.
@@ -100,14 +109,14 @@ impl Diagnostic {
 
     /// Adds a help line.
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
-        self.help = Some(help.into());
+        self.help = Some(help.into().into_boxed_str());
         self
     }
 
     /// Adds a help line when there is one.
     pub fn with_help_opt(mut self, help: Option<String>) -> Diagnostic {
-        if help.is_some() {
-            self.help = help;
+        if let Some(help) = help {
+            self.help = Some(help.into_boxed_str());
         }
         self
     }
@@ -122,11 +131,12 @@ impl Diagnostic {
     /// carets (laid out by annotate-snippets), then help and notes. `color` adds ANSI
     /// styling.
     pub fn render(&self, sources: &Sources, color: bool) -> String {
-        let (red, blue, bold, reset) = if color {
-            ("\x1b[1;31m", "\x1b[1;34m", "\x1b[1m", "\x1b[0m")
-        } else {
-            ("", "", "", "")
+        let (red, blue, bold, reset) = match (color, self.warning) {
+            (true, false) => ("\x1b[1;31m", "\x1b[1;34m", "\x1b[1m", "\x1b[0m"),
+            (true, true) => ("\x1b[1;33m", "\x1b[1;34m", "\x1b[1m", "\x1b[0m"),
+            (false, _) => ("", "", "", ""),
         };
+        let level = if self.warning { "warning" } else { "error" };
         // Titles and source lines quote the file: its control bytes must not reach a terminal.
         let title: String = self
             .title
@@ -144,14 +154,14 @@ impl Diagnostic {
             .as_ref()
             .and_then(|span| Some((span, sources.line(&span.file, span.line)?)));
         let mut out = match (quoted, &self.span) {
-            (Some((span, line)), _) => snippet(&title, span, &line, color),
+            (Some((span, line)), _) => snippet(&title, span, &line, color, self.warning),
             (None, Some(span)) => {
                 let gutter = " ".repeat(span.line.to_string().len());
                 format!(
-                    "{red}error{reset}{bold}: {title}{reset}\n{gutter}{blue}-->{reset} {span}\n"
+                    "{red}{level}{reset}{bold}: {title}{reset}\n{gutter}{blue}-->{reset} {span}\n"
                 )
             }
-            (None, None) => format!("{red}error{reset}{bold}: {title}{reset}\n"),
+            (None, None) => format!("{red}{level}{reset}{bold}: {title}{reset}\n"),
         };
         // Help and notes stay right under the carets, two columns in, whatever the gutter.
         if let Some(help) = &self.help {
@@ -165,7 +175,7 @@ impl Diagnostic {
 }
 
 /// The title, `--> file:line:col` and the quoted source `line` of `span` with its carets.
-fn snippet(title: &str, span: &Span, line: &str, color: bool) -> String {
+fn snippet(title: &str, span: &Span, line: &str, color: bool, warning: bool) -> String {
     // One replacement character per control character keeps the carets aligned.
     let mut text: String = line
         .chars()
@@ -185,7 +195,12 @@ fn snippet(title: &str, span: &Span, line: &str, color: bool) -> String {
     let byte_at = |col: usize| text.char_indices().nth(col).map_or(text.len(), |(i, _)| i);
     let start = byte_at(start_col);
     let end = byte_at(start_col + span.len as usize);
-    let group = Level::ERROR.primary_title(title).element(
+    let level = if warning {
+        Level::WARNING
+    } else {
+        Level::ERROR
+    };
+    let group = level.primary_title(title).element(
         Snippet::source(text.as_str())
             .line_start(span.line as usize)
             .path(&*span.file)

@@ -9,7 +9,7 @@ use crate::collection::{
     resolve_environment_path,
 };
 use crate::diagnostic::{Diagnostic, Sources};
-use crate::runner::{Selection, check_requests};
+use crate::runner::{Selection, check_requests, referenced_names};
 use crate::secrets::Masker;
 use crate::settings::LoadSettings;
 use crate::template::Engine;
@@ -127,6 +127,8 @@ pub(crate) struct Prepared {
     pub(crate) scopes: Vec<Vars>,
     pub(crate) selections: Vec<Vec<usize>>,
     pub(crate) engine: Engine,
+    /// Variables no selected request uses that were left unset, as warnings (one each).
+    pub(crate) warnings: Vec<Diagnostic>,
 }
 
 /// `check_templates` is false for `runner mock`: it sends nothing, and an expression of a
@@ -148,6 +150,7 @@ pub(crate) fn prepare(
     captured.extend(settings.iteration_names.iter().cloned());
     let secrets = secret_names(&ws);
     let mut diags = Vec::new();
+    let mut warnings: Vec<Diagnostic> = Vec::new();
     let mut scopes = Vec::new();
     let mut selections = Vec::new();
     // Without -e, the variables an environment would define are told once per collection.
@@ -155,6 +158,7 @@ pub(crate) fn prepare(
         None => environment_names(&settings.collections),
         Some(_) => Vec::new(),
     };
+    let mock = mock_url.is_some() || settings.mock;
     for c in &ws.collections {
         let selected = selection.select(c);
         let layers = Layers {
@@ -166,9 +170,17 @@ pub(crate) fn prepare(
             process_env: process_env.clone(),
             secrets: secrets.clone(),
             masker: Some(masker.clone()),
+            used: Some(referenced_names(c, &selected, mock, &engine)),
         };
         let found = match resolve(layers, &engine, &captured) {
-            Ok(scope) => {
+            Ok(resolved) => {
+                let scope = resolved.vars;
+                // An environment's variable unused by several collections is told once.
+                for w in resolved.warnings {
+                    if !warnings.contains(&w) {
+                        warnings.push(w);
+                    }
+                }
                 let mut found = Vec::new();
                 if check_templates {
                     // Definitions waiting for captures count as defined, like captures.
@@ -200,8 +212,15 @@ pub(crate) fn prepare(
             scopes,
             selections,
             engine,
+            warnings,
         })
     } else {
+        // Told with the errors: what is left unset may be part of the same mistake.
+        for w in warnings {
+            if !diags.contains(&w) {
+                diags.push(w);
+            }
+        }
         Err((diags, ws.sources))
     }
 }

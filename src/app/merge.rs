@@ -51,14 +51,19 @@ pub(super) fn command(args: MergeArgs) -> ExitStatus {
     match write(&specs, &iterations, &meta) {
         Ok(t) => {
             let line = format!(
-                "merged {} reports: {} iterations, {} requests ({} passed, {} failed, {} errors, {} skipped)",
+                "merged {} reports: {} iterations, {} requests ({} passed, {} failed, {} errors, {} skipped{})",
                 args.reports.len(),
                 t.iterations,
                 t.requests,
                 t.passed,
                 t.failed,
                 t.errored,
-                t.skipped
+                t.skipped,
+                if t.not_sent > 0 {
+                    format!(", {} not sent", t.not_sent)
+                } else {
+                    String::new()
+                }
             );
             // A report on stdout stays a whole document: the line goes to stderr.
             if specs.iter().any(ReporterSpec::to_stdout) {

@@ -80,19 +80,30 @@ impl<'a> Errors<'a> {
         }
     }
 
-    /// Prints diagnostics (with their source lines from `sources`) and, past one, their
-    /// number; returns [`ExitStatus::Invalid`].
+    /// Prints diagnostics (with their source lines from `sources`) and, past one, the
+    /// number of errors among them; returns [`ExitStatus::Invalid`].
     pub(crate) fn diagnostics(&self, diags: &[Diagnostic], sources: &Sources) -> ExitStatus {
         let mut text = String::new();
         for d in diags {
             text.push_str(&d.render(sources, self.color));
             text.push('\n');
         }
-        if diags.len() > 1 {
-            let _ = writeln!(text, "{} errors", diags.len());
+        let errors = diags.iter().filter(|d| !d.warning).count();
+        if errors > 1 {
+            let _ = writeln!(text, "{errors} errors");
         }
         eprint!("{}", self.masker.mask(&text));
         ExitStatus::Invalid
+    }
+
+    /// Prints warnings (with their source lines from `sources`); the command goes on.
+    pub(crate) fn warnings(&self, diags: &[Diagnostic], sources: &Sources) {
+        let mut text = String::new();
+        for d in diags {
+            text.push_str(&d.render(sources, self.color));
+            text.push('\n');
+        }
+        eprint!("{}", self.masker.mask(&text));
     }
 
     /// Prints one diagnostic without source text (a command-line mistake); returns

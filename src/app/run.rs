@@ -74,6 +74,8 @@ pub(super) async fn command(args: RunArgs) -> ExitStatus {
         scopes,
         selections,
         engine,
+        // `runner validate` tells them; a run stays quiet about variables it does not use.
+        warnings: _,
     } = prepared;
     if mock.is_some() && !ws.collections.iter().any(crate::mock::has_examples) {
         eprintln!(
@@ -171,7 +173,7 @@ pub(super) async fn command(args: RunArgs) -> ExitStatus {
         ExitStatus::signalled(outcome.signal)
     } else if outcome.totals.errored > 0 {
         ExitStatus::Runtime
-    } else if outcome.totals.failed > 0 {
+    } else if outcome.totals.failed > 0 || outcome.totals.not_sent > 0 {
         ExitStatus::Failed
     } else {
         ExitStatus::Ok

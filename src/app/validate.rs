@@ -26,6 +26,7 @@ pub(super) async fn command(args: ValidateArgs) -> ExitStatus {
             if !diags.is_empty() {
                 return errors.diagnostics(&diags, &p.ws.sources);
             }
+            errors.warnings(&p.warnings, &p.ws.sources);
             let styles = printer.styles();
             for (c, sel) in p.ws.collections.iter().zip(&p.selections) {
                 println!("{} {} ({} requests)", styles.green("ok"), c.file, sel.len());

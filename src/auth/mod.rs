@@ -19,7 +19,7 @@ use crate::secrets::SecretString;
 use cache::CacheKey;
 
 pub use crate::collection::{ClientAuth, Grant};
-pub use source::{AccessToken, TokenSource};
+pub use source::{AccessToken, Refused, TokenSource};
 
 /// A cached access token is used until this many seconds before it expires.
 pub const EXPIRY_SKEW_SECS: i64 = 30;

@@ -56,6 +56,15 @@ impl AccessToken {
     }
 }
 
+/// Why no token was issued.
+#[derive(Debug)]
+pub enum Refused {
+    /// Obtaining it failed now.
+    First(AuthError),
+    /// It failed for an earlier request of the run, which reported it.
+    Again(AuthError),
+}
+
 enum Memo {
     Token { entry: Entry, from_cache: bool },
     Failed(AuthError),
@@ -106,11 +115,19 @@ impl TokenSource {
     /// A valid access token: from this run, the cache, a refresh, or the grant itself.
     /// A failure is remembered, so later requests fail at once instead of asking again.
     pub async fn access_token(&self, params: &OAuth2Params) -> Result<Issued, AuthError> {
+        self.token_for_request(params).await.map_err(|r| match r {
+            Refused::First(e) | Refused::Again(e) => e,
+        })
+    }
+
+    /// [`TokenSource::access_token`] for a request of a run, telling whether the failure
+    /// is new or was already returned to an earlier request: it is reported once.
+    pub async fn token_for_request(&self, params: &OAuth2Params) -> Result<Issued, Refused> {
         oauth2::mask_client(params, &self.masker);
         let key = params.key();
         let mut memo = self.memo.lock().await;
         match memo.get(&key) {
-            Some(Memo::Failed(e)) => return Err(e.clone()),
+            Some(Memo::Failed(e)) => return Err(Refused::Again(e.clone())),
             Some(Memo::Token { entry, from_cache }) if fresh(entry) => {
                 return Ok(Issued {
                     token: AccessToken::of(entry),
@@ -134,7 +151,7 @@ impl TokenSource {
             }
             Err(e) => {
                 memo.insert(key, Memo::Failed(e.clone()));
-                Err(e)
+                Err(Refused::First(e))
             }
         }
     }

@@ -69,8 +69,9 @@ impl<'a> CurlContext<'a> {
                 .cloned()
                 .collect(),
             masker: None,
+            used: None,
         };
-        let mut vars = resolve(layers, &engine, &captured)?;
+        let mut vars = resolve(layers, &engine, &captured)?.vars;
         let defined: BTreeSet<&str> = collection
             .variables
             .iter()

@@ -23,6 +23,9 @@ pub struct GithubWriter {
     iterations: usize,
     /// Workflow commands go to stderr: a report writes to stdout.
     stderr: bool,
+    /// Why requests were not sent, each with how many and where the first one is written:
+    /// one warning per cause, not one per request.
+    not_sent: Vec<(String, usize, Option<super::model::Position>)>,
 }
 
 /// How many failures the job summary lists.
@@ -35,6 +38,7 @@ impl GithubWriter {
             count: 0,
             iterations,
             stderr,
+            not_sent: Vec::new(),
         }
     }
 }
@@ -50,8 +54,18 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// One workflow command.
+/// One `::error` workflow command.
 pub fn annotation(title: &str, position: Option<&super::model::Position>, message: &str) -> String {
+    command("error", title, position, message)
+}
+
+/// One workflow command of `level` (`error`, `warning`).
+fn command(
+    level: &str,
+    title: &str,
+    position: Option<&super::model::Position>,
+    message: &str,
+) -> String {
     let mut props = Vec::new();
     if let Some(p) = position {
         props.push(format!("file={}", escape_property(&p.file)));
@@ -59,7 +73,15 @@ pub fn annotation(title: &str, position: Option<&super::model::Position>, messag
         props.push(format!("col={}", p.col));
     }
     props.push(format!("title={}", escape_property(title)));
-    format!("::error {}::{}", props.join(","), escape_data(message))
+    format!("::{level} {}::{}", props.join(","), escape_data(message))
+}
+
+fn requests(n: usize) -> String {
+    if n == 1 {
+        "1 request".into()
+    } else {
+        format!("{n} requests")
+    }
 }
 
 fn md(s: &str) -> String {
@@ -74,6 +96,12 @@ impl ReportWriter for GithubWriter {
             Box::new(std::io::stdout().lock())
         };
         for r in &it.requests {
+            if let Some(why) = &r.not_sent {
+                match self.not_sent.iter_mut().find(|(w, _, _)| w == why) {
+                    Some((_, n, _)) => *n += 1,
+                    None => self.not_sent.push((why.clone(), 1, r.position.clone())),
+                }
+            }
             let title = if self.iterations > 1 {
                 format!("{} [iteration {}]", r.path, it.iteration)
             } else {
@@ -114,6 +142,21 @@ impl ReportWriter for GithubWriter {
     }
 
     fn finish(&mut self, meta: &RunMeta, t: &Totals) -> anyhow::Result<()> {
+        if !self.not_sent.is_empty() {
+            let mut out: Box<dyn Write> = if self.stderr {
+                Box::new(std::io::stderr().lock())
+            } else {
+                Box::new(std::io::stdout().lock())
+            };
+            for (why, n, position) in &self.not_sent {
+                let message = format!("{} not sent: {why}", requests(*n));
+                writeln!(
+                    out,
+                    "{}",
+                    command("warning", "not sent", position.as_ref(), &message)
+                )?;
+            }
+        }
         let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
             return Ok(());
         };
@@ -136,6 +179,9 @@ impl ReportWriter for GithubWriter {
             t.assertions_passed + t.assertions_failed,
             meta.duration_ms
         ));
+        for (why, n, _) in &self.not_sent {
+            text.push_str(&format!("{} not sent: {}\n\n", requests(*n), md(why)));
+        }
         if meta.interrupted {
             text.push_str("**Interrupted**: only finished iterations are counted.\n\n");
         }

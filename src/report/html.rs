@@ -62,6 +62,17 @@ fn class(o: Outcome) -> &'static str {
         Outcome::Failed => "failed",
         Outcome::Errored => "errored",
         Outcome::Skipped => "skipped",
+        Outcome::NotSent => "notsent",
+    }
+}
+
+fn badge(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Passed => "PASSED",
+        Outcome::Failed => "FAILED",
+        Outcome::Errored => "ERRORED",
+        Outcome::Skipped => "SKIPPED",
+        Outcome::NotSent => "NOT SENT",
     }
 }
 
@@ -89,7 +100,7 @@ fn request_html(out: &mut String, r: &RequestReport) {
         class(r.status),
         if failing { " open" } else { "" },
         class(r.status),
-        class(r.status).to_uppercase(),
+        badge(r.status),
         esc(&r.path),
         match r.response_status {
             Some(code) => format!("{} {code} · {} ms", esc(&r.method), r.duration_ms),
@@ -98,6 +109,9 @@ fn request_html(out: &mut String, r: &RequestReport) {
     );
     if let Some(why) = &r.skipped {
         let _ = write!(out, "<p class=\"dim\">skipped: {}</p>", esc(why));
+    }
+    if let Some(why) = &r.not_sent {
+        let _ = write!(out, "<p class=\"dim\">not sent: {}</p>", esc(why));
     }
     for a in &r.assertions {
         let (class, mark, text) = if a.skipped {
@@ -243,9 +257,9 @@ h1{font-size:22px;margin:0 0 8px}h2{font-size:17px;margin:24px 0 8px}
 .cards{display:flex;gap:12px;flex-wrap:wrap;margin:12px 0}
 .card{border:1px solid #d9dee7;border-radius:6px;padding:8px 14px;min-width:90px}
 .card b{display:block;font-size:20px}
-.card.failed b,.card.errored b{color:#c0262d}.card.passed b{color:#1a7f37}.card.skipped b{color:#9a6700}
+.card.failed b,.card.errored b{color:#c0262d}.card.passed b{color:#1a7f37}.card.skipped b,.card.notsent b{color:#9a6700}
 .badge{display:inline-block;font-size:11px;font-weight:bold;padding:1px 6px;border-radius:3px;color:#fff;min-width:56px;text-align:center}
-.badge.passed{background:#1a7f37}.badge.failed{background:#c0262d}.badge.errored{background:#8250df}.badge.skipped{background:#9a6700}
+.badge.passed{background:#1a7f37}.badge.failed{background:#c0262d}.badge.errored{background:#8250df}.badge.skipped{background:#9a6700}.badge.notsent{background:#6b7280}
 details.req{border:1px solid #d9dee7;border-radius:6px;margin:4px 0;padding:4px 8px}
 details.req.failed,details.req.errored{border-color:#e5a3a6;background:#fff8f8}
 summary{cursor:pointer}
@@ -257,17 +271,19 @@ pre{background:#f6f8fa;border-radius:4px;padding:6px 8px;font-size:12px;overflow
 pre.diff{margin-left:24px}.diff .add{color:#1a7f37;background:#e6ffec}.diff .del{color:#c0262d;background:#ffebe9}
 .hop{margin:6px 0 6px 8px}.lbl{font-size:11px;color:#6b7280;text-transform:uppercase;letter-spacing:.04em;margin-top:4px}.hoptitle{font-family:ui-monospace,monospace;font-size:12.5px}.note{color:#9a6700;font-size:12px}
 .chart text{font:11px ui-monospace,monospace;fill:#1d2330}
-.chart .passed rect{fill:#4ac26b}.chart .failed rect{fill:#e5534b}.chart .errored rect{fill:#a371f7}.chart .skipped rect{fill:#d4a72c}
+.chart .passed rect{fill:#4ac26b}.chart .failed rect{fill:#e5534b}.chart .errored rect{fill:#a371f7}.chart .skipped rect{fill:#d4a72c}.chart .notsent rect{fill:#afb8c1}
 .filter{margin:8px 0;user-select:none}
-body:has(#only-failures:checked) details.req.passed,body:has(#only-failures:checked) details.req.skipped,body:has(#only-failures:checked) .iter.clean{display:none}
+body:has(#only-failures:checked) details.req.passed,body:has(#only-failures:checked) details.req.skipped,body:has(#only-failures:checked) details.req.notsent,body:has(#only-failures:checked) .iter.clean{display:none}
 ";
 
 impl ReportWriter for HtmlWriter {
     fn iteration(&mut self, it: &IterationReport) -> anyhow::Result<()> {
-        let clean = it
-            .requests
-            .iter()
-            .all(|r| matches!(r.status, Outcome::Passed | Outcome::Skipped));
+        let clean = it.requests.iter().all(|r| {
+            matches!(
+                r.status,
+                Outcome::Passed | Outcome::Skipped | Outcome::NotSent
+            )
+        });
         let name = it.suite_name(self.iterations);
         let mut section = String::new();
         let _ = write!(
@@ -329,12 +345,20 @@ impl ReportWriter for HtmlWriter {
         );
         let _ = write!(
             page,
-            "<div class=\"cards\"><div class=\"card\"><b>{}</b>requests</div><div class=\"card passed\"><b>{}</b>passed</div><div class=\"card failed\"><b>{}</b>failed</div><div class=\"card errored\"><b>{}</b>errors</div><div class=\"card skipped\"><b>{}</b>skipped</div><div class=\"card\"><b>{} / {}</b>assertions passed</div><div class=\"card\"><b>{}</b>iterations</div></div>",
+            "<div class=\"cards\"><div class=\"card\"><b>{}</b>requests</div><div class=\"card passed\"><b>{}</b>passed</div><div class=\"card failed\"><b>{}</b>failed</div><div class=\"card errored\"><b>{}</b>errors</div><div class=\"card skipped\"><b>{}</b>skipped</div>{}<div class=\"card\"><b>{} / {}</b>assertions passed</div><div class=\"card\"><b>{}</b>iterations</div></div>",
             t.requests,
             t.passed,
             t.failed,
             t.errored,
             t.skipped,
+            if t.not_sent > 0 {
+                format!(
+                    "<div class=\"card notsent\"><b>{}</b>not sent</div>",
+                    t.not_sent
+                )
+            } else {
+                String::new()
+            },
             t.assertions_passed,
             t.assertions_passed + t.assertions_failed,
             t.iterations

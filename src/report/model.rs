@@ -68,7 +68,7 @@ pub struct IterationReport {
     pub requests: Vec<RequestReport>,
 }
 
-/// `passed`, `failed`, `errored` or `skipped`.
+/// `passed`, `failed`, `errored`, `skipped` or `not_sent`.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
@@ -80,6 +80,9 @@ pub enum Outcome {
     Errored,
     /// Not sent.
     Skipped,
+    /// Not sent because what it needed failed earlier (a login, a capture).
+    #[serde(rename = "not_sent")]
+    NotSent,
 }
 
 /// A position in a collection file.
@@ -110,6 +113,9 @@ pub struct RequestReport {
     pub status: Outcome,
     /// Why it was skipped.
     pub skipped: Option<String>,
+    /// Why it was not sent (`status` `not_sent`): `login failed (oauth2 at c.yaml:3:3)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_sent: Option<String>,
     /// Status code of the final response.
     pub response_status: Option<u16>,
     /// Time of the last attempt, redirects included.
@@ -309,8 +315,10 @@ fn request(r: &RequestResult, masker: &Masker) -> RequestReport {
             Status::Failed => Outcome::Failed,
             Status::Errored => Outcome::Errored,
             Status::Skipped => Outcome::Skipped,
+            Status::NotSent => Outcome::NotSent,
         },
         skipped: r.skipped.as_deref().map(m),
+        not_sent: r.not_sent.as_deref().map(m),
         response_status: r.final_status(),
         duration_ms: millis(r.duration),
         attempts: r.attempts,
@@ -417,6 +425,7 @@ pub fn count_iteration(totals: &mut Totals, it: &IterationReport) {
             Outcome::Failed => Status::Failed,
             Outcome::Errored => Status::Errored,
             Outcome::Skipped => Status::Skipped,
+            Outcome::NotSent => Status::NotSent,
         };
         totals.count(
             status,

@@ -139,14 +139,22 @@ impl TerminalReporter {
             stats.assertions_failed,
             stats.assertions_skipped,
         );
-        let total = passed + failed + errored + skipped;
+        let not_sent = if stats.not_sent > 0 {
+            format!(
+                ", {}",
+                paint_count(s, stats.not_sent, "not sent", Styles::yellow)
+            )
+        } else {
+            String::new()
+        };
+        let total = passed + failed + errored + skipped + stats.not_sent;
         let mut text = String::from("\n");
         if stats.iterations > 1 {
             let _ = writeln!(text, "{} {}", s.bold("Iterations:"), stats.iterations);
         }
         let _ = writeln!(
             text,
-            "{} {}, {}, {}, {} ({total} total)",
+            "{} {}, {}, {}, {}{not_sent} ({total} total)",
             s.bold("Requests:  "),
             paint_count(s, passed, "passed", Styles::green),
             paint_count(s, failed, "failed", Styles::red),
@@ -260,6 +268,13 @@ impl TerminalReporter {
                 format!(
                     "  {}",
                     s.dim(&self.field(r.skipped.as_deref().unwrap_or_default()))
+                ),
+            ),
+            Status::NotSent => (
+                s.yellow("NOT SENT"),
+                format!(
+                    "  {}",
+                    s.dim(&self.field(r.not_sent.as_deref().unwrap_or_default()))
                 ),
             ),
         };
@@ -382,7 +397,11 @@ impl Listener for TerminalReporter {
             bar.inc(1);
         }
         if self.quiet {
-            if matches!(r.status(), Status::Passed | Status::Skipped) {
+            // A request not sent repeats a failure told at its cause: the summary counts it.
+            if matches!(
+                r.status(),
+                Status::Passed | Status::Skipped | Status::NotSent
+            ) {
                 return;
             }
             let heading = self

@@ -387,6 +387,16 @@ impl ReportWriter for JunitWriter {
                     }
                     s
                 }
+                // Like a test whose setup failed: skipped, with the cause, while the failure
+                // itself is reported once, at the request where it happened.
+                Outcome::NotSent => {
+                    let mut s = TestCaseStatus::skipped();
+                    s.set_message(format!(
+                        "not sent: {}",
+                        r.not_sent.as_deref().unwrap_or_default()
+                    ));
+                    s
+                }
                 Outcome::Failed | Outcome::Errored => {
                     let errored = r.status == Outcome::Errored;
                     let mut s = TestCaseStatus::non_success(if errored {

@@ -6,8 +6,8 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use crate::collection::{
-    BodyDef, Collection, JsonTemplate, PartKind, Predicate, RequestDef, StatusOption, Template,
-    has_template_syntax,
+    BodyDef, Collection, ExampleBody, JsonTemplate, PartKind, Predicate, RequestDef, StatusOption,
+    Template, has_template_syntax,
 };
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::template::{Engine, json_leaves};
@@ -60,6 +60,37 @@ fn expected_values(preds: &[Predicate]) -> Vec<&Value> {
         }
     }
     out
+}
+
+/// The variables the `selected` requests of `collection` read in their templates (auth
+/// blocks included). With `mock`, every request and its saved examples count: the mock
+/// serves them all. Scripts read variables by names computed at run time: they are not
+/// counted.
+pub fn referenced_names(
+    collection: &Collection,
+    selected: &[usize],
+    mock: bool,
+    engine: &Engine,
+) -> HashSet<String> {
+    let all: Vec<usize> = (0..collection.requests.len()).collect();
+    let requests = if mock { &all[..] } else { selected };
+    let mut templates: Vec<Template> = Vec::new();
+    for req in requests.iter().filter_map(|&i| collection.requests.get(i)) {
+        templates.extend(request_templates(req));
+        if mock {
+            for e in &req.examples {
+                templates.extend(e.host.iter().cloned());
+                templates.push(e.status.clone());
+                templates.extend(e.headers.iter().map(|(_, t)| t.clone()));
+                match &e.body {
+                    ExampleBody::Empty => {}
+                    ExampleBody::Json(t) => templates.extend(json_leaves(t)),
+                    ExampleBody::Text(t) => templates.push(t.clone()),
+                }
+            }
+        }
+    }
+    templates.iter().flat_map(|t| engine.variables(t)).collect()
 }
 
 /// Whether a JSON value has a string (or key) with template syntax.

@@ -11,6 +11,7 @@ pub mod result;
 mod schedule;
 mod scripts;
 mod select;
+mod unsent;
 
 use std::time::{Duration, Instant};
 
@@ -28,7 +29,7 @@ use crate::template::{Engine, truthy};
 use crate::vars::Vars;
 use scripts::{Context, ScriptSender, UnitScripts};
 
-pub use check::{check_requests, contains_template};
+pub use check::{check_requests, contains_template, referenced_names};
 pub use literal::check_literals;
 pub use plan::{Shard, Unit, plan, request_count};
 pub use prepare::Renderer;
@@ -259,11 +260,12 @@ impl Runner<'_> {
                 }
                 Ok(_) => {}
                 Err(e) => {
-                    result.errors.push(RunError {
+                    let error = RunError {
                         span: e.span.clone(),
                         kind: RunErrorKind::Template(e),
                         assert: true,
-                    });
+                    };
+                    self.fail_before_sending(collection, req, error, scope, &mut result);
                     return result;
                 }
             }
@@ -303,7 +305,7 @@ impl Runner<'_> {
         let (mut prepared, oauth) = match renderer.prepare(req, self.options).await {
             Ok(p) => p,
             Err(e) => {
-                result.errors.push(e);
+                self.fail_before_sending(collection, req, e, scope, &mut result);
                 result.asserts = pre_tests;
                 return result;
             }
@@ -434,6 +436,22 @@ impl Runner<'_> {
             }
         }
         result
+    }
+
+    /// Records why `req` could not be prepared: as its own error, or as the cause for which
+    /// it is not sent when what it needs failed earlier (and was reported there).
+    fn fail_before_sending(
+        &self,
+        collection: &Collection,
+        req: &RequestDef,
+        error: RunError,
+        scope: &Vars,
+        result: &mut RequestResult,
+    ) {
+        match unsent::cause(collection, req, &error, scope, self.engine) {
+            Some(why) => result.not_sent = Some(why),
+            None => result.errors.push(error),
+        }
     }
 
     fn assertions(

@@ -13,7 +13,7 @@ use super::RunOptions;
 use super::literal::check_url;
 use super::rendered::{Credential, Export, OAuthUse, Rendered};
 use super::result::{RunError, RunErrorKind};
-use crate::auth::{OAuth2Params, TokenSource};
+use crate::auth::{OAuth2Params, Refused, TokenSource};
 use crate::collection::{AuthDef, BodyDef, OAuth2Def, PartKind, RequestDef, Template, TrustDef};
 use crate::diagnostic::Span;
 use crate::http::{
@@ -297,11 +297,25 @@ impl Renderer<'_> {
                 assert: false,
             });
         };
-        let issued = tokens.access_token(&params).await.map_err(|e| RunError {
-            span,
-            kind: RunErrorKind::Auth(e.to_string()),
-            assert: false,
-        })?;
+        let issued = tokens
+            .token_for_request(&params)
+            .await
+            .map_err(|refused| match refused {
+                Refused::First(e) => RunError {
+                    span,
+                    kind: RunErrorKind::Auth(e.to_string()),
+                    assert: false,
+                },
+                // Told in full to the request that asked first.
+                Refused::Again(_) => RunError {
+                    kind: RunErrorKind::NotSent(match &span {
+                        Some(at) => format!("login failed (oauth2 at {at})"),
+                        None => "login failed (oauth2)".into(),
+                    }),
+                    span,
+                    assert: true,
+                },
+            })?;
         Ok(OAuthUse {
             params,
             token: issued.token,

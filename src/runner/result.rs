@@ -43,6 +43,10 @@ pub struct Totals {
     pub errored: usize,
     /// Skipped requests.
     pub skipped: usize,
+    /// Requests not sent because what they needed failed earlier (a login, a capture); not
+    /// written when there are none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub not_sent: usize,
     /// Assertions that held.
     pub assertions_passed: usize,
     /// Assertions that failed.
@@ -66,6 +70,7 @@ impl Totals {
             Status::Failed => self.failed += 1,
             Status::Errored => self.errored += 1,
             Status::Skipped => self.skipped += 1,
+            Status::NotSent => self.not_sent += 1,
         }
         for held in assertions {
             match held {
@@ -88,6 +93,10 @@ pub enum Status {
     Errored,
     /// Not sent (`skip`, `skip_if`, `--bail`).
     Skipped,
+    /// Not sent because what it needed failed earlier: the OAuth2 login, or the request
+    /// that captures a variable it reads. The run fails (exit 1), but the failure is told
+    /// once, at its cause.
+    NotSent,
 }
 
 /// One request's outcome.
@@ -113,6 +122,9 @@ pub struct RequestResult {
     pub errors: Vec<RunError>,
     /// Why it was skipped.
     pub skipped: Option<String>,
+    /// Why it was not sent: `login failed (oauth2 at c.yaml:3:3)`, `needs token, which
+    /// request "login" did not capture`.
+    pub not_sent: Option<String>,
     /// Time of the last attempt, redirects included.
     pub duration: Duration,
     /// How many times it was sent.
@@ -126,6 +138,8 @@ impl RequestResult {
     pub fn status(&self) -> Status {
         if self.skipped.is_some() {
             Status::Skipped
+        } else if self.not_sent.is_some() {
+            Status::NotSent
         } else if self.errors.iter().any(|e| !e.assert) {
             Status::Errored
         } else if !self.errors.is_empty() || self.asserts.iter().any(AssertOutcome::failed) {
@@ -172,6 +186,9 @@ pub enum RunErrorKind {
     Auth(String),
     /// A script stopped: a syntax error, an exception, a limit.
     Script(String),
+    /// The request cannot be sent because what it needs failed earlier, and that failure
+    /// was reported there; the runner marks the request [`Status::NotSent`] with this cause.
+    NotSent(String),
 }
 
 impl RunError {
@@ -184,6 +201,7 @@ impl RunError {
             RunErrorKind::Capture { name, reason } => format!("capture `{name}`: {reason}"),
             RunErrorKind::Auth(m) => format!("authentication failed: {m}"),
             RunErrorKind::Script(m) => m.clone(),
+            RunErrorKind::NotSent(why) => format!("not sent: {why}"),
         }
     }
 }

@@ -221,6 +221,11 @@ impl Vars {
         self.derived.iter().map(|(n, _)| n.as_str())
     }
 
+    /// The definition of `name`, when it waits for captured values.
+    pub fn derived(&self, name: &str) -> Option<&JsonTemplate> {
+        self.derived.iter().find(|(n, _)| n == name).map(|(_, t)| t)
+    }
+
     /// Renders the derived definitions again with the current values (captured ones
     /// included). A definition that still cannot render keeps its previous value, if any.
     pub fn refresh(&mut self, engine: &Engine) {

@@ -26,6 +26,19 @@ pub(crate) struct Layers<'a> {
     pub secrets: HashSet<String>,
     /// Learns the values of secret variables.
     pub masker: Option<Arc<Masker>>,
+    /// The names the selected requests read. A definition none of them needs, directly or
+    /// through other definitions, may fail to render: it is then left unset, with a
+    /// warning. `None`: every definition must render.
+    pub used: Option<HashSet<String>>,
+}
+
+/// What [`resolve`] gives: the variables, and a warning for each definition that was not
+/// needed and did not render.
+pub(crate) struct Resolved {
+    /// The variables.
+    pub vars: Vars,
+    /// The definitions left unset.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// One definition per name: the environment's replaces the collection's. They are resolved
@@ -40,12 +53,13 @@ fn definitions<'a>(collection: &'a [VarDef], environment: &'a [VarDef]) -> Vec<&
 }
 
 /// The variables of one collection, with every layer but data rows and captures, which
-/// the run adds. `captured` holds the names captured anywhere in the run.
+/// the run adds. `captured` holds the names captured anywhere in the run. An `Err` holds
+/// the errors, then the warnings.
 pub(crate) fn resolve(
     layers: Layers<'_>,
     engine: &Engine,
     captured: &HashSet<String>,
-) -> Result<Vars, Vec<Diagnostic>> {
+) -> Result<Resolved, Vec<Diagnostic>> {
     let mut vars = Vars::new(layers.process_env);
     vars.secret_names = Arc::new(layers.secrets);
     vars.masker = layers.masker;
@@ -62,13 +76,15 @@ pub(crate) fn resolve(
         .into_iter()
         .filter(|d| !vars.is_pinned(&d.name))
         .collect();
-    let diags = render_definitions(&defs, &mut vars, engine, captured);
+    let (mut diags, warnings) =
+        render_definitions(&defs, &mut vars, engine, captured, layers.used.as_ref());
     for def in layers.environment {
         vars.mark_environment(&def.name);
     }
     if diags.is_empty() {
-        Ok(vars)
+        Ok(Resolved { vars, warnings })
     } else {
+        diags.extend(warnings);
         Err(diags)
     }
 }
@@ -81,15 +97,17 @@ fn template(def: &VarDef) -> JsonTemplate {
 }
 
 /// Renders variable definitions. Values may refer to each other in any order; what still
-/// fails after every other value is set is reported. A definition that reads a `captured`
-/// name, directly or through another definition, is also kept to be rendered again as
-/// captures arrive; until then it may stay undefined.
+/// fails after every other value is set is reported: as an error when a name of `used`
+/// needs it (every definition without `used`), as a warning otherwise. A definition that
+/// reads a `captured` name, directly or through another definition, is also kept to be
+/// rendered again as captures arrive; until then it may stay undefined.
 fn render_definitions(
     defs: &[&VarDef],
     vars: &mut Vars,
     engine: &Engine,
     captured: &HashSet<String>,
-) -> Vec<Diagnostic> {
+    used: Option<&HashSet<String>>,
+) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
     let reads: Vec<(&VarDef, HashSet<String>)> = defs
         .iter()
         .map(|def| {
@@ -118,6 +136,7 @@ fn render_definitions(
     for def in defs.iter().filter(|d| dynamic.contains(&d.name)) {
         vars.derive(&def.name, template(def));
     }
+    let needed = used.map(|used| needed(used, &reads));
     let mut pending: Vec<&VarDef> = defs.to_vec();
     loop {
         let mut failed = Vec::new();
@@ -133,7 +152,7 @@ fn render_definitions(
             }
         }
         if failed.is_empty() {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
         if failed.len() == before {
             // Why each failing definition failed, for the definitions that read it.
@@ -141,28 +160,57 @@ fn render_definitions(
                 .iter()
                 .map(|(def, e)| (def.name.clone(), e.message.clone()))
                 .collect();
-            return errors
-                .into_iter()
-                .filter(|(_, e)| {
-                    // Waits for a capture: not an error before the run.
-                    !e.undefined
-                        .as_ref()
-                        .is_some_and(|n| captured.contains(n) || dynamic.contains(n))
-                })
-                .map(|(def, e)| {
-                    let d = Diagnostic::new(
-                        format!("variable `{}`: {}", def.name, e.message),
-                        def.span.clone(),
-                    );
-                    match e.undefined.as_deref() {
-                        Some(name) => undefined_help(d, name, &def.name, &causes, vars, defs),
-                        None => d,
-                    }
-                })
-                .collect();
+            let mut out = (Vec::new(), Vec::new());
+            for (def, e) in errors {
+                // Waits for a capture: not an error before the run.
+                if e.undefined
+                    .as_ref()
+                    .is_some_and(|n| captured.contains(n) || dynamic.contains(n))
+                {
+                    continue;
+                }
+                let unused = needed.as_ref().is_some_and(|n| !n.contains(&def.name));
+                let title = if unused {
+                    format!(
+                        "variable `{}` is not used by any request's templates, so it is left unset: {}",
+                        def.name, e.message
+                    )
+                } else {
+                    format!("variable `{}`: {}", def.name, e.message)
+                };
+                let mut d = Diagnostic::new(title, def.span.clone());
+                if let Some(name) = e.undefined.as_deref() {
+                    d = undefined_help(d, name, &def.name, &causes, vars, defs);
+                }
+                if unused {
+                    // Not a missing definition of the run: never listed as one.
+                    d.undefined = None;
+                    out.1.push(d.into_warning());
+                } else {
+                    out.0.push(d);
+                }
+            }
+            return out;
         }
         pending = failed;
     }
+}
+
+/// The names of definitions that `used` needs: those it names and, in turn, the names
+/// their definitions read.
+fn needed(used: &HashSet<String>, reads: &[(&VarDef, HashSet<String>)]) -> HashSet<String> {
+    let mut out: HashSet<String> = used.clone();
+    let mut todo: Vec<&String> = used.iter().collect();
+    while let Some(name) = todo.pop() {
+        for (_, names) in reads.iter().filter(|(d, _)| d.name == *name) {
+            for n in names {
+                if out.insert(n.clone()) {
+                    todo.push(n);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The help for a definition that read `name`, which did not render: the environment
@@ -243,11 +291,13 @@ mod tests {
                 process_env,
                 secrets: ["cred".to_string(), "c".to_string()].into(),
                 masker: Some(masker.clone()),
+                used: None,
             },
             &Engine::new(),
             &HashSet::new(),
         )
-        .unwrap();
+        .unwrap()
+        .vars;
         assert_eq!(text(&vars, "a").as_deref(), Some("c-env"));
         assert_eq!(text(&vars, "c").as_deref(), Some("from-cli"));
         assert_eq!(text(&vars, "cred.pass").as_deref(), Some("hunter2"));
@@ -256,5 +306,46 @@ mod tests {
             Some("http://127.0.0.1:1")
         );
         assert_eq!(masker.mask("x hunter2 from-cli coll"), "x ***** ***** coll");
+    }
+
+    #[test]
+    fn only_what_the_used_names_need_must_render() {
+        let collection = [
+            def("url", json!("{{ base }}/x")),
+            def("base", json!("{{ env.BASE }}")),
+            def("password", json!("{{ env.PASSWORD }}")),
+        ];
+        let layers = |used: &[&str]| Layers {
+            collection: &collection,
+            environment: &[],
+            cli: &[],
+            mock_url: None,
+            process_env: BTreeMap::new(),
+            secrets: HashSet::new(),
+            masker: None,
+            used: Some(used.iter().map(|s| s.to_string()).collect()),
+        };
+        let engine = Engine::new();
+        let resolved = resolve(layers(&[]), &engine, &HashSet::new()).unwrap();
+        let titles: Vec<&str> = resolved.warnings.iter().map(|d| d.title.as_str()).collect();
+        assert_eq!(titles.len(), 3, "{titles:?}");
+        assert!(resolved.warnings.iter().all(|d| d.warning));
+        // `url` needs `base`, which is then an error; `password` stays a warning.
+        let Err(diags) = resolve(layers(&["url"]), &engine, &HashSet::new()) else {
+            panic!("base is needed");
+        };
+        let errors: Vec<&str> = diags
+            .iter()
+            .filter(|d| !d.warning)
+            .map(|d| d.title.as_str())
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                "variable `url`: undefined variable `base`",
+                "variable `base`: undefined variable `env.BASE`"
+            ]
+        );
+        assert_eq!(diags.iter().filter(|d| d.warning).count(), 1);
     }
 }

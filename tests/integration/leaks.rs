@@ -332,7 +332,7 @@ fn a_failing_template_of_a_secret_variable_shows_only_its_expressions() {
     let ws = Workspace::new();
     ws.write(
         "c.yaml",
-        "name: n\nsecrets: [api_key]\nvariables:\n  api_key: \"tok-S3CRET-42{{ missing_part }}\"\nrequests:\n  - name: r\n    url: http://127.0.0.1:9/\n",
+        "name: n\nsecrets: [api_key]\nvariables:\n  api_key: \"tok-S3CRET-42{{ missing_part }}\"\nrequests:\n  - name: r\n    url: http://127.0.0.1:9/\n    headers: { X-Key: \"{{ api_key }}\" }\n",
     );
     for args in [
         &["validate", "c.yaml"][..],

@@ -35,14 +35,14 @@ error: variable `runtime_url`: undefined variable `mock_url`
    |                ^^^^^^^^^^^^^^^^
   = help: `mock_url` is set by `--mock`: run with --mock, or use another environment
 
-error: variable `design_url`: undefined variable `mock_url`
+warning: variable `design_url` is not used by any request's templates, so it is left unset: undefined variable `mock_url`
   --> environments/local.yaml:11:15
    |
 11 |   design_url: \"{{ mock_url | replace('127.0.0.1', 'localhost') }}\"
    |               ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
   = help: `mock_url` is set by `--mock`: run with --mock, or use another environment
 
-3 errors
+2 errors
 "
     );
 }
@@ -148,14 +148,14 @@ error: variable `idcs_url`: undefined variable `idcs_host`
   |             ^^^^^^^^^^^^^^^^^^^^^^^^^
   = help: `idcs_host` is not set: undefined variable `env.RUNNER_TEST_UNSET_HOST`
 
-error: variable `port`: undefined variable `cfg.port`
+warning: variable `port` is not used by any request's templates, so it is left unset: undefined variable `cfg.port`
  --> environments/idcs.yaml:6:9
   |
 6 |   port: \"{{ cfg.port | default(cfg.host ~ '') }}{{ cfg.port }}\"
   |         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
   = help: `cfg` is defined, but has no `port`
 
-3 errors
+2 errors
 "
     );
     out.assert_not_contains("did you mean");
