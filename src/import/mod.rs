@@ -1,4 +1,111 @@
 //! Importers: other tools' files in, runner's YAML out. Nothing here sends a request.
 
+pub mod openapi;
 pub mod postman;
 pub mod yaml;
+
+/// A file that cannot be imported, with where the problem is.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct ImportError {
+    /// The file as named on the command line (with `:line:col` where known).
+    pub file: String,
+    /// What is wrong, with the path of the problem where known.
+    pub message: String,
+}
+
+/// One converted file.
+#[derive(Debug)]
+pub struct OutputFile {
+    /// A file name derived from the source's name (`my-api.yaml`).
+    pub file_name: String,
+    /// The YAML text.
+    pub yaml: String,
+}
+
+/// A file name from a display name: lower case, dashes.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() {
+        "imported".into()
+    } else {
+        out
+    }
+}
+
+/// A process environment variable name from a variable name: `clientSecret` →
+/// `CLIENT_SECRET`.
+pub fn env_name(s: &str) -> String {
+    let mut out = String::new();
+    let mut prev_lower = false;
+    for c in s.chars() {
+        if c.is_ascii_uppercase() && prev_lower {
+            out.push('_');
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_uppercase());
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let out = out.trim_matches('_').to_string();
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("SECRET_{out}")
+    } else {
+        out
+    }
+}
+
+/// Names a template cannot use as a variable: minijinja's words and runner's own.
+const RESERVED: &[&str] = &[
+    "true",
+    "false",
+    "none",
+    "True",
+    "False",
+    "None",
+    "and",
+    "or",
+    "not",
+    "in",
+    "is",
+    "if",
+    "else",
+    "env",
+    "loop",
+    "self",
+    "super",
+    "namespace",
+    "mock_url",
+];
+
+/// A template variable name for any text: other characters become `_`, a leading digit
+/// gets a `_` before it, and reserved words a `_var` after them.
+pub fn ident(s: &str) -> String {
+    let mut out: String = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    if RESERVED.contains(&out.as_str()) {
+        out.push_str("_var");
+    }
+    out
+}

@@ -1,0 +1,258 @@
+//! A value built from a schema: its example where it has one, otherwise a minimal valid
+//! value (required properties, the first enum value, a value of the format), with
+//! recursion cut off at a fixed depth.
+
+use serde_json::{Map, Value, json};
+
+use super::doc::Doc;
+
+/// How deep references and nesting are followed before an empty value stands in.
+const MAX_DEPTH: usize = 8;
+
+/// Which way the value travels: read-only properties are not sent, write-only ones are
+/// not returned.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Direction {
+    Request,
+    Response,
+}
+
+/// The example of `schema`, or a minimal value valid against it.
+pub fn sample(doc: &Doc, schema: &Value, dir: Direction) -> Value {
+    build(doc, schema, dir, 0)
+}
+
+/// The example written on a schema (`example`, `examples[0]`, `default`, `const`).
+pub fn written_example(schema: &Value) -> Option<Value> {
+    if let Some(e) = schema.get("example") {
+        return Some(e.clone());
+    }
+    if let Some(Value::Array(list)) = schema.get("examples")
+        && let Some(first) = list.first()
+    {
+        return Some(first.clone());
+    }
+    schema
+        .get("default")
+        .or_else(|| schema.get("const"))
+        .cloned()
+}
+
+fn build(doc: &Doc, schema: &Value, dir: Direction, depth: usize) -> Value {
+    let Ok(s) = doc.resolve(schema) else {
+        return Value::Null;
+    };
+    if let Some(e) = written_example(s) {
+        return e;
+    }
+    if let Some(Value::Array(list)) = s.get("enum")
+        && let Some(first) = list.iter().find(|v| !v.is_null()).or(list.first())
+    {
+        return first.clone();
+    }
+    let deeper = depth + 1;
+    if let Some(Value::Array(all)) = s.get("allOf") {
+        let mut merged = Map::new();
+        let mut other = None;
+        for part in all {
+            match build(doc, part, dir, deeper) {
+                Value::Object(m) => merged.extend(m),
+                v => other = Some(v),
+            }
+        }
+        if let Some(Value::Object(m)) = object(doc, s, dir, depth) {
+            merged.extend(m);
+        }
+        return match other {
+            Some(v) if merged.is_empty() => v,
+            _ => Value::Object(merged),
+        };
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(Value::Array(list)) = s.get(key) {
+            let pick = list
+                .iter()
+                .find(|o| doc.resolve(o).ok().and_then(|o| o.get("type")) != Some(&json!("null")))
+                .or(list.first());
+            if let Some(p) = pick {
+                let v = build(doc, p, dir, deeper);
+                // Properties beside the alternatives apply too.
+                if let (Value::Object(mut m), Some(Value::Object(extra))) =
+                    (v.clone(), object(doc, s, dir, depth))
+                {
+                    m.extend(extra);
+                    return Value::Object(m);
+                }
+                return v;
+            }
+        }
+    }
+    let kind = match s.get("type") {
+        Some(Value::String(t)) => t.as_str(),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null")
+            .unwrap_or("null"),
+        _ if s.get("properties").is_some() || s.get("required").is_some() => "object",
+        _ if s.get("items").is_some() => "array",
+        _ => "",
+    };
+    match kind {
+        "object" => object(doc, s, dir, depth).unwrap_or_else(|| json!({})),
+        "array" => {
+            let min = s.get("minItems").and_then(Value::as_u64).unwrap_or(1).max(1);
+            match s.get("items") {
+                Some(items) if depth < MAX_DEPTH && min <= 16 => Value::Array(
+                    (0..min).map(|_| build(doc, items, dir, deeper)).collect(),
+                ),
+                _ => json!([]),
+            }
+        }
+        "string" => string(s),
+        "integer" => number(s, true),
+        "number" => number(s, false),
+        "boolean" => json!(true),
+        "null" => Value::Null,
+        _ => json!({}),
+    }
+}
+
+/// The required properties of an object schema, or `None` when it is too deep.
+fn object(doc: &Doc, s: &Value, dir: Direction, depth: usize) -> Option<Value> {
+    let props = s.get("properties").and_then(Value::as_object);
+    let required: Vec<&str> = s
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut out = Map::new();
+    if depth >= MAX_DEPTH {
+        return Some(Value::Object(out));
+    }
+    for name in required {
+        let schema = props.and_then(|p| p.get(name)).cloned().unwrap_or(json!({}));
+        let resolved = doc.resolve(&schema).cloned().unwrap_or_default();
+        let hidden = match dir {
+            Direction::Request => resolved.get("readOnly"),
+            Direction::Response => resolved.get("writeOnly"),
+        };
+        if hidden == Some(&Value::Bool(true)) {
+            continue;
+        }
+        out.insert(name.to_string(), build(doc, &schema, dir, depth + 1));
+    }
+    Some(Value::Object(out))
+}
+
+fn string(s: &Value) -> Value {
+    let format = s.get("format").and_then(Value::as_str).unwrap_or("");
+    let base = match format {
+        "date-time" => "2024-01-01T00:00:00Z",
+        "date" => "2024-01-01",
+        "time" => "00:00:00Z",
+        "duration" => "P1D",
+        "uuid" => "00000000-0000-4000-8000-000000000000",
+        "email" | "idn-email" => "user@example.com",
+        "uri" | "url" | "iri" => "https://example.com/",
+        "uri-reference" | "iri-reference" | "uriref" => "/",
+        "hostname" | "idn-hostname" => "example.com",
+        "ipv4" => "192.0.2.1",
+        "ipv6" => "2001:db8::1",
+        "byte" => "c3RyaW5n",
+        "binary" => "",
+        "password" => "password",
+        _ => "string",
+    };
+    let mut out = base.to_string();
+    let min = s.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
+    while out.chars().count() < min.min(4096) {
+        out.push('x');
+    }
+    if let Some(max) = s.get("maxLength").and_then(Value::as_u64) {
+        out = out.chars().take(max as usize).collect();
+    }
+    json!(out)
+}
+
+fn number(s: &Value, integer: bool) -> Value {
+    let f = |k: &str| s.get(k).and_then(Value::as_f64);
+    let exclusive_bool = |k: &str| s.get(k) == Some(&Value::Bool(true));
+    let step = if integer { 1.0 } else { 0.5 };
+    let mut v = 0.0_f64;
+    if let Some(min) = f("minimum") {
+        v = if exclusive_bool("exclusiveMinimum") {
+            min + step
+        } else {
+            min
+        };
+    }
+    if let Some(min) = f("exclusiveMinimum") {
+        v = min + step;
+    }
+    if let Some(max) = f("maximum")
+        && v > max
+    {
+        v = max;
+    }
+    if let Some(max) = f("exclusiveMaximum")
+        && v >= max
+    {
+        v = max - step;
+    }
+    if let Some(m) = f("multipleOf")
+        && m > 0.0
+    {
+        v = (v / m).ceil() * m;
+    }
+    if integer {
+        json!(v.ceil() as i64)
+    } else if v.fract() == 0.0 && v.abs() < 1e15 {
+        json!(v as i64)
+    } else {
+        json!(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{Direction, sample};
+    use crate::import::openapi::doc::Doc;
+
+    #[test]
+    fn minimal_values_and_cycles() {
+        let text = json!({"openapi": "3.0.3", "paths": {}, "components": {"schemas": {
+            "Node": {"type": "object", "required": ["id", "next", "at"], "properties": {
+                "id": {"type": "string", "format": "uuid", "readOnly": true},
+                "next": {"$ref": "#/components/schemas/Node"},
+                "at": {"type": "string", "format": "date-time"},
+                "skip": {"type": "integer"},
+            }},
+        }}})
+        .to_string();
+        let Ok(d) = Doc::parse("s.json", &text) else {
+            panic!("parse")
+        };
+        let node = json!({"$ref": "#/components/schemas/Node"});
+        let v = sample(&d, &node, Direction::Response);
+        assert_eq!(v["id"], "00000000-0000-4000-8000-000000000000");
+        assert_eq!(v["at"], "2024-01-01T00:00:00Z");
+        assert!(v.get("skip").is_none());
+        let req = sample(&d, &node, Direction::Request);
+        assert!(req.get("id").is_none(), "read-only left out of requests");
+        let n = sample(
+            &d,
+            &json!({"type": "integer", "minimum": 5, "exclusiveMinimum": true}),
+            Direction::Request,
+        );
+        assert_eq!(n, json!(6));
+        let e = sample(
+            &d,
+            &json!({"type": "string", "enum": ["a", "b"]}),
+            Direction::Request,
+        );
+        assert_eq!(e, json!("a"));
+    }
+}
