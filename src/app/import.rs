@@ -107,24 +107,13 @@ fn openapi_summary(r: &OpenApiReport, files: &[PathBuf], out_dir: &Path) -> Stri
             out.push_str(&format!("note: {note}\n"));
         }
     }
-    if !r.secrets.is_empty() {
-        out.push_str(&format!(
-            "secret variables (masked in output): {}\n",
-            r.secrets.join(", ")
-        ));
-    }
     if !r.to_set.is_empty() {
         out.push_str(&format!(
             "variables without a value, left undefined (set them with --var or in an environment): {}\n",
             r.to_set.join(", ")
         ));
     }
-    if !r.env_vars.is_empty() {
-        out.push_str("credentials are read from the process environment; set these variables (or put them in .env):\n");
-        for v in &r.env_vars {
-            out.push_str(&format!("  {v}\n"));
-        }
-    }
+    credentials(&mut out, &r.secrets, &r.env_vars);
     out
 }
 
@@ -265,17 +254,22 @@ fn summary(r: &ImportReport, files: &[PathBuf]) -> String {
         let first = note.lines().next().unwrap_or("");
         out.push_str(&format!("note ({n}x): {first}\n"));
     }
-    if !r.secrets.is_empty() {
+    credentials(&mut out, &r.secrets, &r.env_vars);
+    out
+}
+
+/// The summary's lines about secret variables and the environment variables to set.
+fn credentials(out: &mut String, secrets: &[String], env_vars: &[String]) {
+    if !secrets.is_empty() {
         out.push_str(&format!(
             "secret variables (masked in output): {}\n",
-            r.secrets.join(", ")
+            secrets.join(", ")
         ));
     }
-    if !r.env_vars.is_empty() {
+    if !env_vars.is_empty() {
         out.push_str("credentials were not written to the files; set these environment variables (or put them in .env):\n");
-        for v in &r.env_vars {
+        for v in env_vars {
             out.push_str(&format!("  {v}\n"));
         }
     }
-    out
 }

@@ -4,6 +4,8 @@ pub mod openapi;
 pub mod postman;
 pub mod yaml;
 
+use indexmap::IndexSet;
+
 /// A file that cannot be imported, with where the problem is.
 #[derive(Debug, thiserror::Error)]
 #[error("{file}: {message}")]
@@ -39,6 +41,26 @@ pub fn slug(name: &str) -> String {
     } else {
         out
     }
+}
+
+/// The first of `name(1)`, `name(2)`, ... not in `used`, added to it.
+pub fn unique(used: &mut IndexSet<String>, name: impl Fn(usize) -> String) -> String {
+    let mut n = 1;
+    let mut candidate = name(n);
+    while used.contains(&candidate) {
+        n += 1;
+        candidate = name(n);
+    }
+    used.insert(candidate.clone());
+    candidate
+}
+
+/// `<base>.<ext>`, or `<base>-2.<ext>`, ...: the first file name not in `used`, added to it.
+pub fn unique_file(used: &mut IndexSet<String>, base: &str, ext: &str) -> String {
+    unique(used, |n| match n {
+        1 => format!("{base}.{ext}"),
+        n => format!("{base}-{n}.{ext}"),
+    })
 }
 
 /// A process environment variable name from a variable name: `clientSecret` →

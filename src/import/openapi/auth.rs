@@ -159,7 +159,13 @@ fn convert(c: &mut Conv, name: &str, scopes: &[String]) -> Mapped {
                 Some("cookie") => Place::Cookie,
                 _ => Place::Header,
             };
-            let var = secret(c, &prefix, "mock-api-key");
+            let lower = prefix.to_ascii_lowercase();
+            let var = if ["key", "token", "secret"].iter().any(|w| lower.contains(w)) {
+                prefix.clone()
+            } else {
+                format!("{prefix}_key")
+            };
+            let var = secret(c, &var, "mock-api-key");
             let var = var.trim_start_matches("{{ ").trim_end_matches(" }}").to_string();
             Mapped::Key(ApiKey {
                 name: text("name").unwrap_or_else(|| "X-API-Key".into()),

@@ -36,8 +36,18 @@ impl Doc {
                     .location()
                     .map(|l| format!("{file}:{}:{}", l.line(), l.column()))
                     .unwrap_or_else(|| file.to_string());
-                let message = e.to_string();
-                let first = message.lines().next().unwrap_or("").to_string();
+                let message = e.without_snippet().to_string();
+                let first = message.lines().next().unwrap_or("");
+                // The position is already in front: `error: line 5 column 13: unclosed ...`.
+                let first = first.strip_prefix("error: ").unwrap_or(first);
+                let first = match first.split_once(": ") {
+                    Some((at, rest)) if at.starts_with("line ") => rest,
+                    _ => first,
+                };
+                let first = match first.rsplit_once(" at line ") {
+                    Some((m, _)) => m,
+                    None => first,
+                };
                 err(at, format!("invalid YAML: {first}"))
             })?
         };

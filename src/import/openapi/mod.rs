@@ -251,13 +251,12 @@ pub fn import(file: &str, text: &str, server: Option<&str>) -> Result<Imported, 
             let mut request = request;
             if let Some(schema) = schema {
                 let base = slug(request.get("name").and_then(Value::as_str).unwrap_or("op"));
-                let mut file = format!("{base}.json");
-                let mut n = 2;
-                while schema_files.contains(&file) {
-                    file = format!("{base}-{n}.json");
-                    n += 1;
-                }
-                schema_files.insert(file.clone());
+                // Long summaries make long file names: the first words are enough.
+                let base = match base.char_indices().nth(48) {
+                    Some((i, _)) => base[..i].trim_end_matches('-').to_string(),
+                    None => base,
+                };
+                let file = super::unique_file(&mut schema_files, &base, "json");
                 let rel = format!("schemas/{stem}/{file}");
                 if let Some(Value::Object(expect)) = request.get_mut("expect") {
                     expect.insert("json".into(), json!({"$": {"schema": rel}}));
@@ -307,8 +306,11 @@ pub fn import(file: &str, text: &str, server: Option<&str>) -> Result<Imported, 
     let mut d = Map::new();
     d.insert("name".into(), json!(title));
     let version = info.get("version").and_then(Value::as_str).unwrap_or("");
+    let source = std::path::Path::new(file)
+        .file_name()
+        .map_or(file.into(), |f| f.to_string_lossy());
     let mut description = format!(
-        "Imported from the OpenAPI {} document {file}{}.",
+        "Imported from the OpenAPI {} document {source}{}.",
         doc.root
             .get("openapi")
             .and_then(Value::as_str)
@@ -411,14 +413,10 @@ fn request_name(ctx: &OpCtx, names: &mut IndexSet<String>) -> String {
                 .map(String::from)
         })
         .unwrap_or_else(|| format!("{} {}", ctx.method.to_uppercase(), ctx.path));
-    let mut name = base.clone();
-    let mut n = 2;
-    while names.contains(&name) {
-        name = format!("{base} ({n})");
-        n += 1;
-    }
-    names.insert(name.clone());
-    name
+    super::unique(names, |n| match n {
+        1 => base.clone(),
+        n => format!("{base} ({n})"),
+    })
 }
 
 /// The example of a parameter, from the parameter or its schema.
@@ -663,6 +661,7 @@ fn responses(c: &mut Conv, ctx: &OpCtx) -> Result<Responses, ImportError> {
             ),
             None => {
                 let (n, k) = codes[0];
+                c.note("operations that document no success (2xx or default) response expect their lowest documented status".into());
                 (json!(n), Some(k), n)
             }
         },

@@ -380,13 +380,7 @@ impl Imported {
         for f in folders {
             let folder = f.get("folder").and_then(Value::as_str).unwrap_or("folder");
             let base = format!("{stem}-{}", slug(folder));
-            let mut file = format!("{base}.yaml");
-            let mut n = 2;
-            while used.contains(&file) {
-                file = format!("{base}-{n}.yaml");
-                n += 1;
-            }
-            used.insert(file.clone());
+            let file = super::unique_file(&mut used, &base, "yaml");
             out.push(part(format!("{name} / {folder}"), file, vec![f]));
         }
         out
