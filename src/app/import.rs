@@ -62,7 +62,15 @@ fn import_openapi(a: ImportOpenapiArgs) -> ExitStatus {
     let writes: Vec<(PathBuf, &str)> = imported
         .files
         .iter()
-        .map(|f| (a.output.join(&f.path), f.text.as_str()))
+        // `-o .` (the default) writes `collections/...`, not `./collections/...`.
+        .map(|f| {
+            let path = if a.output == Path::new(".") {
+                PathBuf::from(&f.path)
+            } else {
+                a.output.join(&f.path)
+            };
+            (path, f.text.as_str())
+        })
         .collect();
     if let Err(s) = write_files(&writes, a.force, &errors) {
         return s;
@@ -84,7 +92,12 @@ fn openapi_summary(r: &OpenApiReport, files: &[PathBuf], out_dir: &Path) -> Stri
             "wrote {} response schema{} under {}\n",
             r.schemas,
             if r.schemas == 1 { "" } else { "s" },
-            out_dir.join("collections").join("schemas").display()
+            if out_dir == Path::new(".") {
+                PathBuf::from("collections/schemas")
+            } else {
+                out_dir.join("collections").join("schemas")
+            }
+            .display()
         ));
     }
     out.push_str(&format!(
@@ -97,9 +110,16 @@ fn openapi_summary(r: &OpenApiReport, files: &[PathBuf], out_dir: &Path) -> Stri
         out.push_str(&format!("  skipped {what}: {why}\n"));
     }
     out.push_str(&format!(
-        "mock examples: {} from the document, {} generated from the schemas (every operation has one); try: runner run <collection> -e {} --mock\n",
-        r.spec_examples, r.generated_examples, r.mock_env
+        "mock examples: {} from the document, {} generated from the schemas (every operation has one)\n",
+        r.spec_examples, r.generated_examples
     ));
+    if let Some(collection) = files.first() {
+        out.push_str(&format!(
+            "against the mock: runner run {} -e {} --mock\n",
+            collection.display(),
+            r.mock_env
+        ));
+    }
     for (note, n) in &r.notes {
         if *n > 1 {
             out.push_str(&format!("note ({n}x): {note}\n"));

@@ -64,7 +64,12 @@ impl Schemes {
             for (name, scopes) in req {
                 let scopes: Vec<String> = scopes
                     .as_array()
-                    .map(|s| s.iter().filter_map(Value::as_str).map(String::from).collect())
+                    .map(|s| {
+                        s.iter()
+                            .filter_map(Value::as_str)
+                            .map(String::from)
+                            .collect()
+                    })
                     .unwrap_or_default();
                 parts.push(self.scheme(c, name, &scopes));
             }
@@ -76,7 +81,8 @@ impl Schemes {
                 .iter()
                 .all(|p| matches!(p, Mapped::Auth(_) | Mapped::Key(_)))
         });
-        let Some(parts) = full.or(if candidates.is_empty() { None } else { Some(0) })
+        let Some(parts) = full
+            .or(if candidates.is_empty() { None } else { Some(0) })
             .and_then(|i| candidates.get(i))
         else {
             return Effective::default();
@@ -166,7 +172,10 @@ fn convert(c: &mut Conv, name: &str, scopes: &[String]) -> Mapped {
                 format!("{prefix}_key")
             };
             let var = secret(c, &var, "mock-api-key");
-            let var = var.trim_start_matches("{{ ").trim_end_matches(" }}").to_string();
+            let var = var
+                .trim_start_matches("{{ ")
+                .trim_end_matches(" }}")
+                .to_string();
             Mapped::Key(ApiKey {
                 name: text("name").unwrap_or_else(|| "X-API-Key".into()),
                 place,

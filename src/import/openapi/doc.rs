@@ -134,7 +134,10 @@ fn external_ref(v: &Value, at: &str) -> Option<(String, String)> {
                 return Some((at.to_string(), r.clone()));
             }
             m.iter().find_map(|(k, c)| {
-                external_ref(c, &format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")))
+                external_ref(
+                    c,
+                    &format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                )
             })
         }
         Value::Array(a) => a

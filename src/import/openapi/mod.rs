@@ -4,14 +4,14 @@
 
 mod auth;
 mod doc;
-mod schema;
 mod sample;
+mod schema;
 
 use indexmap::{IndexMap, IndexSet};
 use serde_json::{Map, Value, json};
 
-pub use self::doc::Doc;
 use self::auth::{Effective, Place, Schemes};
+pub use self::doc::Doc;
 use self::sample::{Direction, sample, written_example};
 use super::{ImportError, ident, slug};
 
@@ -175,17 +175,18 @@ pub fn import(file: &str, text: &str, server: Option<&str>) -> Result<Imported, 
             c.to_set.insert("base_url".into());
         }
         None => {
-            c.note("the document names no server: set base_url (--server, --var or an environment)".into());
+            c.note(
+                "the document names no server: set base_url (--server, --var or an environment)"
+                    .into(),
+            );
             c.to_set.insert("base_url".into());
         }
     }
-    c.mock_vars.insert("base_url".into(), json!("{{ mock_url }}"));
+    c.mock_vars
+        .insert("base_url".into(), json!("{{ mock_url }}"));
 
     let mut schemes = Schemes::default();
-    let global = schemes.effective(
-        &mut c,
-        doc.root.get("security").unwrap_or(&Value::Null),
-    );
+    let global = schemes.effective(&mut c, doc.root.get("security").unwrap_or(&Value::Null));
 
     let mut names: IndexSet<String> = IndexSet::new();
     let mut schema_files: IndexSet<String> = IndexSet::new();
@@ -496,6 +497,13 @@ fn operation(
     let mut headers = Map::new();
     let mut cookies = Vec::new();
     for ((pname, place), p) in &params {
+        // OpenAPI ignores these header parameters: the media types and security say them.
+        if place == "header"
+            && ["accept", "content-type", "authorization"]
+                .contains(&pname.to_ascii_lowercase().as_str())
+        {
+            continue;
+        }
         let required = place == "path" || p.get("required") == Some(&Value::Bool(true));
         let example = param_example(c, p);
         if !required && example.is_none() {
@@ -512,11 +520,7 @@ fn operation(
                 query.insert(pname.clone(), json!(var));
             }
             "header" => {
-                if !["accept", "content-type", "authorization"]
-                    .contains(&pname.to_ascii_lowercase().as_str())
-                {
-                    headers.insert(pname.clone(), json!(var));
-                }
+                headers.insert(pname.clone(), json!(var));
             }
             "cookie" => cookies.push(format!("{pname}={var}")),
             _ => {}
@@ -605,7 +609,10 @@ fn request_body(c: &mut Conv, ctx: &OpCtx) -> Result<Option<Value>, ImportError>
             .unwrap_or_default();
         let key = if lower.starts_with("multipart") {
             if fields.is_empty() {
-                c.note("a multipart body without fields: add them, or files with `{file: PATH}`".into());
+                c.note(
+                    "a multipart body without fields: add them, or files with `{file: PATH}`"
+                        .into(),
+                );
             }
             "multipart"
         } else {
@@ -654,11 +661,9 @@ fn responses(c: &mut Conv, ctx: &OpCtx) -> Result<Responses, ImportError> {
         Some((n, k)) => (json!(n), Some(*k), *n),
         None => match all.keys().find(|k| k.eq_ignore_ascii_case("2XX")) {
             Some(k) => (json!("2xx"), Some(k), 200),
-            None if all.contains_key("default") || codes.is_empty() => (
-                json!("2xx"),
-                all.keys().find(|k| *k == "default"),
-                200,
-            ),
+            None if all.contains_key("default") || codes.is_empty() => {
+                (json!("2xx"), all.keys().find(|k| *k == "default"), 200)
+            }
             None => {
                 let (n, k) = codes[0];
                 c.note("operations that document no success (2xx or default) response expect their lowest documented status".into());
@@ -709,7 +714,10 @@ fn responses(c: &mut Conv, ctx: &OpCtx) -> Result<Responses, ImportError> {
                     from_spec = true;
                     other.to_string()
                 }
-                None => match m.get("schema").map(|s| sample(c.doc, s, Direction::Response)) {
+                None => match m
+                    .get("schema")
+                    .map(|s| sample(c.doc, s, Direction::Response))
+                {
                     Some(Value::String(s)) => s,
                     _ => String::new(),
                 },

@@ -101,11 +101,15 @@ fn build(doc: &Doc, schema: &Value, dir: Direction, depth: usize) -> Value {
     match kind {
         "object" => object(doc, s, dir, depth).unwrap_or_else(|| json!({})),
         "array" => {
-            let min = s.get("minItems").and_then(Value::as_u64).unwrap_or(1).max(1);
+            let min = s
+                .get("minItems")
+                .and_then(Value::as_u64)
+                .unwrap_or(1)
+                .max(1);
             match s.get("items") {
-                Some(items) if depth < MAX_DEPTH && min <= 16 => Value::Array(
-                    (0..min).map(|_| build(doc, items, dir, deeper)).collect(),
-                ),
+                Some(items) if depth < MAX_DEPTH && min <= 16 => {
+                    Value::Array((0..min).map(|_| build(doc, items, dir, deeper)).collect())
+                }
                 _ => json!([]),
             }
         }
@@ -131,7 +135,10 @@ fn object(doc: &Doc, s: &Value, dir: Direction, depth: usize) -> Option<Value> {
         return Some(Value::Object(out));
     }
     for name in required {
-        let schema = props.and_then(|p| p.get(name)).cloned().unwrap_or(json!({}));
+        let schema = props
+            .and_then(|p| p.get(name))
+            .cloned()
+            .unwrap_or(json!({}));
         let resolved = doc.resolve(&schema).cloned().unwrap_or_default();
         let hidden = match dir {
             Direction::Request => resolved.get("readOnly"),

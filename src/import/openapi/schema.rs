@@ -203,8 +203,16 @@ fn dialect_30(out: &mut Map<String, Value>) {
             let mut inner_schema = Map::new();
             let mut annotations = Map::new();
             for (k, v) in inner {
-                if ["title", "description", "examples", "default", "readOnly", "writeOnly", "deprecated"]
-                    .contains(&k.as_str())
+                if [
+                    "title",
+                    "description",
+                    "examples",
+                    "default",
+                    "readOnly",
+                    "writeOnly",
+                    "deprecated",
+                ]
+                .contains(&k.as_str())
                 {
                     annotations.insert(k, v);
                 } else {
@@ -227,8 +235,8 @@ mod tests {
     use super::{Doc, contract};
 
     fn doc(v: &str, components: serde_json::Value) -> Doc {
-        let text = json!({"openapi": v, "paths": {}, "components": {"schemas": components}})
-            .to_string();
+        let text =
+            json!({"openapi": v, "paths": {}, "components": {"schemas": components}}).to_string();
         match Doc::parse("s.json", &text) {
             Ok(d) => d,
             Err(e) => panic!("{e}"),
