@@ -25,6 +25,40 @@ pub struct OutputFile {
     pub yaml: String,
 }
 
+/// Text shown as written: every `{{`, `{%` and `{#` escaped.
+pub fn literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if tail.starts_with("{{") || tail.starts_with("{%") || tail.starts_with("{#") {
+            out.push_str(&format!("{{{{ \"{}\" }}}}", &tail[..2]));
+            rest = &tail[2..];
+        } else {
+            out.push('{');
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `v` with every string in it made literal text for templates (see [`literal`]).
+pub fn literal_value(v: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => Value::String(literal(s)),
+        Value::Array(a) => Value::Array(a.iter().map(literal_value).collect()),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), literal_value(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 /// A file name from a display name: lower case, dashes.
 pub fn slug(name: &str) -> String {
     let mut out = String::new();

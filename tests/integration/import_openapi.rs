@@ -243,7 +243,8 @@ fn security_schemes_map_to_auth_and_log_in_at_the_mock() {
         // A body built from the schema: formats, an exclusive minimum, the first enum value.
         "      json:\n        when: \"2024-01-01T00:00:00Z\"\n        count: 4\n        kind: a\n",
         // Named examples: the first is served by default, the others by name or status.
-        "    examples:\n      - status: 200\n        json:\n          id: 7\n          name: seven\n          tags: null\n      - name: second\n        status: 200\n",
+        // (Text that looks like a template stays text.)
+        "    examples:\n      - status: 200\n        json:\n          id: 7\n          name: \"{{ \\\"{{\\\" }} seven }}\"\n          tags: null\n      - name: second\n        status: 200\n",
         "      - name: \"404\"\n        status: 404\n        headers:\n          content-type: \"application/problem+json\"\n",
     ] {
         assert!(collection.contains(part), "{part}\n---\n{collection}");
@@ -278,6 +279,7 @@ fn security_schemes_map_to_auth_and_log_in_at_the_mock() {
     r.assert_code(0);
     r.assert_contains("Requests:   7 passed, 0 failed, 0 errors, 0 skipped (7 total)");
     r.assert_contains("Logging in at the mock's consent page (approved automatically)");
+    r.assert_contains(r#"{"id":7,"name":"{{ seven }}","tags":null}"#);
     for secret in [
         "mock-client-secret",
         "mock-api-key",

@@ -7,6 +7,7 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value, json};
 
 use super::Conv;
+use crate::import::literal;
 
 /// The callback runner listens on for an authorization code login.
 const CALLBACK: &str = "http://127.0.0.1:8765/callback";
@@ -287,9 +288,9 @@ fn oauth_block(
     let absolute = |u: Option<String>| {
         u.map(|u| {
             if u.contains("://") {
-                u
+                literal(&u)
             } else {
-                format!("{{{{ base_url }}}}{}", u)
+                format!("{{{{ base_url }}}}{}", literal(&u))
             }
         })
     };
@@ -320,7 +321,7 @@ fn oauth_block(
         json!(secret(c, "client_secret", "mock-client-secret")),
     );
     if !scope.is_empty() {
-        o.insert("scope".into(), json!(scope));
+        o.insert("scope".into(), json!(literal(scope)));
     }
     if grant == "authorization_code" {
         let cb = plain(

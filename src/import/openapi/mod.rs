@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use self::auth::{Effective, Place, Schemes};
 pub use self::doc::Doc;
 use self::sample::{Direction, sample, written_example};
-use super::{ImportError, ident, slug};
+use super::{ImportError, ident, literal, literal_value, slug};
 
 /// The HTTP methods a path item may describe, in the order requests are written.
 const METHODS: &[&str] = &[
@@ -100,17 +100,27 @@ impl Conv<'_> {
 
     /// Defines `var` with `value`, or records it as one to set; returns `{{ var }}`.
     fn param_var(&mut self, var: &str, value: Option<Value>, mock: Value) -> String {
+        // A parameter never takes a credential's variable.
+        let own;
+        let var = if self.secrets.contains(var) {
+            own = format!("{var}_param");
+            own.as_str()
+        } else {
+            var
+        };
         if !self.vars.contains_key(var) {
             match value {
                 Some(v) => {
                     self.to_set.shift_remove(var);
-                    self.vars.insert(var.into(), json!(text_value(&v)));
+                    self.mock_vars.remove(var);
+                    self.vars
+                        .insert(var.into(), json!(literal(&text_value(&v))));
                 }
                 None => {
                     self.to_set.insert(var.into());
                     self.mock_vars
                         .entry(var.to_string())
-                        .or_insert_with(|| json!(text_value(&mock)));
+                        .or_insert_with(|| json!(literal(&text_value(&mock))));
                 }
             }
         }
@@ -166,7 +176,7 @@ pub fn import(file: &str, text: &str, server: Option<&str>) -> Result<Imported, 
     match server.map(String::from).or_else(|| server_url(&doc.root)) {
         Some(u) if u.contains("://") => {
             c.vars
-                .insert("base_url".into(), json!(u.trim_end_matches('/')));
+                .insert("base_url".into(), json!(literal(u.trim_end_matches('/'))));
         }
         Some(u) => {
             c.note(format!(
@@ -589,6 +599,7 @@ fn request_body(c: &mut Conv, ctx: &OpCtx) -> Result<Option<Value>, ImportError>
         Some(s) => sample(c.doc, s, Direction::Request),
         None => json!(""),
     });
+    let value = literal_value(&value);
     let lower = media.to_ascii_lowercase();
     let mut body = Map::new();
     if is_json(&lower) {
@@ -702,7 +713,7 @@ fn responses(c: &mut Conv, ctx: &OpCtx) -> Result<Responses, ImportError> {
             if !media.eq_ignore_ascii_case("application/json") {
                 first.insert("headers".into(), json!({"content-type": media}));
             }
-            first.insert("json".into(), value);
+            first.insert("json".into(), literal_value(&value));
         }
         (None, Some((media, m))) => {
             let text = match media_example(c, m) {
@@ -723,7 +734,7 @@ fn responses(c: &mut Conv, ctx: &OpCtx) -> Result<Responses, ImportError> {
                 },
             };
             first.insert("headers".into(), json!({"content-type": media}));
-            first.insert("body".into(), json!(text));
+            first.insert("body".into(), json!(literal(&text)));
         }
         (None, None) => {}
     }
@@ -764,7 +775,7 @@ fn responses(c: &mut Conv, ctx: &OpCtx) -> Result<Responses, ImportError> {
             if !media.eq_ignore_ascii_case("application/json") {
                 e.insert("headers".into(), json!({"content-type": media}));
             }
-            e.insert("json".into(), v);
+            e.insert("json".into(), literal_value(&v));
             examples.push(Value::Object(e));
         }
     }

@@ -9,6 +9,9 @@ use super::doc::Doc;
 /// How deep references and nesting are followed before an empty value stands in.
 const MAX_DEPTH: usize = 8;
 
+/// How many values one sample may hold: wide schemas nested deep stay small.
+const MAX_NODES: usize = 2000;
+
 /// Which way the value travels: read-only properties are not sent, write-only ones are
 /// not returned.
 #[derive(Clone, Copy, PartialEq)]
@@ -19,7 +22,16 @@ pub enum Direction {
 
 /// The example of `schema`, or a minimal value valid against it.
 pub fn sample(doc: &Doc, schema: &Value, dir: Direction) -> Value {
-    build(doc, schema, dir, 0)
+    let mut g = Gen { doc, dir, nodes: 0 };
+    g.build(schema, 0)
+}
+
+/// One sample being built.
+struct Gen<'a> {
+    doc: &'a Doc,
+    dir: Direction,
+    /// Values built so far.
+    nodes: usize,
 }
 
 /// The example written on a schema (`example`, `examples[0]`, `default`, `const`).
@@ -38,118 +50,129 @@ pub fn written_example(schema: &Value) -> Option<Value> {
         .cloned()
 }
 
-fn build(doc: &Doc, schema: &Value, dir: Direction, depth: usize) -> Value {
-    let Ok(s) = doc.resolve(schema) else {
-        return Value::Null;
-    };
-    if let Some(e) = written_example(s) {
-        return e;
-    }
-    if let Some(Value::Array(list)) = s.get("enum")
-        && let Some(first) = list.iter().find(|v| !v.is_null()).or(list.first())
-    {
-        return first.clone();
-    }
-    let deeper = depth + 1;
-    if let Some(Value::Array(all)) = s.get("allOf") {
-        let mut merged = Map::new();
-        let mut other = None;
-        for part in all {
-            match build(doc, part, dir, deeper) {
-                Value::Object(m) => merged.extend(m),
-                v => other = Some(v),
+impl Gen<'_> {
+    fn build(&mut self, schema: &Value, depth: usize) -> Value {
+        self.nodes += 1;
+        // Past the limits (a schema that only refers to itself, or one too wide): nothing.
+        if depth > 2 * MAX_DEPTH || self.nodes > MAX_NODES {
+            return Value::Null;
+        }
+        let doc = self.doc;
+        let Ok(s) = doc.resolve(schema) else {
+            return Value::Null;
+        };
+        if let Some(e) = written_example(s) {
+            return e;
+        }
+        if let Some(Value::Array(list)) = s.get("enum")
+            && let Some(first) = list.iter().find(|v| !v.is_null()).or(list.first())
+        {
+            return first.clone();
+        }
+        let deeper = depth + 1;
+        if let Some(Value::Array(all)) = s.get("allOf") {
+            let mut merged = Map::new();
+            let mut other = None;
+            for part in all {
+                match self.build(part, deeper) {
+                    Value::Object(m) => merged.extend(m),
+                    v => other = Some(v),
+                }
+            }
+            if let Some(Value::Object(m)) = self.object(s, depth) {
+                merged.extend(m);
+            }
+            return match other {
+                Some(v) if merged.is_empty() => v,
+                _ => Value::Object(merged),
+            };
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(Value::Array(list)) = s.get(key) {
+                let pick = list
+                    .iter()
+                    .find(|o| {
+                        doc.resolve(o).ok().and_then(|o| o.get("type")) != Some(&json!("null"))
+                    })
+                    .or(list.first());
+                if let Some(p) = pick {
+                    let v = self.build(p, deeper);
+                    // Properties beside the alternatives apply too.
+                    if let (Value::Object(mut m), Some(Value::Object(extra))) =
+                        (v.clone(), self.object(s, depth))
+                    {
+                        m.extend(extra);
+                        return Value::Object(m);
+                    }
+                    return v;
+                }
             }
         }
-        if let Some(Value::Object(m)) = object(doc, s, dir, depth) {
-            merged.extend(m);
-        }
-        return match other {
-            Some(v) if merged.is_empty() => v,
-            _ => Value::Object(merged),
-        };
-    }
-    for key in ["oneOf", "anyOf"] {
-        if let Some(Value::Array(list)) = s.get(key) {
-            let pick = list
+        let kind = match s.get("type") {
+            Some(Value::String(t)) => t.as_str(),
+            Some(Value::Array(ts)) => ts
                 .iter()
-                .find(|o| doc.resolve(o).ok().and_then(|o| o.get("type")) != Some(&json!("null")))
-                .or(list.first());
-            if let Some(p) = pick {
-                let v = build(doc, p, dir, deeper);
-                // Properties beside the alternatives apply too.
-                if let (Value::Object(mut m), Some(Value::Object(extra))) =
-                    (v.clone(), object(doc, s, dir, depth))
-                {
-                    m.extend(extra);
-                    return Value::Object(m);
-                }
-                return v;
-            }
-        }
-    }
-    let kind = match s.get("type") {
-        Some(Value::String(t)) => t.as_str(),
-        Some(Value::Array(ts)) => ts
-            .iter()
-            .filter_map(Value::as_str)
-            .find(|t| *t != "null")
-            .unwrap_or("null"),
-        _ if s.get("properties").is_some() || s.get("required").is_some() => "object",
-        _ if s.get("items").is_some() => "array",
-        _ => "",
-    };
-    match kind {
-        "object" => object(doc, s, dir, depth).unwrap_or_else(|| json!({})),
-        "array" => {
-            let min = s
-                .get("minItems")
-                .and_then(Value::as_u64)
-                .unwrap_or(1)
-                .max(1);
-            match s.get("items") {
-                Some(items) if depth < MAX_DEPTH && min <= 16 => {
-                    Value::Array((0..min).map(|_| build(doc, items, dir, deeper)).collect())
-                }
-                _ => json!([]),
-            }
-        }
-        "string" => string(s),
-        "integer" => number(s, true),
-        "number" => number(s, false),
-        "boolean" => json!(true),
-        "null" => Value::Null,
-        _ => json!({}),
-    }
-}
-
-/// The required properties of an object schema, or `None` when it is too deep.
-fn object(doc: &Doc, s: &Value, dir: Direction, depth: usize) -> Option<Value> {
-    let props = s.get("properties").and_then(Value::as_object);
-    let required: Vec<&str> = s
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    let mut out = Map::new();
-    if depth >= MAX_DEPTH {
-        return Some(Value::Object(out));
-    }
-    for name in required {
-        let schema = props
-            .and_then(|p| p.get(name))
-            .cloned()
-            .unwrap_or(json!({}));
-        let resolved = doc.resolve(&schema).cloned().unwrap_or_default();
-        let hidden = match dir {
-            Direction::Request => resolved.get("readOnly"),
-            Direction::Response => resolved.get("writeOnly"),
+                .filter_map(Value::as_str)
+                .find(|t| *t != "null")
+                .unwrap_or("null"),
+            _ if s.get("properties").is_some() || s.get("required").is_some() => "object",
+            _ if s.get("items").is_some() => "array",
+            _ => "",
         };
-        if hidden == Some(&Value::Bool(true)) {
-            continue;
+        match kind {
+            "object" => self.object(s, depth).unwrap_or_else(|| json!({})),
+            "array" => {
+                let min = s
+                    .get("minItems")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(1)
+                    .max(1);
+                match s.get("items") {
+                    Some(items) if depth < MAX_DEPTH && min <= 16 => {
+                        Value::Array((0..min).map(|_| self.build(items, deeper)).collect())
+                    }
+                    _ => json!([]),
+                }
+            }
+            "string" => string(s),
+            "integer" => number(s, true),
+            "number" => number(s, false),
+            "boolean" => json!(true),
+            "null" => Value::Null,
+            _ => json!({}),
         }
-        out.insert(name.to_string(), build(doc, &schema, dir, depth + 1));
     }
-    Some(Value::Object(out))
+
+    /// The required properties of an object schema, or `None` when it is too deep.
+    fn object(&mut self, s: &Value, depth: usize) -> Option<Value> {
+        let doc = self.doc;
+        let props = s.get("properties").and_then(Value::as_object);
+        let required: Vec<&str> = s
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let mut out = Map::new();
+        if depth >= MAX_DEPTH {
+            return Some(Value::Object(out));
+        }
+        for name in required {
+            let schema = props
+                .and_then(|p| p.get(name))
+                .cloned()
+                .unwrap_or(json!({}));
+            let resolved = doc.resolve(&schema).cloned().unwrap_or_default();
+            let hidden = match self.dir {
+                Direction::Request => resolved.get("readOnly"),
+                Direction::Response => resolved.get("writeOnly"),
+            };
+            if hidden == Some(&Value::Bool(true)) {
+                continue;
+            }
+            out.insert(name.to_string(), self.build(&schema, depth + 1));
+        }
+        Some(Value::Object(out))
+    }
 }
 
 fn string(s: &Value) -> Value {
@@ -261,5 +284,35 @@ mod tests {
             Direction::Request,
         );
         assert_eq!(e, json!("a"));
+    }
+
+    #[test]
+    fn self_reference_and_width_stay_bounded() {
+        let props: serde_json::Map<String, serde_json::Value> = (0..30)
+            .map(|i| {
+                (
+                    format!("p{i}"),
+                    json!({"$ref": "#/components/schemas/Wide"}),
+                )
+            })
+            .collect();
+        let names: Vec<String> = props.keys().cloned().collect();
+        let text = json!({"openapi": "3.1.0", "paths": {}, "components": {"schemas": {
+            "Loop": {"allOf": [{"$ref": "#/components/schemas/Loop"}]},
+            "Either": {"oneOf": [{"$ref": "#/components/schemas/Either"}]},
+            "Wide": {"type": "object", "required": names, "properties": props},
+        }}})
+        .to_string();
+        let Ok(d) = Doc::parse("s.json", &text) else {
+            panic!("parse")
+        };
+        for name in ["Loop", "Either", "Wide"] {
+            let v = sample(
+                &d,
+                &json!({"$ref": format!("#/components/schemas/{name}")}),
+                Direction::Response,
+            );
+            assert!(v.to_string().len() < 100_000, "{name}");
+        }
     }
 }

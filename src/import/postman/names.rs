@@ -56,25 +56,6 @@ impl Names {
         out
     }
 
-    /// Text shown as written: every `{{`, `{%` and `{#` escaped.
-    pub fn literal(s: &str) -> String {
-        let mut out = String::with_capacity(s.len());
-        let mut rest = s;
-        while let Some(i) = rest.find('{') {
-            out.push_str(&rest[..i]);
-            let tail = &rest[i..];
-            if tail.starts_with("{{") || tail.starts_with("{%") || tail.starts_with("{#") {
-                out.push_str(&format!("{{{{ \"{}\" }}}}", &tail[..2]));
-                rest = &tail[2..];
-            } else {
-                out.push('{');
-                rest = &tail[1..];
-            }
-        }
-        out.push_str(rest);
-        out
-    }
-
     /// `{{ name }}` for a Postman reference, dynamic variables mapped to functions.
     fn expression(&mut self, pm: &str) -> String {
         if let Some(dynamic) = pm.strip_prefix('$') {
