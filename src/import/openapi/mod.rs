@@ -786,3 +786,69 @@ fn responses(c: &mut Conv, ctx: &OpCtx) -> Result<Responses, ImportError> {
         schema: schema_out,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::import;
+
+    const FIXTURE: &str = include_str!("../../../tests/fixtures/openapi/security.yaml");
+
+    /// Every node of `v` replaced in turn by each of `with`.
+    fn variants(v: &Value, with: &[Value], out: &mut Vec<Value>) {
+        out.extend(with.iter().cloned());
+        match v {
+            Value::Object(m) => {
+                for (k, child) in m {
+                    let mut inner = Vec::new();
+                    variants(child, with, &mut inner);
+                    for c in inner {
+                        let mut m2 = m.clone();
+                        m2.insert(k.clone(), c);
+                        out.push(Value::Object(m2));
+                    }
+                }
+            }
+            Value::Array(a) => {
+                for (i, child) in a.iter().enumerate() {
+                    let mut inner = Vec::new();
+                    variants(child, with, &mut inner);
+                    for c in inner {
+                        let mut a2 = a.clone();
+                        a2[i] = c;
+                        out.push(Value::Array(a2));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn odd_shapes_and_cut_files_never_panic() {
+        let doc: Value = serde_saphyr::from_str(FIXTURE).unwrap_or_default();
+        assert!(doc.get("paths").is_some());
+        let with = [
+            Value::from(5),
+            Value::from("x"),
+            Value::Array(vec![]),
+            Value::Null,
+            serde_json::json!({"$ref": "#/components/schemas/Item"}),
+        ];
+        let mut all = Vec::new();
+        variants(&doc, &with, &mut all);
+        let (mut ok, mut errors) = (0, 0);
+        for v in &all {
+            match import("s.json", &v.to_string(), None) {
+                Ok(_) => ok += 1,
+                Err(_) => errors += 1,
+            }
+        }
+        assert!(ok > 1000 && errors > 10, "ok {ok}, errors {errors}");
+        for cut in (0..FIXTURE.len()).step_by(7) {
+            let text = FIXTURE.get(..cut).unwrap_or("");
+            let _ = import("s.yaml", text, None);
+        }
+    }
+}

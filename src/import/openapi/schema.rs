@@ -184,7 +184,8 @@ fn dialect_30(out: &mut Map<String, Value>) {
             }
         }
     }
-    // 3.0 `examples` on a schema is not a keyword; only the converted `example` remains a list.
+    // `nullable`: `null` joins the type (and the enum); without a type, the schema becomes
+    // one alternative of two.
     if out.remove("nullable") == Some(Value::Bool(true)) {
         let typed = match out.get("type").cloned() {
             Some(Value::String(t)) => {
@@ -266,6 +267,24 @@ mod tests {
         let Ok(v) = v else { panic!("invalid") };
         assert!(v.is_valid(&json!({"a": null, "b": 2, "c": null, "e": null})));
         assert!(!v.is_valid(&json!({"b": 1})));
+    }
+
+    #[test]
+    fn dialect_31_kept() {
+        let d = doc("3.1.0", json!({"Id": {"type": "integer"}}));
+        let s = json!({"type": ["string", "null"], "exclusiveMinimum": 1, "examples": ["a"],
+            "example": "b", "properties": {"id": {"$ref": "#/components/schemas/Id", "minimum": 3}},
+            "nullable": true});
+        let out = contract(&d, &s).unwrap_or_default();
+        assert_eq!(out["type"], json!(["string", "null"]));
+        assert_eq!(out["exclusiveMinimum"], 1);
+        assert_eq!(out["examples"], json!(["a", "b"]));
+        // 3.1: a `$ref` keeps its siblings; `nullable` is not a 3.1 keyword and stays inert.
+        assert_eq!(
+            out["properties"]["id"],
+            json!({"$ref": "#/$defs/Id", "minimum": 3})
+        );
+        assert_eq!(out["nullable"], true);
     }
 
     #[test]
