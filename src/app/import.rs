@@ -115,7 +115,7 @@ fn openapi_summary(r: &OpenApiReport, files: &[PathBuf], out_dir: &Path) -> Stri
     ));
     if let Some(collection) = files.first() {
         out.push_str(&format!(
-            "against the mock: runner run {} -e {} --mock\n",
+            "against the mock: runner run {0} -e {1} --mock (or serve it: runner mock {0} -e {1})\n",
             collection.display(),
             r.mock_env
         ));

@@ -40,7 +40,7 @@ wrote out/environments/uspto-data-set-api-mock.yaml
 wrote 3 response schemas under out/collections/schemas
 operations imported: 3, folders: 2, skipped: 0
 mock examples: 1 from the document, 2 generated from the schemas (every operation has one)
-against the mock: runner run out/collections/uspto-data-set-api.yaml -e uspto-data-set-api-mock --mock
+against the mock: runner run out/collections/uspto-data-set-api.yaml -e uspto-data-set-api-mock --mock (or serve it: runner mock out/collections/uspto-data-set-api.yaml -e uspto-data-set-api-mock)
 "
     );
     let collection = read(&ws.path().join("out/collections/uspto-data-set-api.yaml"));
@@ -146,7 +146,7 @@ wrote api/environments/swagger-petstore-mock.yaml
 wrote 9 response schemas under api/collections/schemas
 operations imported: 20, folders: 3, skipped: 0
 mock examples: 0 from the document, 20 generated from the schemas (every operation has one)
-against the mock: runner run api/collections/swagger-petstore.yaml -e swagger-petstore-mock --mock
+against the mock: runner run api/collections/swagger-petstore.yaml -e swagger-petstore-mock --mock (or serve it: runner mock api/collections/swagger-petstore.yaml -e swagger-petstore-mock)
 note: OAuth2 (petstore_auth): runner does not support the implicit flow; requests send a bearer token from petstore_auth_access_token (environment variable PETSTORE_AUTH_ACCESS_TOKEN)
 note (7x): operations that document no success (2xx or default) response expect their lowest documented status
 variables without a value, left undefined (set them with --var or in an environment): status, tags, petId, orderId, username, password

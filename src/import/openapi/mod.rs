@@ -242,6 +242,9 @@ pub fn import(file: &str, text: &str, server: Option<&str>) -> Result<Imported, 
             let Some(op) = item.get(*method) else {
                 continue;
             };
+            if item.get("servers").is_some() || op.get("servers").is_some() {
+                c.note("operations with servers of their own are sent to base_url too: give them a --var base_url=... run of their own".into());
+            }
             if let Some(cb) = op.get("callbacks").and_then(Value::as_object) {
                 for name in cb.keys() {
                     report.skipped.push((
