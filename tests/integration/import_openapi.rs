@@ -216,7 +216,7 @@ fn security_schemes_map_to_auth_and_log_in_at_the_mock() {
     out.assert_code(0);
     out.assert_contains("operations imported: 7, folders: 0, skipped: 0\n");
     out.assert_contains("note: OpenID Connect (oidc): set oidc_auth_url and oidc_token_url to the authorization_endpoint and token_endpoint of https://auth.example.com/.well-known/openid-configuration\n");
-    out.assert_contains("variables without a value, left undefined (set them with --var or in an environment): client_id, X_Tenant, item_id, username, oidc_auth_url, oidc_token_url, basic_username\n");
+    out.assert_contains("variables without a value, left undefined (set them with --var or in an environment): client_id, X_Tenant, item_id, username, oidc_auth_url, oidc_token_url, kind, basic_username\n");
     let collection = read(&ws.path().join("collections/security-mapping.yaml"));
     for part in [
         // Server variables at their defaults.
@@ -236,8 +236,8 @@ fn security_schemes_map_to_auth_and_log_in_at_the_mock() {
         // `default` alone: any 2xx.
         "    expect:\n      status: \"2xx\"\n",
         "        scope: openid profile\n",
-        // API keys in the query and a cookie, together.
-        "    query:\n      api_key: \"{{ key }}\"\n    headers:\n      Cookie: \"session={{ cookie_key }}\"\n    auth: none\n",
+        // API keys in the query and a cookie, together; a path template no parameter declares.
+        "    url: \"{{ base_url }}/keys/{{ kind }}\"\n    query:\n      api_key: \"{{ key }}\"\n    headers:\n      Cookie: \"session={{ cookie_key }}\"\n    auth: none\n",
         // The first alternative runner performs.
         "    auth:\n      basic:\n        username: \"{{ basic_username }}\"\n        password: \"{{ basic_password }}\"\n",
         // A body built from the schema: formats, an exclusive minimum, the first enum value.

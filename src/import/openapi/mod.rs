@@ -559,6 +559,14 @@ fn operation(
     if !cookies.is_empty() {
         headers.insert("Cookie".into(), json!(cookies.join("; ")));
     }
+    // Path templates the parameters do not declare: required, with no value.
+    for name in undeclared(ctx.path) {
+        if !url.contains(&format!("{{{name}}}")) {
+            continue;
+        }
+        let var = c.param_var(&ident(&name), None, json!("value"));
+        url = url.replace(&format!("{{{name}}}"), &var);
+    }
     r.insert("url".into(), json!(url));
     if !query.is_empty() {
         r.insert("query".into(), Value::Object(query));
@@ -580,6 +588,23 @@ fn operation(
     r.insert("expect".into(), resp.expect);
     r.insert("examples".into(), Value::Array(resp.examples));
     Ok((Value::Object(r), resp.from_spec, resp.schema))
+}
+
+/// The `{name}` templates of a path.
+fn undeclared(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(i) = rest.find('{') {
+        let tail = &rest[i + 1..];
+        match tail.find('}') {
+            Some(j) if !tail[..j].is_empty() && !tail[..j].contains('{') => {
+                out.push(tail[..j].to_string());
+                rest = &tail[j + 1..];
+            }
+            _ => rest = tail,
+        }
+    }
+    out
 }
 
 /// The request body: the example, or a minimal valid body built from the schema.
