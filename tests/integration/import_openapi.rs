@@ -344,6 +344,11 @@ fn bad_documents_are_named_with_their_position() {
             "error: external.yaml: external reference `common.yaml#/components/responses/Ok` at `/paths/~1a/get/responses/200`: only references inside the document (`#/...`) are supported; bundle the specification into one file first\n",
         ),
         (
+            "webhooks.yaml",
+            "openapi: 3.1.0\ninfo: {title: Hooks}\nwebhooks:\n  newPet:\n    post:\n      responses: {'200': {description: ok}}\n",
+            "error: webhooks.yaml: the document describes no operations runner can send; skipped: webhook `newPet` (runner sends requests; it does not receive them)\n",
+        ),
+        (
             "dangling.yaml",
             "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '200': {$ref: '#/components/responses/Nope'}\n",
             "error: dangling.yaml: `$ref: #/components/responses/Nope` points at nothing in the document\n",

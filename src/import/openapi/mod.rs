@@ -128,12 +128,17 @@ impl Conv<'_> {
     }
 }
 
-/// A parameter value as text: strings as they are, lists joined with commas (the `form`
-/// style), other values as JSON.
+/// A parameter value as text: strings as they are, lists and objects (`k,v,...`) joined
+/// with commas (the `form` style), other values as JSON.
 fn text_value(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Array(a) => a.iter().map(text_value).collect::<Vec<_>>().join(","),
+        Value::Object(m) => m
+            .iter()
+            .flat_map(|(k, v)| [k.clone(), text_value(v)])
+            .collect::<Vec<_>>()
+            .join(","),
         other => other.to_string(),
     }
 }
@@ -308,6 +313,24 @@ pub fn import(file: &str, text: &str, server: Option<&str>) -> Result<Imported, 
         }
     }
 
+    if report.operations == 0 {
+        let skipped: Vec<String> = report
+            .skipped
+            .iter()
+            .map(|(what, why)| format!("{what} ({why})"))
+            .collect();
+        return Err(ImportError {
+            file: file.to_string(),
+            message: if skipped.is_empty() {
+                "the document describes no operations: nothing to import".into()
+            } else {
+                format!(
+                    "the document describes no operations runner can send; skipped: {}",
+                    skipped.join(", ")
+                )
+            },
+        });
+    }
     let mut requests = loose;
     for (tag, list) in folders {
         if list.is_empty() {

@@ -89,21 +89,40 @@ impl Gen<'_> {
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(Value::Array(list)) = s.get(key) {
-                let pick = list
+                // Alternatives other than `null` first.
+                let is_null = |o: &Value| {
+                    doc.resolve(o).ok().and_then(|o| o.get("type")) == Some(&json!("null"))
+                };
+                let order: Vec<&Value> = list
                     .iter()
-                    .find(|o| {
-                        doc.resolve(o).ok().and_then(|o| o.get("type")) != Some(&json!("null"))
-                    })
-                    .or(list.first());
-                if let Some(p) = pick {
-                    let v = self.build(p, deeper);
+                    .filter(|o| !is_null(o))
+                    .chain(list.iter().filter(|o| is_null(o)))
+                    .collect();
+                // A value of `oneOf` must match exactly one alternative: the first that does.
+                let check = if key == "oneOf" && order.len() > 1 {
+                    super::schema::contract(doc, schema)
+                        .ok()
+                        .and_then(|c| jsonschema::validator_for(&c).ok())
+                } else {
+                    None
+                };
+                let mut first = None;
+                for p in order {
+                    let mut v = self.build(p, deeper);
                     // Properties beside the alternatives apply too.
-                    if let (Value::Object(mut m), Some(Value::Object(extra))) =
-                        (v.clone(), self.object(s, depth))
+                    if let (Value::Object(m), Some(Value::Object(extra))) =
+                        (&mut v, self.object(s, depth))
                     {
                         m.extend(extra);
-                        return Value::Object(m);
                     }
+                    match &check {
+                        Some(validator) if !validator.is_valid(&v) => {
+                            first.get_or_insert(v);
+                        }
+                        _ => return v,
+                    }
+                }
+                if let Some(v) = first {
                     return v;
                 }
             }
@@ -284,6 +303,14 @@ mod tests {
             Direction::Request,
         );
         assert_eq!(e, json!("a"));
+        // `oneOf`: 2 matches both alternatives, 1 only the second.
+        let one = sample(
+            &d,
+            &json!({"oneOf": [{"type": "integer", "minimum": 2},
+                {"type": "integer", "minimum": 1, "maximum": 3}]}),
+            Direction::Response,
+        );
+        assert_eq!(one, json!(1));
     }
 
     #[test]
