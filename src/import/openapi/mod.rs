@@ -4,6 +4,7 @@
 
 mod auth;
 mod doc;
+mod pattern;
 mod sample;
 mod schema;
 

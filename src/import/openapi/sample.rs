@@ -213,13 +213,23 @@ fn string(s: &Value) -> Value {
         "password" => "password",
         _ => "string",
     };
-    let mut out = base.to_string();
     let min = s.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
+    let max = s
+        .get("maxLength")
+        .and_then(Value::as_u64)
+        .map(|m| m as usize);
+    if let Some(p) = s.get("pattern").and_then(Value::as_str)
+        && !regex::Regex::new(p).is_ok_and(|re| re.is_match(base))
+        && let Some(m) = super::pattern::matching(p, min, max)
+    {
+        return json!(m);
+    }
+    let mut out = base.to_string();
     while out.chars().count() < min.min(4096) {
         out.push('x');
     }
-    if let Some(max) = s.get("maxLength").and_then(Value::as_u64) {
-        out = out.chars().take(max as usize).collect();
+    if let Some(max) = max {
+        out = out.chars().take(max).collect();
     }
     json!(out)
 }
