@@ -113,6 +113,12 @@ fn openapi_summary(r: &OpenApiReport, files: &[PathBuf], out_dir: &Path) -> Stri
         "mock examples: {} from the document, {} generated from the schemas (every operation has one)\n",
         r.spec_examples, r.generated_examples
     ));
+    if !r.misfits.is_empty() {
+        out.push_str(&format!(
+            "examples that do not match their response schema (the mock's answer fails `schema:` until they are fixed): {}\n",
+            r.misfits.join(", ")
+        ));
+    }
     if let Some(collection) = files.first() {
         out.push_str(&format!(
             "against the mock: runner run {0} -e {1} --mock (or serve it: runner mock {0} -e {1})\n",

@@ -362,3 +362,50 @@ fn bad_documents_are_named_with_their_position() {
         assert!(!ws.path().join("out").exists(), "{name}: nothing written");
     }
 }
+
+#[test]
+fn a_document_example_that_breaks_its_schema_is_named() {
+    let ws = Workspace::new();
+    ws.write(
+        "api.yaml",
+        "openapi: 3.0.3
+info: {title: Misfit}
+servers: [{url: 'https://api.example.com'}]
+paths:
+  /things/{id}:
+    get:
+      summary: Get a thing
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}, example: 3}]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [id, state]
+                properties:
+                  id: {type: integer, minimum: 1}
+                  state: {type: string, enum: [on, off]}
+              example: {id: 0, state: unknown}
+",
+    );
+    let out = ws.run(&["import", "openapi", "api.yaml"]);
+    out.assert_code(0);
+    out.assert_contains("mock examples: 1 from the document, 0 generated from the schemas (every operation has one)\nexamples that do not match their response schema (the mock's answer fails `schema:` until they are fixed): Get a thing\n");
+    let r = run(
+        &ws,
+        &[
+            "run",
+            "collections/misfit.yaml",
+            "-e",
+            "misfit-mock",
+            "--mock",
+        ],
+        &[],
+    );
+    r.assert_code(1);
+    r.assert_contains("          $.id: 0 is less than the minimum of 1\n");
+    // (YAML 1.2: `on` and `off` are strings.)
+    r.assert_contains("          $.state: \"unknown\" is not one of \"on\" or \"off\"\n");
+}

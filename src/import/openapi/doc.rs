@@ -31,7 +31,9 @@ impl Doc {
                 )
             })?
         } else {
-            serde_saphyr::from_str(text).map_err(|e| {
+            // YAML 1.2 scalars, as OpenAPI documents are written: `on` stays a string.
+            serde_saphyr::from_str_with_options(text, crate::collection::yaml_options(text.len()))
+                .map_err(|e| {
                 let at = e
                     .location()
                     .map(|l| format!("{file}:{}:{}", l.line(), l.column()))

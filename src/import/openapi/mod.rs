@@ -46,6 +46,8 @@ pub struct OpenApiReport {
     pub generated_examples: usize,
     /// Response schemas written for `schema:` assertions.
     pub schemas: usize,
+    /// Requests whose success example does not match the response schema.
+    pub misfits: Vec<String>,
     /// Variables without a value: the user sets them (`--var`, an environment).
     pub to_set: Vec<String>,
     /// Process environment variables the credentials are read from.
@@ -266,10 +268,17 @@ pub fn import(file: &str, text: &str, server: Option<&str>) -> Result<Imported, 
                 op,
                 global: &global,
             };
-            let (request, example_from_spec, schema) =
-                operation(&mut c, &mut schemes, &ctx, &mut names)?;
-            let mut request = request;
-            if let Some(schema) = schema {
+            let (mut request, resp) = operation(&mut c, &mut schemes, &ctx, &mut names)?;
+            if !resp.example_fits {
+                report.misfits.push(
+                    request
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string(),
+                );
+            }
+            if let Some(schema) = resp.schema {
                 let base = slug(request.get("name").and_then(Value::as_str).unwrap_or("op"));
                 // Long summaries make long file names: the first words are enough.
                 let base = match base.char_indices().nth(48) {
@@ -288,7 +297,7 @@ pub fn import(file: &str, text: &str, server: Option<&str>) -> Result<Imported, 
                 });
                 report.schemas += 1;
             }
-            if example_from_spec {
+            if resp.from_spec {
                 report.spec_examples += 1;
             } else {
                 report.generated_examples += 1;
@@ -494,14 +503,14 @@ fn media_example(c: &Conv, media: &Value) -> Option<Value> {
     written_example(&c.resolved(media.get("schema")?))
 }
 
-/// The request, whether its success example came from the specification, and the schema
-/// its JSON response is checked against.
+/// The request, and what its responses gave it (the schema its JSON response is checked
+/// against, where its success example came from).
 fn operation(
     c: &mut Conv,
     schemes: &mut Schemes,
     ctx: &OpCtx,
     names: &mut IndexSet<String>,
-) -> Result<(Value, bool, Option<Value>), ImportError> {
+) -> Result<(Value, Responses), ImportError> {
     let name = request_name(ctx, names);
     let mut r = Map::new();
     r.insert("name".into(), json!(name));
@@ -608,10 +617,13 @@ fn operation(
         r.insert("body".into(), body);
     }
 
-    let resp = responses(c, ctx)?;
-    r.insert("expect".into(), resp.expect);
-    r.insert("examples".into(), Value::Array(resp.examples));
-    Ok((Value::Object(r), resp.from_spec, resp.schema))
+    let mut resp = responses(c, ctx)?;
+    r.insert("expect".into(), std::mem::take(&mut resp.expect));
+    r.insert(
+        "examples".into(),
+        Value::Array(std::mem::take(&mut resp.examples)),
+    );
+    Ok((Value::Object(r), resp))
 }
 
 /// The `{name}` templates of a path.
@@ -704,6 +716,8 @@ struct Responses {
     from_spec: bool,
     /// The JSON response's schema, for `schema:`.
     schema: Option<Value>,
+    /// Whether the success example is valid against that schema.
+    example_fits: bool,
 }
 
 fn responses(c: &mut Conv, ctx: &OpCtx) -> Result<Responses, ImportError> {
@@ -739,6 +753,7 @@ fn responses(c: &mut Conv, ctx: &OpCtx) -> Result<Responses, ImportError> {
     let mut examples = Vec::new();
     let mut from_spec = false;
     let mut schema_out = None;
+    let mut example_fits = true;
     let response = match key {
         Some(k) => c.doc.resolve(&all[k])?.clone(),
         None => Value::Null,
@@ -765,6 +780,10 @@ fn responses(c: &mut Conv, ctx: &OpCtx) -> Result<Responses, ImportError> {
             if !media.eq_ignore_ascii_case("application/json") {
                 first.insert("headers".into(), json!({"content-type": media}));
             }
+            example_fits = schema_out
+                .as_ref()
+                .and_then(|s| jsonschema::validator_for(s).ok())
+                .is_none_or(|v| v.is_valid(&value));
             first.insert("json".into(), literal_value(&value));
         }
         (None, Some((media, m))) => {
@@ -836,6 +855,7 @@ fn responses(c: &mut Conv, ctx: &OpCtx) -> Result<Responses, ImportError> {
         examples,
         from_spec,
         schema: schema_out,
+        example_fits,
     })
 }
 
