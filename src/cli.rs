@@ -34,7 +34,7 @@ pub enum Command {
     /// Work with report files.
     #[command(subcommand)]
     Report(ReportCommand),
-    /// Convert collections from other tools (Postman) to runner YAML.
+    /// Convert collections from other tools (Postman, OpenAPI) to runner YAML.
     #[command(subcommand)]
     Import(ImportCommand),
     /// Print each request as a runnable curl command; secrets stay shell variables.
@@ -81,6 +81,29 @@ pub enum ImportCommand {
         after_help = "Example:\n  runner import postman api.postman_collection.json --environment prod.postman_environment.json -o .\n\nWrites DIR/collections/<name>.yaml and DIR/environments/<name>.yaml, then prints\nwhat was translated, kept as notes, renamed, and which environment variables to set."
     )]
     Postman(ImportPostmanArgs),
+    /// Generate a collection with contract assertions from an OpenAPI 3.0/3.1 document
+    /// (JSON or YAML); sends nothing.
+    #[command(
+        after_help = "Example:\n  runner import openapi openapi.yaml -o . --server https://staging.example.com/v1\n\nWrites DIR/collections/<title>.yaml (one request per operation, in folders by tag, each\nexpecting its success status and, for JSON, its response schema), the schemas under\nDIR/collections/schemas/<title>/, and DIR/environments/<title>-mock.yaml for\n`runner run ... -e <title>-mock --mock`; then prints the variables to set."
+    )]
+    Openapi(ImportOpenapiArgs),
+}
+
+/// `runner import openapi`.
+#[derive(Debug, clap::Args)]
+pub struct ImportOpenapiArgs {
+    /// The OpenAPI document (JSON or YAML).
+    #[arg(value_name = "SPEC")]
+    pub spec: PathBuf,
+    /// Output folder: collections/ and environments/ are written inside it.
+    #[arg(short, long, value_name = "DIR", default_value = ".")]
+    pub output: PathBuf,
+    /// The API's base URL, instead of the document's first server (the `base_url` variable).
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+    /// Replace files that already exist.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `runner import postman`.

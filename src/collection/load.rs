@@ -275,7 +275,7 @@ pub(crate) fn read_file(path: &Path, what: &str) -> Result<String, Diagnostic> {
 }
 
 /// YAML 1.2 style scalars: `yes` stays a string, `0755` stays a string; duplicate keys are errors.
-fn yaml_options(len: usize) -> serde_saphyr::Options {
+pub(crate) fn yaml_options(len: usize) -> serde_saphyr::Options {
     serde_saphyr::options! {
         strict_booleans: true,
         leading_zero_numbers_as_strings: true,

@@ -31,6 +31,7 @@ pub use build::parse_duration_str;
 pub use environment::{Environment, environment_names, load_environment, resolve_environment_path};
 pub use grant::{ClientAuth, Grant};
 pub use load::load_collection;
+pub(crate) use load::yaml_options;
 pub use matcher::Predicate;
 pub use size::parse_size_str;
 pub use status::StatusOption;

@@ -17,6 +17,7 @@ mod fuzz_regressions;
 mod hostile;
 mod hostile_text;
 mod import;
+mod import_openapi;
 mod import_scripts;
 mod inputs;
 mod leaks;

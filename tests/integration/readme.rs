@@ -70,6 +70,14 @@ const EXCLUDED: &[(&str, &str)] = &[
         "runner run collections/connections.yaml -e prod",
         "needs a real Oracle Integration instance and its credentials",
     ),
+    (
+        "runner run collections/my-api.yaml -e my-api-mock --mock",
+        "runs what `runner import openapi` made of the reader's own document",
+    ),
+    (
+        "runner run collections/my-api.yaml --var petId=1",
+        "needs the reader's own API",
+    ),
 ];
 
 /// The commands of README.md that name a shipped file, each once, in order.

@@ -4,7 +4,6 @@ use serde_json::{Map, Value, json};
 
 use super::Conv;
 use super::model::{PmBody, PmBodyOrList, PmResponse, value_text};
-use super::names::Names;
 use super::request::kv_enabled;
 
 fn content_type_of(language: &str) -> Option<&'static str> {
@@ -212,7 +211,7 @@ pub fn example(r: &PmResponse) -> Value {
                     .as_str()
                     .map(String::from)
                     .unwrap_or_else(|| v.to_string());
-                headers.insert(k.to_string(), json!(Names::literal(&v)));
+                headers.insert(k.to_string(), json!(crate::import::literal(&v)));
             }
         }
     }
@@ -226,7 +225,7 @@ pub fn example(r: &PmResponse) -> Value {
                 out.insert("json".into(), v);
             }
             _ => {
-                out.insert("body".into(), json!(Names::literal(body)));
+                out.insert("body".into(), json!(crate::import::literal(body)));
             }
         }
     }

@@ -21,24 +21,7 @@ use self::auth::Secrets;
 use self::model::{PmCollection, PmEnvironment, description_text, value_text};
 use self::names::Names;
 
-/// A Postman file that cannot be read, with the JSON path of the problem.
-#[derive(Debug, thiserror::Error)]
-#[error("{file}: {message}")]
-pub struct ImportError {
-    /// The file as named on the command line.
-    pub file: String,
-    /// What is wrong, with the JSON path and line where known.
-    pub message: String,
-}
-
-/// One converted file.
-#[derive(Debug)]
-pub struct OutputFile {
-    /// A file name derived from the Postman name (`my-api.yaml`).
-    pub file_name: String,
-    /// The YAML text.
-    pub yaml: String,
-}
+pub use super::{ImportError, OutputFile, slug};
 
 /// What an import produced and what the user should know about it.
 #[derive(Debug, Default)]
@@ -106,24 +89,6 @@ fn parse<T: DeserializeOwned>(file: &str, text: &str, what: &str) -> Result<T, I
             message: format!("not a valid Postman {what}{at}: {inner}"),
         }
     })
-}
-
-/// A file name from a display name: lower case, dashes.
-pub fn slug(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    let out = out.trim_end_matches('-').to_string();
-    if out.is_empty() {
-        "imported".into()
-    } else {
-        out
-    }
 }
 
 /// Shared state of one import.
@@ -415,13 +380,7 @@ impl Imported {
         for f in folders {
             let folder = f.get("folder").and_then(Value::as_str).unwrap_or("folder");
             let base = format!("{stem}-{}", slug(folder));
-            let mut file = format!("{base}.yaml");
-            let mut n = 2;
-            while used.contains(&file) {
-                file = format!("{base}-{n}.yaml");
-                n += 1;
-            }
-            used.insert(file.clone());
+            let file = super::unique_file(&mut used, &base, "yaml");
             out.push(part(format!("{name} / {folder}"), file, vec![f]));
         }
         out

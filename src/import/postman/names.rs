@@ -14,28 +14,6 @@ pub struct Names {
     pub unknown_dynamic: IndexSet<String>,
 }
 
-const RESERVED: &[&str] = &[
-    "true",
-    "false",
-    "none",
-    "True",
-    "False",
-    "None",
-    "and",
-    "or",
-    "not",
-    "in",
-    "is",
-    "if",
-    "else",
-    "env",
-    "loop",
-    "self",
-    "super",
-    "namespace",
-    "mock_url",
-];
-
 impl Names {
     /// The runner name of a Postman variable.
     pub fn name(&mut self, pm: &str) -> String {
@@ -43,22 +21,7 @@ impl Names {
         if let Some(n) = self.renamed.get(pm) {
             return n.clone();
         }
-        let mut out: String = pm
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '_' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
-            out.insert(0, '_');
-        }
-        if RESERVED.contains(&out.as_str()) {
-            out.push_str("_var");
-        }
+        let out = crate::import::ident(pm);
         if out != pm {
             self.renamed.insert(pm.to_string(), out.clone());
         }
@@ -82,25 +45,6 @@ impl Names {
                 out.push_str(&self.expression(name));
                 rest = &inner[end + 2..];
             } else if tail.starts_with("{{") || tail.starts_with("{%") || tail.starts_with("{#") {
-                out.push_str(&format!("{{{{ \"{}\" }}}}", &tail[..2]));
-                rest = &tail[2..];
-            } else {
-                out.push('{');
-                rest = &tail[1..];
-            }
-        }
-        out.push_str(rest);
-        out
-    }
-
-    /// Text shown as written: every `{{`, `{%` and `{#` escaped.
-    pub fn literal(s: &str) -> String {
-        let mut out = String::with_capacity(s.len());
-        let mut rest = s;
-        while let Some(i) = rest.find('{') {
-            out.push_str(&rest[..i]);
-            let tail = &rest[i..];
-            if tail.starts_with("{{") || tail.starts_with("{%") || tail.starts_with("{#") {
                 out.push_str(&format!("{{{{ \"{}\" }}}}", &tail[..2]));
                 rest = &tail[2..];
             } else {
@@ -142,28 +86,7 @@ impl Names {
     }
 }
 
-/// A shell-style name for an environment variable: `client-secret` → `CLIENT_SECRET`.
-pub fn env_name(s: &str) -> String {
-    let mut out = String::new();
-    let mut prev_lower = false;
-    for c in s.chars() {
-        if c.is_ascii_uppercase() && prev_lower {
-            out.push('_');
-        }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_uppercase());
-        } else if !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    let out = out.trim_matches('_').to_string();
-    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("SECRET_{out}")
-    } else {
-        out
-    }
-}
+pub use crate::import::env_name;
 
 #[cfg(test)]
 mod tests {
