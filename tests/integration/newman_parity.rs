@@ -526,26 +526,7 @@ fn variable_scopes_and_data() {
         data: Some("variables-data.json"),
         script_errors: &[],
         tests: 50,
-        known: &[
-            Known {
-                iteration: 0,
-                request: "precedence",
-                test: "environment.get",
-                why: "a data row's value hides the environment's from pm.environment",
-            },
-            Known {
-                iteration: 1,
-                request: "precedence",
-                test: "environment.get",
-                why: "a data row's value hides the environment's from pm.environment",
-            },
-            Known {
-                iteration: 1,
-                request: "across iterations",
-                test: "the environment lives on across iterations",
-                why: "each iteration starts from the environment file (iterations may run in parallel)",
-            },
-        ],
+        known: &[],
     });
 }
 

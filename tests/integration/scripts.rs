@@ -774,3 +774,106 @@ requests:
         .assert_contains("`other`")
         .assert_not_contains("`session`");
 }
+
+#[test]
+fn a_data_row_value_hides_no_environment_value_from_scripts() {
+    let server = server();
+    let ws = Workspace::new();
+    ws.write(
+        "c.yaml",
+        r#"name: scopes
+variables:
+  shared: from-collection
+requests:
+  - name: read
+    url: "{{ server }}/echo/{{ shared }}"
+    scripts:
+      test: |
+        console.log(pm.environment.get("shared"), pm.iterationData.get("shared"),
+          pm.variables.get("shared"), pm.collectionVariables.get("shared"));
+"#,
+    );
+    ws.write("e.yaml", "variables:\n  shared: from-environment\n");
+    ws.write("rows.json", r#"[{"shared": "from-data"}]"#);
+    let out = run(&ws, &server, &["-e", "e.yaml", "-d", "rows.json"]);
+    out.assert_code(0);
+    assert_block(
+        &out.stdout,
+        &[
+            "  PASS  read  GET 200 (N ms)",
+            "        console log: from-environment from-data from-data from-collection",
+        ],
+    );
+    assert_eq!(uris(&server), ["/echo/from-data"]);
+}
+
+/// Counts runs in each scope and captures a value, as a Postman collection keeps state.
+const ACROSS: &str = r#"name: across
+requests:
+  - name: count
+    url: "{{ server }}/echo/{{ iteration }}?runs={{ runs | default(0) }}"
+    capture:
+      seen: $.path
+    scripts:
+      pre_request: console.log("seen", pm.environment.get("seen"));
+      test: |
+        pm.environment.set("runs", (pm.environment.get("runs") || 0) + 1);
+        pm.globals.set("g", (pm.globals.get("g") || 0) + 1);
+        pm.collectionVariables.set("c", (pm.collectionVariables.get("c") || 0) + 1);
+        console.log(pm.info.iteration, pm.environment.get("runs"), pm.globals.get("g"),
+          pm.collectionVariables.get("c"));
+"#;
+
+fn console_lines(out: &Output) -> Vec<&str> {
+    out.stdout
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("console log: "))
+        .collect()
+}
+
+#[test]
+fn a_sequential_run_carries_values_to_the_next_iteration() {
+    let server = server();
+    let ws = Workspace::new();
+    ws.write("c.yaml", ACROSS);
+    let out = run(&ws, &server, &["-n", "3"]);
+    out.assert_code(0);
+    assert_eq!(
+        console_lines(&out),
+        [
+            "seen undefined",
+            "0 1 1 1",
+            "seen /echo/0?runs=0",
+            "1 2 2 2",
+            "seen /echo/1?runs=1",
+            "2 3 3 3"
+        ]
+    );
+    assert_eq!(
+        uris(&server),
+        ["/echo/0?runs=0", "/echo/1?runs=1", "/echo/2?runs=2"]
+    );
+}
+
+#[test]
+fn parallel_iterations_stay_independent() {
+    let server = server();
+    let ws = Workspace::new();
+    ws.write("c.yaml", ACROSS);
+    let out = run(&ws, &server, &["-n", "3", "--parallel", "2"]);
+    out.assert_code(0);
+    assert_eq!(
+        console_lines(&out),
+        [
+            "seen undefined",
+            "0 1 1 1",
+            "seen undefined",
+            "1 1 1 1",
+            "seen undefined",
+            "2 1 1 1"
+        ]
+    );
+    let mut sent = uris(&server);
+    sent.sort();
+    assert_eq!(sent, ["/echo/0?runs=0", "/echo/1?runs=0", "/echo/2?runs=0"]);
+}
