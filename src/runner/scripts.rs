@@ -185,7 +185,8 @@ pub(super) fn error(def: &ScriptDef, event: Event, e: &script::ScriptError) -> R
     }
 }
 
-/// A script's tests as assertions, at the script's first line.
+/// A script's tests as assertions: a failed one at the script line its error was thrown
+/// from, the others at the script's first line.
 pub(super) fn tests(def: &ScriptDef, outcome: &Outcome) -> impl Iterator<Item = AssertOutcome> {
     outcome.tests.iter().map(|t| {
         AssertOutcome::script_test(
@@ -193,7 +194,7 @@ pub(super) fn tests(def: &ScriptDef, outcome: &Outcome) -> impl Iterator<Item = 
             t.passed,
             t.skipped,
             t.error.as_deref(),
-            def.position(None, None),
+            def.position(t.line, t.col),
         )
     })
 }

@@ -236,6 +236,8 @@ struct EndTest {
     passed: bool,
     skipped: bool,
     error: Option<String>,
+    #[serde(default)]
+    stack: Option<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -540,11 +542,19 @@ impl State {
         outcome.tests = end
             .tests
             .into_iter()
-            .map(|t| TestResult {
-                name: t.name,
-                passed: t.passed,
-                skipped: t.skipped,
-                error: t.error,
+            .map(|t| {
+                let (line, col) = match &t.stack {
+                    Some(stack) => position(stack, self.head),
+                    None => (None, None),
+                };
+                TestResult {
+                    name: t.name,
+                    passed: t.passed,
+                    skipped: t.skipped,
+                    error: t.error,
+                    line,
+                    col,
+                }
             })
             .collect();
         outcome.next_request = end.next.map(|n| n.name);

@@ -485,6 +485,8 @@
     if (e instanceof InternalError && e.message === "out of memory") throw e;
     t.passed = false;
     t.error = errorText(e);
+    // Where it was thrown: the script's line, from the error's stack.
+    t.stack = e && typeof e === "object" && typeof e.stack === "string" ? e.stack : null;
   }
   function test(name, fn) {
     var t = { name: String(name), passed: true, skipped: false, error: null, pending: false, done: false };
@@ -762,7 +764,7 @@
           error: t.done ? "the test did not finish: its callback was not called" : "the test did not finish: its promise never settled",
         };
       }
-      return { name: t.name, passed: t.passed, skipped: t.skipped, error: t.error };
+      return { name: t.name, passed: t.passed, skipped: t.skipped, error: t.error, stack: t.stack || null };
     });
     var legacy = G.tests;
     if (legacy && typeof legacy === "object") {

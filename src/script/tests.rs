@@ -169,25 +169,33 @@ pm.test.skip("later", function () { throw new Error("never"); });
                 name: "status is 200".into(),
                 passed: true,
                 skipped: false,
-                error: None
+                error: None,
+                line: None,
+                col: None,
             },
             TestResult {
                 name: "id is 8".into(),
                 passed: false,
                 skipped: false,
                 error: Some("AssertionError: expected 7 to equal 8".into()),
+                line: Some(3),
+                col: Some(64),
             },
             TestResult {
                 name: "throws".into(),
                 passed: false,
                 skipped: false,
-                error: Some("TypeError: bad".into())
+                error: Some("TypeError: bad".into()),
+                line: Some(4),
+                col: Some(43),
             },
             TestResult {
                 name: "later".into(),
                 passed: true,
                 skipped: true,
-                error: None
+                error: None,
+                line: None,
+                col: None,
             },
         ]
     );

@@ -64,18 +64,18 @@ fn chai_and_postman_assertions_fail_with_their_messages() {
         &[
             "  FAIL  lookup  GET 404 (N ms)",
             "        ✗ status: AssertionError: expected response to have status code 200 but got 404",
-            "          at c.yaml:7:9",
+            "          at c.yaml:7:60",
             "        ✓ not found",
             "        ✓ client error",
             "        ✗ json path: AssertionError: expected response body json at \"tags[1]\" to contain 'c' but got 'b'",
-            "          at c.yaml:7:9",
+            "          at c.yaml:10:64",
             "        ✓ property",
             "        ✗ members: AssertionError: expected [ 'a', 'b' ] to have the same members as [ 'b', 'a', 'c' ]",
-            "          at c.yaml:7:9",
+            "          at c.yaml:14:85",
             "        ✗ typo: Error: Invalid Chai property: ture. Did you mean \"true\"?",
-            "          at c.yaml:7:9",
+            "          at c.yaml:15:42",
             "        ✗ signature: AssertionError: expected 'b6UI5ceUme4wF+KExMo3Q7VIz/NSSzkxfStjE…' to equal 'not it'",
-            "          at c.yaml:7:9",
+            "          at c.yaml:18:29",
         ],
     );
 }

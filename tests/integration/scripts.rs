@@ -229,9 +229,7 @@ requests:
         $.id: { equals: 7, name: "id is 7" }
     scripts:
       test: |
-        pm.test("has a name", function () {
-          pm.expect(pm.response.json().name).to.equal("ann");
-        });
+        pm.test("has a name", () => pm.expect(pm.response.json().name).to.equal("ann"));
         pm.test("is called bob", function () {
           pm.expect(pm.response.json().name).to.equal("bob");
         });
@@ -267,7 +265,7 @@ fn passing_failing_and_skipped_tests_in_every_report() {
             "          at c.yaml:8:15",
             "        ✓ has a name",
             "        ✗ is called bob: AssertionError: expected 'ann' to equal 'bob'",
-            "          at c.yaml:11:9",
+            "          at c.yaml:13:49",
             "        ○ not yet (skipped)",
             "",
             "Requests:   0 passed, 1 failed, 0 errors, 0 skipped (1 total)",
@@ -320,9 +318,9 @@ fn passing_failing_and_skipped_tests_in_every_report() {
     );
     assert!(
         xml.contains(
-            "is called bob: AssertionError: expected &apos;ann&apos; to equal &apos;bob&apos;\n  expected: to pass\n"
+            "is called bob: AssertionError: expected &apos;ann&apos; to equal &apos;bob&apos;\n  expected: to pass\n  actual:   AssertionError: expected &apos;ann&apos; to equal &apos;bob&apos;\n  at c.yaml:13:49\n"
         ) || xml.contains(
-            "is called bob: AssertionError: expected 'ann' to equal 'bob'\n  expected: to pass\n"
+            "is called bob: AssertionError: expected 'ann' to equal 'bob'\n  expected: to pass\n  actual:   AssertionError: expected 'ann' to equal 'bob'\n  at c.yaml:13:49\n"
         ),
         "{xml}"
     );
@@ -349,7 +347,7 @@ fn passing_failing_and_skipped_tests_in_every_report() {
         github
             .stdout
             .lines()
-            .any(|l| l.starts_with("::error file=c.yaml,line=11,col=9,")
+            .any(|l| l.starts_with("::error file=c.yaml,line=13,col=49,")
                 && l.ends_with("::is called bob: AssertionError: expected 'ann' to equal 'bob'")),
         "{}",
         github.stdout
