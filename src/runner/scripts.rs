@@ -265,7 +265,8 @@ pub(super) fn sent(req: &RequestDef, prepared: &PreparedRequest) -> ScriptReques
 }
 
 /// `{{name}}` placeholders (Postman's, and `{{ name }}` as templates write them) replaced by
-/// the variables' values; a name without a value stays as written.
+/// the variables' values or a dynamic variable's (`{{$guid}}`); a name without a value stays
+/// as written.
 pub(super) fn resolve_placeholders(text: &str, vars: &Vars) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -275,7 +276,10 @@ pub(super) fn resolve_placeholders(text: &str, vars: &Vars) -> String {
         };
         let name = rest[start + 2..start + 2 + len].trim();
         out.push_str(&rest[..start]);
-        match vars.text(name) {
+        match vars
+            .text(name)
+            .or_else(|| name.strip_prefix('$').and_then(script::dynamic::value))
+        {
             Some(value) => out.push_str(&value),
             None => out.push_str(&rest[start..start + len + 4]),
         }

@@ -6,6 +6,7 @@
 
 mod convert;
 mod crypto;
+pub mod dynamic;
 mod engine;
 mod host;
 mod memory;

@@ -541,3 +541,15 @@ fn folder_scripts_chaining_send_request_and_jumps() {
         known: &[],
     });
 }
+
+#[test]
+fn dynamic_variables_and_sandbox_libraries() {
+    parity(&Case {
+        collection: "sandbox.postman_collection.json",
+        environment: None,
+        data: None,
+        script_errors: &[],
+        tests: 7,
+        known: &[],
+    });
+}
