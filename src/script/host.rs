@@ -325,6 +325,11 @@ pub(super) fn install<'js>(ctx: &Ctx<'js>, bridge: &Rc<RefCell<Bridge>>) -> rqui
         )?,
     )?;
 
+    host.set(
+        "uuid",
+        Function::new(ctx.clone(), || uuid::Uuid::new_v4().to_string())?,
+    )?;
+
     ctx.globals().set("__runner_host", host)?;
     Ok(())
 }

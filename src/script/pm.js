@@ -149,9 +149,23 @@
   hidden(G, "clearInterval", clearTimer);
   hidden(G, "clearImmediate", clearTimer);
 
+  // ---- String.prototype.has, which Postman's sandbox has from Sugar (legacy scripts:
+  // `responseBody.has("x")`): whether the text contains a string or matches a RegExp ----
+  if (typeof String.prototype.has !== "function") {
+    hidden(String.prototype, "has", function (find) {
+      var text = String(this);
+      return find instanceof RegExp ? text.search(find) !== -1 : text.indexOf(String(find)) !== -1;
+    });
+  }
+
   // ---- require ----
+  // `require('uuid')`: a v4 UUID function that is also its own `v4`, as Postman's module.
+  var uuid = function () { return host.uuid(); };
+  uuid.v4 = uuid;
+
   function require(name) {
     switch (name) {
+      case "uuid": return uuid;
       case "crypto-js": return G.__runner_cryptojs;
       case "chai": return { expect: function (v, m) { return assertions().expect(v, m); }, AssertionError: assertions().AssertionError };
       case "atob": return atob;

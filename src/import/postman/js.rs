@@ -316,7 +316,7 @@ const UNSUPPORTED: &[(&str, &str, Lookahead)] = &[
 ];
 
 /// The modules runner's `require` returns.
-const MODULES: &[&str] = &["crypto-js", "chai", "atob", "btoa"];
+const MODULES: &[&str] = &["crypto-js", "chai", "atob", "btoa", "uuid"];
 
 #[derive(Debug, Clone, Copy)]
 enum Lookahead {
