@@ -9,6 +9,7 @@ mod crypto;
 pub mod dynamic;
 mod engine;
 mod host;
+mod lodash;
 mod memory;
 
 use std::future::Future;

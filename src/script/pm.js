@@ -163,9 +163,28 @@
   var uuid = function () { return host.uuid(); };
   uuid.v4 = uuid;
 
+  // lodash 4, loaded into the runtime on first use.
+  var loadLodash = G.__runner_lodash;
+  delete G.__runner_lodash;
+  var lodash, loading = false;
+  function getLodash() {
+    // lodash reads the global `_` while it loads (for noConflict): it finds none.
+    if (lodash === undefined && !loading) {
+      loading = true;
+      try { lodash = loadLodash(); } finally { loading = false; }
+    }
+    return lodash;
+  }
+  Object.defineProperty(G, "_", {
+    get: getLodash,
+    set: function (value) { hidden(G, "_", value); },
+    configurable: true, enumerable: false,
+  });
+
   function require(name) {
     switch (name) {
       case "uuid": return uuid;
+      case "lodash": return getLodash();
       case "crypto-js": return G.__runner_cryptojs;
       case "chai": return { expect: function (v, m) { return assertions().expect(v, m); }, AssertionError: assertions().AssertionError };
       case "atob": return atob;

@@ -976,3 +976,20 @@ async fn deep_recursion_return_and_overwritten_globals() {
     assert_eq!(passed(&next), [("still there".to_string(), true)]);
     assert_eq!(console(&next), ["function"]);
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn lodash_loads_on_first_use() {
+    let outcome = run_test(
+        "{}",
+        "console.log(typeof _);\nconsole.log(_.VERSION, require('lodash') === _, _.get({a: {b: 2}}, 'a.b'));",
+    )
+    .await;
+    assert_eq!(outcome.error, None);
+    assert_eq!(
+        outcome.console,
+        vec![
+            (Level::Log, "function".to_string()),
+            (Level::Log, "4.17.21 true 2".to_string())
+        ]
+    );
+}
