@@ -11,6 +11,7 @@ mod engine;
 mod host;
 mod lodash;
 mod memory;
+mod schema;
 
 use std::future::Future;
 use std::pin::Pin;
