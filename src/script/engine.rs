@@ -369,6 +369,7 @@ impl State {
             super::crypto::register(&ctx).map_err(|e| e.to_string())?;
             super::lodash::register(&ctx).map_err(|e| e.to_string())?;
             super::schema::register(&ctx).map_err(|e| e.to_string())?;
+            super::xml::register(&ctx).map_err(|e| e.to_string())?;
             let code = PRELUDE_CODE.get_or_init(|| compile_prelude(&ctx));
             let code = code.as_ref().map_err(Clone::clone)?;
             for (name, bytes) in code {

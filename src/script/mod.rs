@@ -12,6 +12,7 @@ mod host;
 mod lodash;
 mod memory;
 mod schema;
+mod xml;
 
 use std::future::Future;
 use std::pin::Pin;

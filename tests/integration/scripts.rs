@@ -875,3 +875,38 @@ fn parallel_iterations_stay_independent() {
     sent.sort();
     assert_eq!(sent, ["/echo/0?runs=0", "/echo/1?runs=0", "/echo/2?runs=0"]);
 }
+
+#[test]
+fn sandbox_libraries_without_newman() {
+    let server = server();
+    let ws = Workspace::new();
+    ws.write(
+        "c.yaml",
+        r#"name: libraries
+requests:
+  - name: libs
+    url: "{{ server }}/user"
+    scripts:
+      test: |
+        var xml = '<s:Env xmlns:s="u"><s:Body><Item id="1">a &amp; b</Item><Item id="2"/></s:Body></s:Env>';
+        console.log(JSON.stringify(xml2Json(xml)));
+        require("xml2js").parseString(xml, { tagNameProcessors: [require("xml2js").processors.stripPrefix] },
+          function (err, r) { console.log(err, JSON.stringify(r.Env.Body[0].Item)); });
+        console.log(xml2Json("not xml"), _.get(pm.response.json(), "name"), require("lodash").VERSION);
+        console.log(responseBody.has("ann"), responseBody.has(/bob/), require("uuid").v4().length);
+        console.log(pm.variables.replaceIn("{{$guid}}").length, pm.variables.replaceIn("{{$nope}}"));
+"#,
+    );
+    let out = run(&ws, &server, &[]);
+    out.assert_code(0);
+    assert_eq!(
+        console_lines(&out),
+        [
+            r#"{"s:Env":{"$":{"xmlns:s":"u"},"s:Body":{"Item":[{"_":"a & b","$":{"id":"1"}},{"$":{"id":"2"}}]}}}"#,
+            r#"null [{"_":"a & b","$":{"id":"1"}},{"$":{"id":"2"}}]"#,
+            "undefined ann 4.17.21",
+            "true false 36",
+            "36 {{$nope}}",
+        ]
+    );
+}

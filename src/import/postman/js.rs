@@ -305,7 +305,6 @@ pub fn string_value(lit: &str) -> Option<String> {
 const UNSUPPORTED: &[(&str, &str, Lookahead)] = &[
     ("pm", "pm.require", Lookahead::Member("require")),
     ("pm", "pm.vault", Lookahead::Member("vault")),
-    ("xml2Json", "xml2Json", Lookahead::Any),
     ("cheerio", "cheerio", Lookahead::Any),
     ("tv4", "tv4", Lookahead::Any),
     ("Buffer", "Buffer", Lookahead::Any),
@@ -315,7 +314,15 @@ const UNSUPPORTED: &[(&str, &str, Lookahead)] = &[
 ];
 
 /// The modules runner's `require` returns.
-const MODULES: &[&str] = &["crypto-js", "chai", "atob", "btoa", "uuid", "lodash"];
+const MODULES: &[&str] = &[
+    "crypto-js",
+    "chai",
+    "atob",
+    "btoa",
+    "uuid",
+    "lodash",
+    "xml2js",
+];
 
 #[derive(Debug, Clone, Copy)]
 enum Lookahead {
