@@ -87,14 +87,16 @@ pub struct Runner<'a> {
 type Next = Option<Option<String>>;
 
 impl Runner<'_> {
-    /// Runs the `selected` requests of `collection`, updating `scope` with captures.
-    /// Returns the results and whether the run must stop (`--bail`).
+    /// Runs the `selected` requests of `collection`, updating `scope` with captures; its
+    /// scripts start from `scopes` (`None` for a collection without scripts). Returns the
+    /// results, whether the run must stop (`--bail`), and the scripts' scopes as they end.
     pub async fn run_collection(
         &self,
         collection: &Collection,
         selected: &[usize],
         scope: &mut Vars,
-    ) -> (CollectionResult, bool) {
+        scopes: Option<script::Scopes>,
+    ) -> (CollectionResult, bool, Option<script::Scopes>) {
         let start = Instant::now();
         let started_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         self.listener
@@ -108,10 +110,8 @@ impl Runner<'_> {
             variables: Vec::new(),
         };
         let mut bail = false;
-        // Built on the unit's first script: a collection without scripts never builds it.
-        let mut scripts = collection
-            .has_scripts()
-            .then(|| UnitScripts::new(collection, scope));
+        // The engine starts on the unit's first script.
+        let mut scripts = scopes.map(UnitScripts::new);
         let mut at = 0;
         while let Some(&i) = selected.get(at) {
             at += 1;
@@ -154,11 +154,13 @@ impl Runner<'_> {
                 break;
             }
         }
-        if let Some(s) = scripts {
-            out.variables = s.set.into_iter().collect();
-        }
+        let scopes = scripts.map(|s| {
+            let (set, scopes) = s.into_parts();
+            out.variables = set.into_iter().collect();
+            scopes
+        });
         out.duration = start.elapsed();
-        (out, bail)
+        (out, bail, scopes)
     }
 
     /// Runs the pre-request scripts of `req`. `Err` ends the request: a script stopped or

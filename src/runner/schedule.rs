@@ -7,12 +7,15 @@ use std::pin::Pin;
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
+use indexmap::IndexMap;
 use serde_json::Value;
 
+use super::scripts;
 use super::{CollectionResult, Listener, RunOptions, Runner, Totals, Unit};
 use crate::auth::TokenSource;
 use crate::collection::Collection;
 use crate::data::Row;
+use crate::script::Scopes;
 use crate::secrets::Masker;
 use crate::template::Engine;
 use crate::vars::Vars;
@@ -90,16 +93,55 @@ impl Outcome {
     }
 }
 
-type Done = (Unit, CollectionResult, bool, Vars);
+type Done = (Unit, CollectionResult, bool, Vars, Option<Scopes>);
+
+/// What a sequential run hands from one unit to the next.
+#[derive(Debug, Clone, Default)]
+struct Carry {
+    /// Captures and values scripts set (the last of each name), for templates.
+    values: IndexMap<String, Value>,
+    /// The scripts' scopes as the last unit with scripts left them, and its collection.
+    scopes: Option<(usize, Scopes)>,
+}
+
+impl Carry {
+    /// Takes on what a finished unit of collection `index` captured and set.
+    fn update(&mut self, index: usize, result: &CollectionResult, scopes: Option<Scopes>) {
+        for (name, value) in result.requests.iter().flat_map(|r| r.captures.iter()) {
+            self.values.shift_remove(name);
+            self.values.insert(name.clone(), value.clone());
+            // A unit without scripts leaves the scopes as they were, its captures added.
+            if scopes.is_none()
+                && let Some((_, s)) = &mut self.scopes
+            {
+                scripts::capture_into(s, name, value);
+            }
+        }
+        // Values scripts set flow on like captures; one they unset is not carried.
+        for (name, value) in &result.variables {
+            self.values.shift_remove(name);
+            if let Some(v) = value {
+                self.values.insert(name.clone(), v.clone());
+            }
+        }
+        if let Some(s) = scopes {
+            self.scopes = Some((index, s));
+        }
+    }
+}
+
 type UnitFuture<'f> = Pin<Box<dyn Future<Output = Done> + 'f>>;
 
 impl Schedule<'_> {
-    /// Runs `units`. Captures flow from one collection to the next only in a sequential
-    /// run of one iteration.
+    /// Runs `units`. In a sequential run, captures and the values scripts set flow from
+    /// each unit to the next (the next iteration, the next collection), as Newman keeps
+    /// its environment; with `--parallel`, or a shard of several iterations, units are
+    /// independent.
     pub async fn run(&self, units: &[Unit]) -> Outcome {
         let start = Instant::now();
-        let carry = self.parallel <= 1 && self.iterations == 1;
-        let mut carried: Vec<(String, Value)> = Vec::new();
+        let sharded = units.iter().any(|u| u.index != u.position);
+        let carry = self.parallel <= 1 && (self.iterations == 1 || !sharded);
+        let mut carried = Carry::default();
         let mut out = Outcome::default();
         let mut active: Vec<UnitFuture<'_>> = Vec::new();
         let mut next_unit = 0;
@@ -113,7 +155,7 @@ impl Schedule<'_> {
             if active.is_empty() {
                 break;
             }
-            let (unit, result, bail, scope) = tokio::select! {
+            let (unit, result, bail, scope, scopes) = tokio::select! {
                 biased;
                 signal = &mut stop_signal => {
                     out.interrupted = true;
@@ -131,19 +173,7 @@ impl Schedule<'_> {
                 out.variables = Some((unit.position, scope));
             }
             if carry {
-                carried.extend(
-                    result
-                        .requests
-                        .iter()
-                        .flat_map(|r| r.captures.iter().cloned()),
-                );
-                // Values scripts set flow on like captures; one they unset is not carried.
-                for (name, value) in &result.variables {
-                    carried.retain(|(n, _)| n != name);
-                    if let Some(v) = value {
-                        carried.push((name.clone(), v.clone()));
-                    }
-                }
+                carried.update(unit.collection, &result, scopes);
             }
             if bail {
                 stop = true;
@@ -161,15 +191,26 @@ impl Schedule<'_> {
         (!self.rows.is_empty()).then(|| &self.rows[iteration % self.rows.len()])
     }
 
-    fn unit<'f>(&'f self, unit: Unit, carried: &[(String, Value)]) -> UnitFuture<'f> {
-        let carried = carried.to_vec();
+    fn unit<'f>(&'f self, unit: Unit, carried: &Carry) -> UnitFuture<'f> {
+        let collection = &self.collections[unit.collection];
+        let mut scope = self.scopes[unit.collection].clone();
+        for (k, v) in &carried.values {
+            scope.capture(k, v);
+        }
+        let row = self.row(unit.iteration);
+        // Before the data row enters `scope`: the environment scope keeps its own values.
+        let scopes = collection.has_scripts().then(|| {
+            scope.refresh(self.engine);
+            scripts::start_scopes(
+                collection,
+                unit.collection,
+                &scope,
+                carried.scopes.as_ref(),
+                row,
+            )
+        });
         Box::pin(async move {
-            let collection = &self.collections[unit.collection];
-            let mut scope = self.scopes[unit.collection].clone();
-            for (k, v) in &carried {
-                scope.capture(k, v);
-            }
-            if let Some(row) = self.row(unit.iteration) {
+            if let Some(row) = row {
                 for (k, v) in row {
                     scope.data(k, v);
                 }
@@ -187,10 +228,10 @@ impl Schedule<'_> {
                 iterations: self.iterations,
             };
             let selected = &self.selections[unit.collection];
-            let (result, bail) = runner
-                .run_collection(collection, selected, &mut scope)
+            let (result, bail, scopes) = runner
+                .run_collection(collection, selected, &mut scope, scopes)
                 .await;
-            (unit, result, bail, scope)
+            (unit, result, bail, scope, scopes)
         })
     }
 }

@@ -19,6 +19,7 @@ use super::literal::check_url;
 use super::result::{RunError, RunErrorKind};
 use crate::assert::AssertOutcome;
 use crate::collection::{BodyDef, Collection, RequestDef, ScriptDef, TrustDef};
+use crate::data::Row;
 use crate::http::{
     self, Exchange, HostPattern, PreparedBody, PreparedRequest, RedirectPolicy, Trust,
 };
@@ -46,30 +47,68 @@ pub(super) struct Context<'a> {
     pub(super) iterations: usize,
 }
 
-impl UnitScripts {
-    /// The scopes scripts see at the start of a unit: the collection's variables, the
-    /// environment's (with `--var` and values carried from earlier collections), the data row.
-    pub(super) fn new(collection: &Collection, vars: &Vars) -> UnitScripts {
-        let [c, e, d] = vars.script_scopes();
-        let mut scopes = Scopes {
-            collection: c.into_iter().collect(),
-            environment: e.into_iter().collect(),
-            data: d.into_iter().collect(),
-            ..Scopes::default()
-        };
-        // A collection variable the environment also defines keeps its own value here.
-        for def in &collection.variables {
-            if !scopes.collection.contains_key(&def.name) && !contains_template(&def.value) {
-                scopes
-                    .collection
-                    .insert(def.name.clone(), def.value.clone());
-            }
+/// The scopes scripts see at the start of a unit: the collection's variables, the
+/// environment's (with `--var` and values carried from earlier units), the data row. `vars`
+/// holds no data row yet: a row's value hides no environment value from `pm.environment`.
+/// `carried` is the scopes as the last unit with scripts left them in a sequential run, and
+/// that unit's collection: its globals and environment go on, its collection variables only
+/// into the same collection.
+pub(super) fn start_scopes(
+    collection: &Collection,
+    index: usize,
+    vars: &Vars,
+    carried: Option<&(usize, Scopes)>,
+    row: Option<&Row>,
+) -> Scopes {
+    let [c, e, _] = vars.script_scopes();
+    let mut scopes = Scopes {
+        collection: c.into_iter().collect(),
+        environment: e.into_iter().collect(),
+        data: row
+            .map(|r| r.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default(),
+        ..Scopes::default()
+    };
+    // A collection variable the environment also defines keeps its own value here.
+    for def in &collection.variables {
+        if !scopes.collection.contains_key(&def.name) && !contains_template(&def.value) {
+            scopes
+                .collection
+                .insert(def.name.clone(), def.value.clone());
         }
+    }
+    if let Some((from, last)) = carried {
+        scopes.globals = last.globals.clone();
+        scopes.environment = last.environment.clone();
+        if *from == index {
+            scopes.collection = last.collection.clone();
+        }
+    }
+    scopes
+}
+
+/// A value `capture:` took: in the environment, unless only the collection has it.
+pub(super) fn capture_into(scopes: &mut Scopes, name: &str, value: &Value) {
+    if scopes.collection.contains_key(name) && !scopes.environment.contains_key(name) {
+        scopes.collection.insert(name.to_string(), value.clone());
+    } else {
+        scopes.environment.insert(name.to_string(), value.clone());
+    }
+}
+
+impl UnitScripts {
+    /// A unit's scripts, starting from `scopes` (see [`start_scopes`]).
+    pub(super) fn new(scopes: Scopes) -> UnitScripts {
         UnitScripts {
             js: script::Engine::new(Limits::default()),
             scopes,
             set: IndexMap::new(),
         }
+    }
+
+    /// The scopes as the unit's scripts left them.
+    pub(super) fn into_parts(self) -> (IndexMap<String, Option<Value>>, Scopes) {
+        (self.set, self.scopes)
     }
 
     /// Runs one script, then moves the variables it changed into `vars`.
@@ -123,18 +162,9 @@ impl UnitScripts {
         outcome
     }
 
-    /// A value `capture:` took: in the environment, unless only the collection has it.
+    /// A value `capture:` took.
     pub(super) fn captured(&mut self, name: &str, value: &Value) {
-        if self.scopes.collection.contains_key(name) && !self.scopes.environment.contains_key(name)
-        {
-            self.scopes
-                .collection
-                .insert(name.to_string(), value.clone());
-        } else {
-            self.scopes
-                .environment
-                .insert(name.to_string(), value.clone());
-        }
+        capture_into(&mut self.scopes, name, value);
     }
 }
 
@@ -155,7 +185,8 @@ pub(super) fn error(def: &ScriptDef, event: Event, e: &script::ScriptError) -> R
     }
 }
 
-/// A script's tests as assertions, at the script's first line.
+/// A script's tests as assertions: a failed one at the script line its error was thrown
+/// from, the others at the script's first line.
 pub(super) fn tests(def: &ScriptDef, outcome: &Outcome) -> impl Iterator<Item = AssertOutcome> {
     outcome.tests.iter().map(|t| {
         AssertOutcome::script_test(
@@ -163,7 +194,7 @@ pub(super) fn tests(def: &ScriptDef, outcome: &Outcome) -> impl Iterator<Item = 
             t.passed,
             t.skipped,
             t.error.as_deref(),
-            def.position(None, None),
+            def.position(t.line, t.col),
         )
     })
 }
@@ -234,7 +265,8 @@ pub(super) fn sent(req: &RequestDef, prepared: &PreparedRequest) -> ScriptReques
 }
 
 /// `{{name}}` placeholders (Postman's, and `{{ name }}` as templates write them) replaced by
-/// the variables' values; a name without a value stays as written.
+/// the variables' values or a dynamic variable's (`{{$guid}}`); a name without a value stays
+/// as written.
 pub(super) fn resolve_placeholders(text: &str, vars: &Vars) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -244,7 +276,10 @@ pub(super) fn resolve_placeholders(text: &str, vars: &Vars) -> String {
         };
         let name = rest[start + 2..start + 2 + len].trim();
         out.push_str(&rest[..start]);
-        match vars.text(name) {
+        match vars
+            .text(name)
+            .or_else(|| name.strip_prefix('$').and_then(script::dynamic::value))
+        {
             Some(value) => out.push_str(&value),
             None => out.push_str(&rest[start..start + len + 4]),
         }

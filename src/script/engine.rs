@@ -236,6 +236,8 @@ struct EndTest {
     passed: bool,
     skipped: bool,
     error: Option<String>,
+    #[serde(default)]
+    stack: Option<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -365,6 +367,9 @@ impl State {
             update_stack_top(&ctx);
             super::host::install(&ctx, &bridge).map_err(|e| e.to_string())?;
             super::crypto::register(&ctx).map_err(|e| e.to_string())?;
+            super::lodash::register(&ctx).map_err(|e| e.to_string())?;
+            super::schema::register(&ctx).map_err(|e| e.to_string())?;
+            super::xml::register(&ctx).map_err(|e| e.to_string())?;
             let code = PRELUDE_CODE.get_or_init(|| compile_prelude(&ctx));
             let code = code.as_ref().map_err(Clone::clone)?;
             for (name, bytes) in code {
@@ -540,11 +545,19 @@ impl State {
         outcome.tests = end
             .tests
             .into_iter()
-            .map(|t| TestResult {
-                name: t.name,
-                passed: t.passed,
-                skipped: t.skipped,
-                error: t.error,
+            .map(|t| {
+                let (line, col) = match &t.stack {
+                    Some(stack) => position(stack, self.head),
+                    None => (None, None),
+                };
+                TestResult {
+                    name: t.name,
+                    passed: t.passed,
+                    skipped: t.skipped,
+                    error: t.error,
+                    line,
+                    col,
+                }
             })
             .collect();
         outcome.next_request = end.next.map(|n| n.name);
@@ -668,7 +681,7 @@ fn compile_prelude(ctx: &Ctx<'_>) -> Result<Bytecode, String> {
 }
 
 /// Compiles a sloppy-mode script to byte code without running it.
-fn to_bytecode(ctx: &Ctx<'_>, name: &str, source: &str) -> rquickjs::Result<Vec<u8>> {
+pub(super) fn to_bytecode(ctx: &Ctx<'_>, name: &str, source: &str) -> rquickjs::Result<Vec<u8>> {
     use rquickjs::qjs;
     let src = std::ffi::CString::new(source)?;
     let file = std::ffi::CString::new(name)?;
@@ -700,7 +713,7 @@ fn to_bytecode(ctx: &Ctx<'_>, name: &str, source: &str) -> rquickjs::Result<Vec<
 }
 
 /// Runs byte code made by [`to_bytecode`] in this process.
-fn load(ctx: &Ctx<'_>, code: &[u8]) -> rquickjs::Result<()> {
+pub(super) fn load(ctx: &Ctx<'_>, code: &[u8]) -> rquickjs::Result<()> {
     use rquickjs::qjs;
     // SAFETY: `code` comes from `JS_WriteObject` of the same QuickJS build; JS_EvalFunction
     // takes ownership of the function it is given, and its result is freed once.
@@ -726,7 +739,7 @@ fn load(ctx: &Ctx<'_>, code: &[u8]) -> rquickjs::Result<()> {
     Ok(())
 }
 
-fn prelude_error(ctx: &Ctx<'_>, name: &str, e: rquickjs::Error) -> String {
+pub(super) fn prelude_error(ctx: &Ctx<'_>, name: &str, e: rquickjs::Error) -> String {
     let detail = match e {
         rquickjs::Error::Exception => {
             let error = ctx.catch();

@@ -1498,6 +1498,21 @@
     }
   });
 
+  // jsonSchema: Postman's (Ajv 6, all errors) on the schema crate `schema:` assertions use.
+  var validateSchema = globalThis.__runner_schema;
+  delete globalThis.__runner_schema;
+  addMethod("jsonSchema", function (schema) {
+    create(schema).to.be.an("object");
+    var subject = flag(this, "object");
+    var data = (isResponse(subject) || isRequest(subject)) && typeof subject.json === "function"
+      ? subject.json()
+      : subject;
+    var errors = validateSchema(schema, data);
+    check(this, errors.length === 0,
+      "expected data to satisfy schema but found following errors: \n" + errors.join(", "),
+      "expected data to not satisfy schema", true, errors.length === 0);
+  });
+
   addChainable("responseTime", function (value) {
     var time = flag(this, "number");
     check(this, typeof time === "number", "expected response to have a valid response time but got #{act}",

@@ -8,8 +8,8 @@ use indexmap::IndexMap;
 use rquickjs::function::Opt;
 use rquickjs::{Ctx, Function, Object, Value};
 
-use super::convert;
 use super::{Level, Scopes, SendRequest};
+use super::{convert, dynamic};
 
 use super::engine::Bridge;
 
@@ -73,7 +73,7 @@ fn all(scopes: &Scopes, which: i32) -> IndexMap<String, serde_json::Value> {
 }
 
 /// Replaces each `{{name}}` (spaces allowed inside the braces) with the value the scope
-/// has for it; unknown names stay as written.
+/// has for it, or a dynamic variable's (`{{$guid}}`); unknown names stay as written.
 pub(super) fn replace_in(scopes: &Scopes, which: i32, text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -85,12 +85,16 @@ pub(super) fn replace_in(scopes: &Scopes, which: i32, text: &str) -> String {
             return out;
         };
         let name = after[..close].trim();
-        match (!name.is_empty() && !name.contains('{'))
+        let value = (!name.is_empty() && !name.contains('{'))
             .then(|| lookup(scopes, which, name))
-            .flatten()
-        {
+            .flatten();
+        match value {
             Some(value) => out.push_str(&convert::display(value)),
-            None => out.push_str(&rest[open..open + 2 + close + 2]),
+            // A dynamic variable, unless a scope has a value of that name.
+            None => match name.strip_prefix('$').and_then(dynamic::value) {
+                Some(value) => out.push_str(&value),
+                None => out.push_str(&rest[open..open + 2 + close + 2]),
+            },
         }
         rest = &after[close + 2..];
     }
@@ -321,6 +325,31 @@ pub(super) fn install<'js>(ctx: &Ctx<'js>, bridge: &Rc<RefCell<Bridge>>) -> rqui
         )?,
     )?;
 
+    host.set(
+        "uuid",
+        Function::new(ctx.clone(), || uuid::Uuid::new_v4().to_string())?,
+    )?;
+
     ctx.globals().set("__runner_host", host)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replace_in_offers_dynamic_variables_unless_a_scope_has_the_name() {
+        let mut scopes = Scopes::default();
+        let text = replace_in(&scopes, EFFECTIVE, "{{$guid}}|{{$randomInt}}|{{$nope}}");
+        let parts: Vec<&str> = text.split('|').collect();
+        assert_eq!(parts[0].len(), 36, "{text}");
+        assert!(parts[1].parse::<u32>().is_ok_and(|n| n <= 1000), "{text}");
+        assert_eq!(parts[2], "{{$nope}}");
+        scopes
+            .environment
+            .insert("$guid".into(), serde_json::json!("mine"));
+        assert_eq!(replace_in(&scopes, ENVIRONMENT, "{{ $guid }}"), "mine");
+        assert_eq!(replace_in(&scopes, GLOBALS, "{{$guid}}").len(), 36);
+    }
 }

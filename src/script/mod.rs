@@ -6,9 +6,13 @@
 
 mod convert;
 mod crypto;
+pub mod dynamic;
 mod engine;
 mod host;
+mod lodash;
 mod memory;
+mod schema;
+mod xml;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -171,6 +175,10 @@ pub struct TestResult {
     pub skipped: bool,
     /// "AssertionError: expected 404 to equal 200".
     pub error: Option<String>,
+    /// Where a failed test's error was thrown in the script (1-based line and column), when
+    /// the error's stack names a line of the script.
+    pub line: Option<u32>,
+    pub col: Option<u32>,
 }
 
 /// The level of a console line.

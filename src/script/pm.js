@@ -149,9 +149,171 @@
   hidden(G, "clearInterval", clearTimer);
   hidden(G, "clearImmediate", clearTimer);
 
+  // ---- String.prototype.has, which Postman's sandbox has from Sugar (legacy scripts:
+  // `responseBody.has("x")`): whether the text contains a string or matches a RegExp ----
+  if (typeof String.prototype.has !== "function") {
+    hidden(String.prototype, "has", function (find) {
+      var text = String(this);
+      return find instanceof RegExp ? text.search(find) !== -1 : text.indexOf(String(find)) !== -1;
+    });
+  }
+
   // ---- require ----
+  // `require('uuid')`: a v4 UUID function that is also its own `v4`, as Postman's module.
+  var uuid = function () { return host.uuid(); };
+  uuid.v4 = uuid;
+
+  // lodash 4, loaded into the runtime on first use.
+  var loadLodash = G.__runner_lodash;
+  delete G.__runner_lodash;
+  var lodash, loading = false;
+  function getLodash() {
+    // lodash reads the global `_` while it loads (for noConflict): it finds none.
+    if (lodash === undefined && !loading) {
+      loading = true;
+      try { lodash = loadLodash(); } finally { loading = false; }
+    }
+    return lodash;
+  }
+  Object.defineProperty(G, "_", {
+    get: getLodash,
+    set: function (value) { hidden(G, "_", value); },
+    configurable: true, enumerable: false,
+  });
+
+  // ---- xml2js (its parseString, Parser and processors) and xml2Json, shaping the tree the
+  // native parser gives as xml2js 0.4 does ----
+  var parseXml = G.__runner_xml;
+  delete G.__runner_xml;
+  var XML_DEFAULTS = {
+    explicitCharkey: false, trim: false, normalize: false, normalizeTags: false, attrkey: "$",
+    charkey: "_", explicitArray: true, ignoreAttrs: false, mergeAttrs: false, explicitRoot: true,
+    emptyTag: "", tagNameProcessors: null, attrNameProcessors: null, attrValueProcessors: null,
+    valueProcessors: null, async: false, strict: true,
+  };
+  function processItem(processors, item, key) {
+    (processors || []).forEach(function (p) { item = p(item, key); });
+    return item;
+  }
+  function assignOrPush(o, obj, key, value) {
+    if (!(key in obj)) {
+      obj[key] = o.explicitArray ? [value] : value;
+    } else {
+      if (!(obj[key] instanceof Array)) obj[key] = [obj[key]];
+      obj[key].push(value);
+    }
+  }
+  // node: [name, [attribute, value, ...], has CDATA, child...]; returns [name, value].
+  function xmlNode(node, o) {
+    var ck = o.charkey, obj = {};
+    obj[ck] = "";
+    var attrs = node[1];
+    if (!o.ignoreAttrs) {
+      for (var i = 0; i < attrs.length; i += 2) {
+        if (!(o.attrkey in obj) && !o.mergeAttrs) obj[o.attrkey] = {};
+        var value = o.attrValueProcessors ? processItem(o.attrValueProcessors, attrs[i + 1], attrs[i]) : attrs[i + 1];
+        var key = o.attrNameProcessors ? processItem(o.attrNameProcessors, attrs[i]) : attrs[i];
+        if (o.mergeAttrs) assignOrPush(o, obj, key, value);
+        else obj[o.attrkey][key] = value;
+      }
+    }
+    var name = o.normalizeTags ? node[0].toLowerCase() : node[0];
+    if (o.tagNameProcessors) name = processItem(o.tagNameProcessors, name);
+    for (var c = 3; c < node.length; c++) {
+      if (typeof node[c] === "string") {
+        obj[ck] += node[c];
+      } else {
+        var child = xmlNode(node[c], o);
+        assignOrPush(o, obj, child[0], child[1]);
+      }
+    }
+    var emptyStr = "";
+    if (/^\s*$/.test(obj[ck]) && !node[2]) {
+      emptyStr = obj[ck];
+      delete obj[ck];
+    } else {
+      if (o.trim) obj[ck] = obj[ck].trim();
+      if (o.normalize) obj[ck] = obj[ck].replace(/\s{2,}/g, " ").trim();
+      if (o.valueProcessors) obj[ck] = processItem(o.valueProcessors, obj[ck], name);
+      if (Object.keys(obj).length === 1 && ck in obj && !o.explicitCharkey) obj = obj[ck];
+    }
+    if (obj !== null && typeof obj === "object" && Object.keys(obj).length === 0) {
+      obj = o.emptyTag !== "" ? o.emptyTag : emptyStr;
+    }
+    return [name, obj];
+  }
+  function XmlParser(options) {
+    if (!(this instanceof XmlParser)) return new XmlParser(options);
+    var o = {};
+    Object.keys(XML_DEFAULTS).forEach(function (k) { o[k] = XML_DEFAULTS[k]; });
+    if (options && typeof options === "object") Object.keys(options).forEach(function (k) { o[k] = options[k]; });
+    this.options = o;
+  }
+  // The result, or an Error as xml2js gives it.
+  XmlParser.prototype._parse = function (str) {
+    var text = String(str);
+    if (text.trim() === "") return { result: null };
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    var root;
+    try {
+      root = xmlNode(parseXml(text), this.options);
+    } catch (e) {
+      return { error: e instanceof Error ? e : new Error(String(e)) };
+    }
+    var result = root[1];
+    if (this.options.explicitRoot) {
+      result = {};
+      result[root[0]] = root[1];
+    }
+    return { result: result };
+  };
+  XmlParser.prototype.parseString = function (str, cb) {
+    var r = this._parse(str);
+    if (typeof cb === "function") {
+      if (r.error) cb(r.error);
+      else cb(null, r.result);
+    }
+  };
+  XmlParser.prototype.parseStringPromise = function (str) {
+    var r = this._parse(str);
+    return r.error ? Promise.reject(r.error) : Promise.resolve(r.result);
+  };
+  var xml2js = {
+    Parser: XmlParser,
+    parseString: function (str, a, b) {
+      var options = typeof b === "function" ? a : {};
+      var cb = typeof b === "function" ? b : a;
+      new XmlParser(options).parseString(str, cb);
+    },
+    parseStringPromise: function (str, options) { return new XmlParser(options).parseStringPromise(str); },
+    defaults: { "0.2": XML_DEFAULTS },
+    processors: {
+      normalize: function (str) { return str.toLowerCase(); },
+      firstCharLowerCase: function (str) { return str.charAt(0).toLowerCase() + str.slice(1); },
+      stripPrefix: function (str) { return str.replace(/(?!xmlns)^.*:/, ""); },
+      parseNumbers: function (str) {
+        if (!isNaN(str)) str = str % 1 === 0 ? parseInt(str, 10) : parseFloat(str);
+        return str;
+      },
+      parseBooleans: function (str) {
+        if (/^(?:true|false)$/i.test(str)) str = str.toLowerCase() === "true";
+        return str;
+      },
+    },
+  };
+  // Postman's xml2Json: xml2js with explicitArray off and trim on; undefined for text that is
+  // not XML.
+  var XML2JSON = new XmlParser({ explicitArray: false, async: false, trim: true, mergeAttrs: false });
+  hidden(G, "xml2Json", function (text) {
+    var r = XML2JSON._parse(text);
+    return r.error ? undefined : r.result;
+  });
+
   function require(name) {
     switch (name) {
+      case "xml2js": return xml2js;
+      case "uuid": return uuid;
+      case "lodash": return getLodash();
       case "crypto-js": return G.__runner_cryptojs;
       case "chai": return { expect: function (v, m) { return assertions().expect(v, m); }, AssertionError: assertions().AssertionError };
       case "atob": return atob;
@@ -485,6 +647,8 @@
     if (e instanceof InternalError && e.message === "out of memory") throw e;
     t.passed = false;
     t.error = errorText(e);
+    // Where it was thrown: the script's line, from the error's stack.
+    t.stack = e && typeof e === "object" && typeof e.stack === "string" ? e.stack : null;
   }
   function test(name, fn) {
     var t = { name: String(name), passed: true, skipped: false, error: null, pending: false, done: false };
@@ -762,7 +926,7 @@
           error: t.done ? "the test did not finish: its callback was not called" : "the test did not finish: its promise never settled",
         };
       }
-      return { name: t.name, passed: t.passed, skipped: t.skipped, error: t.error };
+      return { name: t.name, passed: t.passed, skipped: t.skipped, error: t.error, stack: t.stack || null };
     });
     var legacy = G.tests;
     if (legacy && typeof legacy === "object") {

@@ -169,25 +169,33 @@ pm.test.skip("later", function () { throw new Error("never"); });
                 name: "status is 200".into(),
                 passed: true,
                 skipped: false,
-                error: None
+                error: None,
+                line: None,
+                col: None,
             },
             TestResult {
                 name: "id is 8".into(),
                 passed: false,
                 skipped: false,
                 error: Some("AssertionError: expected 7 to equal 8".into()),
+                line: Some(3),
+                col: Some(64),
             },
             TestResult {
                 name: "throws".into(),
                 passed: false,
                 skipped: false,
-                error: Some("TypeError: bad".into())
+                error: Some("TypeError: bad".into()),
+                line: Some(4),
+                col: Some(43),
             },
             TestResult {
                 name: "later".into(),
                 passed: true,
                 skipped: true,
-                error: None
+                error: None,
+                line: None,
+                col: None,
             },
         ]
     );
@@ -967,4 +975,21 @@ async fn deep_recursion_return_and_overwritten_globals() {
         .await;
     assert_eq!(passed(&next), [("still there".to_string(), true)]);
     assert_eq!(console(&next), ["function"]);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn lodash_loads_on_first_use() {
+    let outcome = run_test(
+        "{}",
+        "console.log(typeof _);\nconsole.log(_.VERSION, require('lodash') === _, _.get({a: {b: 2}}, 'a.b'));",
+    )
+    .await;
+    assert_eq!(outcome.error, None);
+    assert_eq!(
+        outcome.console,
+        vec![
+            (Level::Log, "function".to_string()),
+            (Level::Log, "4.17.21 true 2".to_string())
+        ]
+    );
 }

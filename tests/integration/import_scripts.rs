@@ -160,7 +160,7 @@ fn collection_folder_and_request_scripts_land_at_their_level() {
         out.stdout,
         "wrote out/collections/scripts.yaml
 requests imported: 4, folders: 1, scripts translated to expect/capture: 2, kept as scripts: 7
-scripts using APIs runner lacks: require('moment') \u{d7}2, pm.vault \u{d7}1, require('uuid') \u{d7}1 (2 scripts, kept as written: each fails where it calls one)
+scripts using APIs runner lacks: require('moment') \u{d7}2, pm.vault \u{d7}1 (2 scripts, kept as written: each fails where it calls one)
 renamed variables (not valid template names): api-token -> api_token
 variables used but defined nowhere, declared empty in `variables:`: base_url, other
 "

@@ -64,18 +64,58 @@ fn chai_and_postman_assertions_fail_with_their_messages() {
         &[
             "  FAIL  lookup  GET 404 (N ms)",
             "        ✗ status: AssertionError: expected response to have status code 200 but got 404",
-            "          at c.yaml:7:9",
+            "          at c.yaml:7:60",
             "        ✓ not found",
             "        ✓ client error",
             "        ✗ json path: AssertionError: expected response body json at \"tags[1]\" to contain 'c' but got 'b'",
-            "          at c.yaml:7:9",
+            "          at c.yaml:10:64",
             "        ✓ property",
             "        ✗ members: AssertionError: expected [ 'a', 'b' ] to have the same members as [ 'b', 'a', 'c' ]",
-            "          at c.yaml:7:9",
+            "          at c.yaml:14:85",
             "        ✗ typo: Error: Invalid Chai property: ture. Did you mean \"true\"?",
-            "          at c.yaml:7:9",
+            "          at c.yaml:15:42",
             "        ✗ signature: AssertionError: expected 'b6UI5ceUme4wF+KExMo3Q7VIz/NSSzkxfStjE…' to equal 'not it'",
-            "          at c.yaml:7:9",
+            "          at c.yaml:18:29",
+        ],
+    );
+}
+
+#[test]
+fn json_schema_assertions_name_each_failing_path() {
+    let server = server();
+    let ws = Workspace::new();
+    ws.write(
+        "c.yaml",
+        r#"name: schema
+requests:
+  - name: lookup
+    url: "{{ server }}/missing"
+    scripts:
+      test: |
+        pm.test("response", function () {
+          pm.response.to.have.jsonSchema({ type: "object", required: ["id"],
+            properties: { error: { type: "string" }, tags: { type: "array", items: { enum: ["a"] } } } });
+        });
+        pm.test("value", () => pm.expect({ a: 1, "b-c": [] }).to.have.jsonSchema({
+          properties: { a: { type: ["string", "null"] }, "b-c": { minItems: 1 } } }));
+        pm.test("not", () => pm.expect({}).to.not.have.jsonSchema({ type: "object" }));
+        pm.test("valid", () => pm.response.to.have.jsonSchema({ type: "object" }));
+"#,
+    );
+    let var = format!("server={}", server.url());
+    let out = ws.run(&["run", "c.yaml", "--var", &var]);
+    out.assert_code(1);
+    assert_block(
+        &out.stdout,
+        &[
+            "  FAIL  lookup  GET 404 (N ms)",
+            "        ✗ response: AssertionError: expected data to satisfy schema but found following errors: \\ndata should have required property 'id', data.tags[1] should be equal to one of the allowed values",
+            "          at c.yaml:8:31",
+            "        ✗ value: AssertionError: expected data to satisfy schema but found following errors: \\ndata.a should be string,null, data['b-c'] should NOT have fewer than 1 items",
+            "          at c.yaml:11:71",
+            "        ✗ not: AssertionError: expected data to not satisfy schema",
+            "          at c.yaml:13:56",
+            "        ✓ valid",
         ],
     );
 }

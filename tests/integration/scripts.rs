@@ -229,9 +229,7 @@ requests:
         $.id: { equals: 7, name: "id is 7" }
     scripts:
       test: |
-        pm.test("has a name", function () {
-          pm.expect(pm.response.json().name).to.equal("ann");
-        });
+        pm.test("has a name", () => pm.expect(pm.response.json().name).to.equal("ann"));
         pm.test("is called bob", function () {
           pm.expect(pm.response.json().name).to.equal("bob");
         });
@@ -267,7 +265,7 @@ fn passing_failing_and_skipped_tests_in_every_report() {
             "          at c.yaml:8:15",
             "        ✓ has a name",
             "        ✗ is called bob: AssertionError: expected 'ann' to equal 'bob'",
-            "          at c.yaml:11:9",
+            "          at c.yaml:13:49",
             "        ○ not yet (skipped)",
             "",
             "Requests:   0 passed, 1 failed, 0 errors, 0 skipped (1 total)",
@@ -320,9 +318,9 @@ fn passing_failing_and_skipped_tests_in_every_report() {
     );
     assert!(
         xml.contains(
-            "is called bob: AssertionError: expected &apos;ann&apos; to equal &apos;bob&apos;\n  expected: to pass\n"
+            "is called bob: AssertionError: expected &apos;ann&apos; to equal &apos;bob&apos;\n  expected: to pass\n  actual:   AssertionError: expected &apos;ann&apos; to equal &apos;bob&apos;\n  at c.yaml:13:49\n"
         ) || xml.contains(
-            "is called bob: AssertionError: expected 'ann' to equal 'bob'\n  expected: to pass\n"
+            "is called bob: AssertionError: expected 'ann' to equal 'bob'\n  expected: to pass\n  actual:   AssertionError: expected 'ann' to equal 'bob'\n  at c.yaml:13:49\n"
         ),
         "{xml}"
     );
@@ -349,7 +347,7 @@ fn passing_failing_and_skipped_tests_in_every_report() {
         github
             .stdout
             .lines()
-            .any(|l| l.starts_with("::error file=c.yaml,line=11,col=9,")
+            .any(|l| l.starts_with("::error file=c.yaml,line=13,col=49,")
                 && l.ends_with("::is called bob: AssertionError: expected 'ann' to equal 'bob'")),
         "{}",
         github.stdout
@@ -773,4 +771,142 @@ requests:
     out.assert_code(2)
         .assert_contains("`other`")
         .assert_not_contains("`session`");
+}
+
+#[test]
+fn a_data_row_value_hides_no_environment_value_from_scripts() {
+    let server = server();
+    let ws = Workspace::new();
+    ws.write(
+        "c.yaml",
+        r#"name: scopes
+variables:
+  shared: from-collection
+requests:
+  - name: read
+    url: "{{ server }}/echo/{{ shared }}"
+    scripts:
+      test: |
+        console.log(pm.environment.get("shared"), pm.iterationData.get("shared"),
+          pm.variables.get("shared"), pm.collectionVariables.get("shared"));
+"#,
+    );
+    ws.write("e.yaml", "variables:\n  shared: from-environment\n");
+    ws.write("rows.json", r#"[{"shared": "from-data"}]"#);
+    let out = run(&ws, &server, &["-e", "e.yaml", "-d", "rows.json"]);
+    out.assert_code(0);
+    assert_block(
+        &out.stdout,
+        &[
+            "  PASS  read  GET 200 (N ms)",
+            "        console log: from-environment from-data from-data from-collection",
+        ],
+    );
+    assert_eq!(uris(&server), ["/echo/from-data"]);
+}
+
+/// Counts runs in each scope and captures a value, as a Postman collection keeps state.
+const ACROSS: &str = r#"name: across
+requests:
+  - name: count
+    url: "{{ server }}/echo/{{ iteration }}?runs={{ runs | default(0) }}"
+    capture:
+      seen: $.path
+    scripts:
+      pre_request: console.log("seen", pm.environment.get("seen"));
+      test: |
+        pm.environment.set("runs", (pm.environment.get("runs") || 0) + 1);
+        pm.globals.set("g", (pm.globals.get("g") || 0) + 1);
+        pm.collectionVariables.set("c", (pm.collectionVariables.get("c") || 0) + 1);
+        console.log(pm.info.iteration, pm.environment.get("runs"), pm.globals.get("g"),
+          pm.collectionVariables.get("c"));
+"#;
+
+fn console_lines(out: &Output) -> Vec<&str> {
+    out.stdout
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("console log: "))
+        .collect()
+}
+
+#[test]
+fn a_sequential_run_carries_values_to_the_next_iteration() {
+    let server = server();
+    let ws = Workspace::new();
+    ws.write("c.yaml", ACROSS);
+    let out = run(&ws, &server, &["-n", "3"]);
+    out.assert_code(0);
+    assert_eq!(
+        console_lines(&out),
+        [
+            "seen undefined",
+            "0 1 1 1",
+            "seen /echo/0?runs=0",
+            "1 2 2 2",
+            "seen /echo/1?runs=1",
+            "2 3 3 3"
+        ]
+    );
+    assert_eq!(
+        uris(&server),
+        ["/echo/0?runs=0", "/echo/1?runs=1", "/echo/2?runs=2"]
+    );
+}
+
+#[test]
+fn parallel_iterations_stay_independent() {
+    let server = server();
+    let ws = Workspace::new();
+    ws.write("c.yaml", ACROSS);
+    let out = run(&ws, &server, &["-n", "3", "--parallel", "2"]);
+    out.assert_code(0);
+    assert_eq!(
+        console_lines(&out),
+        [
+            "seen undefined",
+            "0 1 1 1",
+            "seen undefined",
+            "1 1 1 1",
+            "seen undefined",
+            "2 1 1 1"
+        ]
+    );
+    let mut sent = uris(&server);
+    sent.sort();
+    assert_eq!(sent, ["/echo/0?runs=0", "/echo/1?runs=0", "/echo/2?runs=0"]);
+}
+
+#[test]
+fn sandbox_libraries_without_newman() {
+    let server = server();
+    let ws = Workspace::new();
+    ws.write(
+        "c.yaml",
+        r#"name: libraries
+requests:
+  - name: libs
+    url: "{{ server }}/user"
+    scripts:
+      test: |
+        var xml = '<s:Env xmlns:s="u"><s:Body><Item id="1">a &amp; b</Item><Item id="2"/></s:Body></s:Env>';
+        console.log(JSON.stringify(xml2Json(xml)));
+        require("xml2js").parseString(xml, { tagNameProcessors: [require("xml2js").processors.stripPrefix] },
+          function (err, r) { console.log(err, JSON.stringify(r.Env.Body[0].Item)); });
+        console.log(xml2Json("not xml"), _.get(pm.response.json(), "name"), require("lodash").VERSION);
+        console.log(responseBody.has("ann"), responseBody.has(/bob/), require("uuid").v4().length);
+        console.log(pm.variables.replaceIn("{{$guid}}").length, pm.variables.replaceIn("{{$nope}}"));
+"#,
+    );
+    let out = run(&ws, &server, &[]);
+    out.assert_code(0);
+    assert_eq!(
+        console_lines(&out),
+        [
+            r#"{"s:Env":{"$":{"xmlns:s":"u"},"s:Body":{"Item":[{"_":"a & b","$":{"id":"1"}},{"$":{"id":"2"}}]}}}"#,
+            r#"null [{"_":"a & b","$":{"id":"1"}},{"$":{"id":"2"}}]"#,
+            "undefined ann 4.17.21",
+            "true false 36",
+            "36 {{$nope}}",
+        ]
+    );
 }

@@ -305,10 +305,8 @@ pub fn string_value(lit: &str) -> Option<String> {
 const UNSUPPORTED: &[(&str, &str, Lookahead)] = &[
     ("pm", "pm.require", Lookahead::Member("require")),
     ("pm", "pm.vault", Lookahead::Member("vault")),
-    ("xml2Json", "xml2Json", Lookahead::Any),
     ("cheerio", "cheerio", Lookahead::Any),
     ("tv4", "tv4", Lookahead::Any),
-    ("_", "_ (lodash)", Lookahead::Member("")),
     ("Buffer", "Buffer", Lookahead::Any),
     ("URL", "URL", Lookahead::Any),
     ("URLSearchParams", "URLSearchParams", Lookahead::Any),
@@ -316,7 +314,15 @@ const UNSUPPORTED: &[(&str, &str, Lookahead)] = &[
 ];
 
 /// The modules runner's `require` returns.
-const MODULES: &[&str] = &["crypto-js", "chai", "atob", "btoa"];
+const MODULES: &[&str] = &[
+    "crypto-js",
+    "chai",
+    "atob",
+    "btoa",
+    "uuid",
+    "lodash",
+    "xml2js",
+];
 
 #[derive(Debug, Clone, Copy)]
 enum Lookahead {
@@ -529,11 +535,11 @@ mod tests {
     #[test]
     fn unsupported_apis_and_variables() {
         let toks = tokens(
-            "const m = require('moment'); var c = require(\"crypto-js\");\n// require('x')\nconst o = { URL: 1 }; _.get(o, 'a'); pm.vault.get('k'); catch (_) {}\nnew URL(u); pm.environment.set('a', 1); postman.setGlobalVariable(\"b\", 2); pm.variables.get('c')",
+            "const m = require('moment'); var c = require(\"crypto-js\"); require('uuid'); require('lodash');\n// require('x')\nconst o = { URL: 1 }; _.get(o, 'a'); pm.vault.get('k'); catch (_) {}\nnew URL(u); pm.environment.set('a', 1); postman.setGlobalVariable(\"b\", 2); pm.variables.get('c')",
         );
         assert_eq!(
             unsupported_apis(&toks),
-            vec!["require('moment')", "_ (lodash)", "pm.vault", "URL"]
+            vec!["require('moment')", "pm.vault", "URL"]
         );
         assert_eq!(variables_set(&toks), vec!["a", "b"]);
     }
