@@ -307,10 +307,17 @@ impl Renderer<'_> {
                     assert: false,
                 },
                 // Told in full to the request that asked first.
-                Refused::Again(_) => RunError {
-                    kind: RunErrorKind::NotSent(match &span {
-                        Some(at) => format!("login failed (oauth2 at {at})"),
-                        None => "login failed (oauth2)".into(),
+                Refused::Again { refresh, .. } => RunError {
+                    kind: RunErrorKind::NotSent({
+                        let what = if refresh {
+                            "token refresh failed"
+                        } else {
+                            "login failed"
+                        };
+                        match &span {
+                            Some(at) => format!("{what} (oauth2 at {at})"),
+                            None => format!("{what} (oauth2)"),
+                        }
                     }),
                     span,
                     assert: true,
