@@ -349,7 +349,10 @@ impl Runner<'_> {
                         Refused::Again { .. } => "the server refused the access token (HTTP 401); refreshing it failed for an earlier request".into(),
                     };
                     result.errors.push(RunError {
-                        span: req.span.clone(),
+                        span: oauth
+                            .as_ref()
+                            .and_then(|o| o.span.clone())
+                            .or_else(|| req.span.clone()),
                         kind: RunErrorKind::Auth(why),
                         assert: false,
                     });

@@ -302,7 +302,7 @@ impl Renderer<'_> {
             .await
             .map_err(|refused| match refused {
                 Refused::First(e) => RunError {
-                    span,
+                    span: span.clone(),
                     kind: RunErrorKind::Auth(e.to_string()),
                     assert: false,
                 },
@@ -319,7 +319,7 @@ impl Renderer<'_> {
                             None => format!("{what} (oauth2)"),
                         }
                     }),
-                    span,
+                    span: span.clone(),
                     assert: true,
                 },
             })?;
@@ -327,6 +327,7 @@ impl Renderer<'_> {
             params,
             token: issued.token,
             from_cache: issued.from_cache,
+            span,
         })
     }
 
