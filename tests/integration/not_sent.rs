@@ -471,11 +471,11 @@ fn a_refresh_that_fails_after_a_401_is_told_once_and_the_other_requests_are_not_
     // The token could not be obtained: exit 3.
     out.assert_code(3);
     assert_eq!(out.all().matches(REVOKED).count(), 1, "{}", out.all());
-    out.assert_contains(&format!(
+    out.assert_contains(
         "\
 api (c.yaml)
-  ERROR r1  GET 401 "
-    ));
+  ERROR r1  GET 401 ",
+    );
     out.assert_contains(&format!(
         "\
         ✗ authentication failed: the server refused the access token (HTTP 401) and refreshing it failed: the token endpoint refused: invalid_grant: {REVOKED} (HTTP 400)
@@ -591,11 +591,11 @@ requests:
     out.assert_code(1);
     let why = "needs token, which request \"login\" (login.yaml) did not capture";
     out.assert_contains("auth (login.yaml)\n  FAIL  login  POST 401 ");
-    out.assert_contains(&format!(
+    out.assert_contains(
         "\
 api (api.yaml)
-  PASS  health  GET 200 "
-    ));
+  PASS  health  GET 200 ",
+    );
     out.assert_contains(&format!(
         "
   NOT SENT list  {why}
