@@ -61,13 +61,21 @@ impl AccessToken {
 pub enum Refused {
     /// Obtaining it failed now.
     First(AuthError),
-    /// It failed for an earlier request of the run, which reported it.
-    Again(AuthError),
+    /// It failed for an earlier request of the run, which reported it; `refresh` when
+    /// what failed was the refresh after the server refused a token (HTTP 401).
+    Again { error: AuthError, refresh: bool },
 }
 
 enum Memo {
-    Token { entry: Entry, from_cache: bool },
-    Failed(AuthError),
+    Token {
+        entry: Entry,
+        from_cache: bool,
+    },
+    /// Remembered for the run, so that it is reported once and not asked again.
+    Failed {
+        error: AuthError,
+        refresh: bool,
+    },
 }
 
 /// Tokens of one run: one login per set of parameters, shared by every request.
@@ -116,7 +124,7 @@ impl TokenSource {
     /// A failure is remembered, so later requests fail at once instead of asking again.
     pub async fn access_token(&self, params: &OAuth2Params) -> Result<Issued, AuthError> {
         self.token_for_request(params).await.map_err(|r| match r {
-            Refused::First(e) | Refused::Again(e) => e,
+            Refused::First(e) | Refused::Again { error: e, .. } => e,
         })
     }
 
@@ -127,7 +135,12 @@ impl TokenSource {
         let key = params.key();
         let mut memo = self.memo.lock().await;
         match memo.get(&key) {
-            Some(Memo::Failed(e)) => return Err(Refused::Again(e.clone())),
+            Some(Memo::Failed { error, refresh }) => {
+                return Err(Refused::Again {
+                    error: error.clone(),
+                    refresh: *refresh,
+                });
+            }
             Some(Memo::Token { entry, from_cache }) if fresh(entry) => {
                 return Ok(Issued {
                     token: AccessToken::of(entry),
@@ -150,7 +163,13 @@ impl TokenSource {
                 Ok(issued)
             }
             Err(e) => {
-                memo.insert(key, Memo::Failed(e.clone()));
+                memo.insert(
+                    key,
+                    Memo::Failed {
+                        error: e.clone(),
+                        refresh: false,
+                    },
+                );
                 Err(Refused::First(e))
             }
         }
@@ -158,11 +177,13 @@ impl TokenSource {
 
     /// After a 401 to the `stale` token: a new token, by the refresh token
     /// when there is one. Another request may have refreshed already; then that token.
+    /// A failure is remembered like a failed login: later requests get
+    /// [`Refused::Again`] instead of asking the token endpoint again.
     pub async fn refresh_after_401(
         &self,
         params: &OAuth2Params,
         stale: &AccessToken,
-    ) -> Result<Issued, AuthError> {
+    ) -> Result<Issued, Refused> {
         let key = params.key();
         let mut memo = self.memo.lock().await;
         let entry = match memo.get(&key) {
@@ -173,7 +194,17 @@ impl TokenSource {
                 });
             }
             Some(Memo::Token { entry, .. }) => entry.clone(),
-            _ => return Err(AuthError::Protocol("no token to refresh".into())),
+            Some(Memo::Failed { error, refresh }) => {
+                return Err(Refused::Again {
+                    error: error.clone(),
+                    refresh: *refresh,
+                });
+            }
+            None => {
+                return Err(Refused::First(AuthError::Protocol(
+                    "no token to refresh".into(),
+                )));
+            }
         };
         let result = match &entry.refresh_token {
             Some(rt) => {
@@ -210,7 +241,16 @@ impl TokenSource {
                 );
                 Ok(issued)
             }
-            Err(e) => Err(e),
+            Err(e) => {
+                memo.insert(
+                    key,
+                    Memo::Failed {
+                        error: e.clone(),
+                        refresh: true,
+                    },
+                );
+                Err(Refused::First(e))
+            }
         }
     }
 

@@ -19,7 +19,7 @@ use reqwest::Client;
 use serde_json::Value;
 
 use crate::assert::{self, ResponseView};
-use crate::auth::TokenSource;
+use crate::auth::{Refused, TokenSource};
 use crate::collection::{Collection, JsonTemplate, RequestDef, RetryOn};
 use crate::data::Row;
 use crate::http::{Exchange, HttpError};
@@ -81,6 +81,8 @@ pub struct Runner<'a> {
     pub tokens: Option<&'a TokenSource>,
     /// Iterations per collection (`pm.info.iterationCount`).
     pub iterations: usize,
+    /// The collections run before this one whose captures reach it, in run order.
+    pub earlier: &'a [Collection],
 }
 
 /// Where a script sends the run next (`pm.execution.setNextRequest`).
@@ -340,10 +342,20 @@ impl Runner<'_> {
             .await;
             let (exchanges, error) = match sent {
                 Ok(sent) => sent,
-                Err((exchanges, e)) => {
+                Err((exchanges, refused)) => {
+                    let why = match refused {
+                        Refused::First(e) => format!(
+                            "the server refused the access token (HTTP 401) and refreshing it failed: {e}"
+                        ),
+                        // Told in full to the request whose refresh failed.
+                        Refused::Again { .. } => "the server refused the access token (HTTP 401); refreshing it failed for an earlier request".into(),
+                    };
                     result.errors.push(RunError {
-                        span: req.span.clone(),
-                        kind: RunErrorKind::Auth(e.to_string()),
+                        span: oauth
+                            .as_ref()
+                            .and_then(|o| o.span.clone())
+                            .or_else(|| req.span.clone()),
+                        kind: RunErrorKind::Auth(why),
                         assert: false,
                     });
                     result.exchanges = exchanges;
@@ -450,7 +462,7 @@ impl Runner<'_> {
         scope: &Vars,
         result: &mut RequestResult,
     ) {
-        match unsent::cause(collection, req, &error, scope, self.engine) {
+        match unsent::cause(collection, self.earlier, req, &error, scope, self.engine) {
             Some(why) => result.not_sent = Some(why),
             None => result.errors.push(error),
         }

@@ -302,17 +302,24 @@ impl Renderer<'_> {
             .await
             .map_err(|refused| match refused {
                 Refused::First(e) => RunError {
-                    span,
+                    span: span.clone(),
                     kind: RunErrorKind::Auth(e.to_string()),
                     assert: false,
                 },
                 // Told in full to the request that asked first.
-                Refused::Again(_) => RunError {
-                    kind: RunErrorKind::NotSent(match &span {
-                        Some(at) => format!("login failed (oauth2 at {at})"),
-                        None => "login failed (oauth2)".into(),
+                Refused::Again { refresh, .. } => RunError {
+                    kind: RunErrorKind::NotSent({
+                        let what = if refresh {
+                            "token refresh failed"
+                        } else {
+                            "login failed"
+                        };
+                        match &span {
+                            Some(at) => format!("{what} (oauth2 at {at})"),
+                            None => format!("{what} (oauth2)"),
+                        }
                     }),
-                    span,
+                    span: span.clone(),
                     assert: true,
                 },
             })?;
@@ -320,6 +327,7 @@ impl Renderer<'_> {
             params,
             token: issued.token,
             from_cache: issued.from_cache,
+            span,
         })
     }
 

@@ -5,7 +5,7 @@ use reqwest::Client;
 use reqwest::header::AUTHORIZATION;
 
 use super::rendered::OAuthUse;
-use crate::auth::{AuthError, TokenSource};
+use crate::auth::{Refused, TokenSource};
 use crate::http::{self, Exchange, HttpError, PreparedRequest};
 
 /// The exchanges of one attempt and the error that ended it, if any.
@@ -13,15 +13,15 @@ pub(super) type Sent = (Vec<Exchange>, Option<HttpError>);
 
 /// Sends `prepared`. On a request's first attempt, when its token came from the cache and
 /// the answer is 401, the token is refreshed, put into `prepared` (so later attempts send
-/// it too) and the request sent once more. A refresh that fails gives the error with the
-/// exchanges of the refused request.
+/// it too) and the request sent once more. A refresh that fails, now or for an earlier
+/// request, gives why with the exchanges of the refused request.
 pub(super) async fn send(
     client: &Client,
     tokens: Option<&TokenSource>,
     oauth: Option<&OAuthUse>,
     prepared: &mut PreparedRequest,
     first_attempt: bool,
-) -> Result<Sent, (Vec<Exchange>, AuthError)> {
+) -> Result<Sent, (Vec<Exchange>, Refused)> {
     let (exchanges, error) = http::execute(client, prepared.clone()).await;
     let refused =
         error.is_none() && exchanges.last().map(|e| e.response.status.as_u16()) == Some(401);

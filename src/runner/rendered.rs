@@ -5,6 +5,7 @@ use base64::Engine as _;
 
 use crate::auth::{AccessToken, OAuth2Params};
 use crate::collection::{JsonTemplate, Template};
+use crate::diagnostic::Span;
 use crate::http::PreparedRequest;
 use crate::template::{Engine, TemplateError};
 use crate::vars::Vars;
@@ -70,4 +71,6 @@ pub struct OAuthUse {
     pub token: AccessToken,
     /// Whether the token came from the cache file.
     pub from_cache: bool,
+    /// Where the `oauth2:` block is, for a refresh that fails.
+    pub span: Option<Span>,
 }

@@ -149,7 +149,7 @@ impl Schedule<'_> {
         let mut stop_signal = std::pin::pin!(crate::signals::stop_signal());
         loop {
             while !stop && active.len() < self.parallel.max(1) && next_unit < units.len() {
-                active.push(self.unit(units[next_unit], &carried));
+                active.push(self.unit(units[next_unit], &carried, carry));
                 next_unit += 1;
             }
             if active.is_empty() {
@@ -191,7 +191,8 @@ impl Schedule<'_> {
         (!self.rows.is_empty()).then(|| &self.rows[iteration % self.rows.len()])
     }
 
-    fn unit<'f>(&'f self, unit: Unit, carried: &Carry) -> UnitFuture<'f> {
+    /// `carry`: captures of earlier collections reach this one.
+    fn unit<'f>(&'f self, unit: Unit, carried: &Carry, carry: bool) -> UnitFuture<'f> {
         let collection = &self.collections[unit.collection];
         let mut scope = self.scopes[unit.collection].clone();
         for (k, v) in &carried.values {
@@ -226,6 +227,11 @@ impl Schedule<'_> {
                 options: self.options,
                 tokens: self.tokens,
                 iterations: self.iterations,
+                earlier: if carry {
+                    &self.collections[..unit.collection]
+                } else {
+                    &[]
+                },
             };
             let selected = &self.selections[unit.collection];
             let (result, bail, scopes) = runner

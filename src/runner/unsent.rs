@@ -9,10 +9,12 @@ use crate::template::{Engine, json_leaves};
 use crate::vars::Vars;
 
 /// Why `req` is not sent, when rendering it failed with `error`: a login that failed for
-/// an earlier request, or a variable that the request meant to capture it did not.
-/// `None` when the error is the request's own.
+/// an earlier request, or a variable that the request meant to capture it did not. The
+/// request may be in `collection` or in one of `earlier`, the collections run before it
+/// whose captures reach it. `None` when the error is the request's own.
 pub(super) fn cause(
     collection: &Collection,
+    earlier: &[Collection],
     req: &RequestDef,
     error: &RunError,
     scope: &Vars,
@@ -23,22 +25,35 @@ pub(super) fn cause(
         RunErrorKind::Template(e) => {
             let name = e.undefined.as_deref()?;
             let root = name.split(['.', '[']).next().unwrap_or(name);
-            let missing = missing_capture(collection, root, scope, engine, &mut HashSet::new())?;
-            let (by, verb, earlier) = setter(collection, req, &missing)?;
-            Some(if earlier {
-                format!("needs {missing}, which request \"{by}\" did not {verb}")
-            } else {
-                format!("needs {missing}, which request \"{by}\" {verb}s only later")
+            let sources: Vec<&Collection> = std::iter::once(collection)
+                .chain(earlier.iter().rev())
+                .collect();
+            let missing = missing_capture(&sources, root, scope, engine, &mut HashSet::new())?;
+            if let Some((by, verb, before)) = setter(collection, req, &missing) {
+                return Some(if before {
+                    format!("needs {missing}, which request \"{by}\" did not {verb}")
+                } else {
+                    format!("needs {missing}, which request \"{by}\" {verb}s only later")
+                });
+            }
+            // The last request to set it ran last: that is the one that did not.
+            earlier.iter().rev().find_map(|c| {
+                let (by, _, verb) = sets(c).filter(|(_, n, _)| *n == missing).last()?;
+                Some(format!(
+                    "needs {missing}, which request \"{}\" ({}) did not {verb}",
+                    by.path(),
+                    c.file
+                ))
             })
         }
         _ => None,
     }
 }
 
-/// The variable a request of `collection` sets (by `capture:` or a script) that `name`
-/// is, or that its definition waits for, and that is not set yet.
+/// The variable a request of one of `sources` sets (by `capture:` or a script) that
+/// `name` is, or that its definition waits for, and that is not set yet.
 fn missing_capture(
-    collection: &Collection,
+    sources: &[&Collection],
     name: &str,
     scope: &Vars,
     engine: &Engine,
@@ -47,14 +62,14 @@ fn missing_capture(
     if scope.contains(name) || !seen.insert(name.to_string()) {
         return None;
     }
-    if sets(collection).any(|(_, n, _)| n == name) {
+    if sources.iter().any(|c| sets(c).any(|(_, n, _)| n == name)) {
         return Some(name.to_string());
     }
     let definition = scope.derived(name)?;
     json_leaves(definition)
         .iter()
         .flat_map(|leaf| engine.variables(leaf))
-        .find_map(|read| missing_capture(collection, &read, scope, engine, seen))
+        .find_map(|read| missing_capture(sources, &read, scope, engine, seen))
 }
 
 /// Every (request, variable, verb) of `collection` where a request sets a variable.

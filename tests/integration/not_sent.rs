@@ -346,3 +346,270 @@ requests:
         "  NOT SENT me  needs session, which request \"login\" did not set\n\nRequests:   1 passed, 0 failed, 0 errors, 0 skipped, 1 not sent (2 total)\n",
     );
 }
+
+const REVOKED: &str = "The refresh token was revoked or has expired";
+const SUPPLIED_REFRESH: &str = "RT-supplied-9f8e7d6c";
+const CACHED_REFRESH: &str = "RT-cached-5a4b3c2d";
+const CACHED_ACCESS: &str = "AT-cached-1q2w3e4r";
+
+/// A token endpoint that answers every refresh token with 400 `invalid_grant`, and an API
+/// that refuses every token with 401.
+fn revoked_server() -> TestServer {
+    TestServer::start(
+        Router::new()
+            .route(
+                "/token",
+                post(|| async {
+                    (
+                        StatusCode::BAD_REQUEST,
+                        Json(json!({ "error": "invalid_grant", "error_description": REVOKED })),
+                    )
+                        .into_response()
+                }),
+            )
+            .fallback(|| async {
+                (
+                    StatusCode::UNAUTHORIZED,
+                    Json(json!({ "error": "invalid_token" })),
+                )
+                    .into_response()
+            }),
+    )
+}
+
+/// A collection of `count` requests, all with the `refresh_token` grant, whose refresh
+/// token comes from the environment.
+fn refresh_grant_collection(server: &TestServer, count: usize) -> String {
+    let mut collection = format!(
+        r#"name: api
+auth:
+  oauth2:
+    grant: refresh_token
+    token_url: "{url}/token"
+    client_id: app-1
+    client_secret: "{{{{ env.CLIENT_SECRET }}}}"
+    refresh_token: "{{{{ env.REFRESH_TOKEN }}}}"
+requests:
+"#,
+        url = server.url()
+    );
+    for i in 1..=count {
+        collection.push_str(&format!(
+            "  - name: r{i}\n    url: \"{}/items/{i}\"\n",
+            server.url()
+        ));
+    }
+    collection
+}
+
+/// Runs `c.yaml` with the secrets in the environment and every report written.
+fn run_with_reports(ws: &Workspace, extra: &[&str]) -> Output {
+    let mut cmd = ws.runner();
+    cmd.env("CLIENT_SECRET", CLIENT_SECRET)
+        .env("REFRESH_TOKEN", SUPPLIED_REFRESH)
+        .env("RUNNER_TOKEN_CACHE", ws.path().join("cache/tokens.json"))
+        .args([
+            "run",
+            "c.yaml",
+            "--reporter",
+            "junit=out/junit.xml",
+            "--reporter",
+            "json=out/report.json",
+            "--reporter",
+            "html=out/report.html",
+        ])
+        .args(extra);
+    Output::from(cmd.output().expect("run runner"))
+}
+
+/// The output, then every report, none showing a secret.
+#[track_caller]
+fn assert_no_secret(ws: &Workspace, out: &Output) -> (String, String) {
+    let read = |name: &str| std::fs::read_to_string(ws.path().join(name)).expect(name);
+    let (junit, json, html) = (
+        read("out/junit.xml"),
+        read("out/report.json"),
+        read("out/report.html"),
+    );
+    for text in [&out.all(), &junit, &json, &html] {
+        for secret in [
+            CLIENT_SECRET,
+            SUPPLIED_REFRESH,
+            CACHED_REFRESH,
+            CACHED_ACCESS,
+        ] {
+            assert!(!text.contains(secret), "a secret shows: {text}");
+        }
+    }
+    assert_valid_junit(&junit);
+    (junit, json)
+}
+
+#[test]
+fn a_refresh_that_fails_after_a_401_is_told_once_and_the_other_requests_are_not_sent() {
+    let server = revoked_server();
+    let ws = Workspace::new();
+    ws.write("c.yaml", &refresh_grant_collection(&server, 5));
+    // A token from an earlier run, still valid by its expiry, that the API now refuses.
+    let expires_at = chrono::Utc::now().timestamp() + 3600;
+    ws.write(
+        "cache/tokens.json",
+        &json!({"version": 1, "tokens": [{
+            "token_url": format!("{}/token", server.url()),
+            "client_id": "app-1",
+            "scope": "",
+            "grant": "refresh_token",
+            "access_token": CACHED_ACCESS,
+            "token_type": "Bearer",
+            "expires_at": expires_at,
+            "refresh_token": CACHED_REFRESH,
+            "updated_at": 0,
+        }]})
+        .to_string(),
+    );
+    let out = run_with_reports(&ws, &[]);
+    // The token could not be obtained: exit 3.
+    out.assert_code(3);
+    assert_eq!(out.all().matches(REVOKED).count(), 1, "{}", out.all());
+    out.assert_contains(
+        "\
+api (c.yaml)
+  ERROR r1  GET 401 ",
+    );
+    out.assert_contains(&format!(
+        "\
+        ✗ authentication failed: the server refused the access token (HTTP 401) and refreshing it failed: the token endpoint refused: invalid_grant: {REVOKED} (HTTP 400)
+          at c.yaml:3:3
+  NOT SENT r2  token refresh failed (oauth2 at c.yaml:3:3)
+  NOT SENT r3  token refresh failed (oauth2 at c.yaml:3:3)
+  NOT SENT r4  token refresh failed (oauth2 at c.yaml:3:3)
+  NOT SENT r5  token refresh failed (oauth2 at c.yaml:3:3)
+
+Requests:   0 passed, 0 failed, 1 error, 0 skipped, 4 not sent (5 total)
+"
+    ));
+    assert_eq!(hits(&server, "/token"), 1, "one refresh");
+    assert_eq!(
+        hits(&server, "/items"),
+        1,
+        "the request refused with 401 only"
+    );
+
+    let (junit, json_text) = assert_no_secret(&ws, &out);
+    assert_eq!(
+        junit
+            .matches("<skipped message=\"not sent: token refresh failed (oauth2 at c.yaml:3:3)\"/>")
+            .count(),
+        4,
+        "{junit}"
+    );
+    let json: Value = serde_json::from_str(&json_text).expect("JSON report");
+    let not_sent = Some("token refresh failed (oauth2 at c.yaml:3:3)".to_string());
+    let mut expected = vec![("r1".to_string(), "errored".to_string(), None)];
+    for i in 2..=5 {
+        expected.push((format!("r{i}"), "not_sent".into(), not_sent.clone()));
+    }
+    assert_eq!(statuses(&json), expected);
+}
+
+#[test]
+fn a_revoked_refresh_token_grant_is_a_failed_login_told_once() {
+    let server = revoked_server();
+    let ws = Workspace::new();
+    ws.write("c.yaml", &refresh_grant_collection(&server, 5));
+    let out = run_with_reports(&ws, &["--no-token-cache"]);
+    out.assert_code(3);
+    assert_eq!(out.all().matches(REVOKED).count(), 1, "{}", out.all());
+    let shown = &out.stdout[..out.stdout.find("Time:").unwrap_or(out.stdout.len())];
+    assert_eq!(
+        shown,
+        format!(
+            "\
+api (c.yaml)
+  ERROR r1
+        ✗ authentication failed: the token endpoint refused: invalid_grant: {REVOKED} (HTTP 400)
+          at c.yaml:3:3
+  NOT SENT r2  login failed (oauth2 at c.yaml:3:3)
+  NOT SENT r3  login failed (oauth2 at c.yaml:3:3)
+  NOT SENT r4  login failed (oauth2 at c.yaml:3:3)
+  NOT SENT r5  login failed (oauth2 at c.yaml:3:3)
+
+Requests:   0 passed, 0 failed, 1 error, 0 skipped, 4 not sent (5 total)
+Assertions: 0 passed, 0 failed (0 total)
+"
+        )
+        .as_str()
+    );
+    assert_eq!(hits(&server, "/token"), 1);
+    assert_eq!(hits(&server, "/items"), 0);
+    let (junit, _) = assert_no_secret(&ws, &out);
+    assert_eq!(
+        junit.matches("not sent: login failed").count(),
+        4,
+        "{junit}"
+    );
+}
+
+#[test]
+fn a_capture_an_earlier_collection_did_not_make_leaves_the_requests_needing_it_unsent() {
+    let server = server();
+    let ws = Workspace::new();
+    ws.write(
+        "login.yaml",
+        &format!(
+            r#"name: auth
+requests:
+  - name: login
+    method: POST
+    url: "{url}/login"
+    expect:
+      status: 200
+    capture:
+      token: $.access_token
+"#,
+            url = server.url()
+        ),
+    );
+    ws.write(
+        "api.yaml",
+        &format!(
+            r#"name: api
+requests:
+  - name: health
+    url: "{url}/health"
+  - name: list
+    url: "{url}/items"
+    auth:
+      bearer: "{{{{ token }}}}"
+  - name: users
+    url: "{url}/users?t={{{{ token }}}}"
+"#,
+            url = server.url()
+        ),
+    );
+    let out = ws.run(&["run", "login.yaml", "api.yaml"]);
+    out.assert_code(1);
+    let why = "needs token, which request \"login\" (login.yaml) did not capture";
+    out.assert_contains("auth (login.yaml)\n  FAIL  login  POST 401 ");
+    out.assert_contains(
+        "\
+api (api.yaml)
+  PASS  health  GET 200 ",
+    );
+    out.assert_contains(&format!(
+        "
+  NOT SENT list  {why}
+  NOT SENT users  {why}
+
+Iterations: 2
+Requests:   1 passed, 1 failed, 0 errors, 0 skipped, 2 not sent (4 total)
+"
+    ));
+    out.assert_not_contains("undefined variable");
+    assert_eq!(server.requests().len(), 2, "login and health only");
+
+    // Run side by side, nothing is carried between the collections: the request's own error.
+    let out = ws.run(&["run", "login.yaml", "api.yaml", "--parallel", "2"]);
+    out.assert_contains("undefined variable `token`");
+    out.assert_not_contains("NOT SENT");
+}
