@@ -409,3 +409,46 @@ paths:
     // (YAML 1.2: `on` and `off` are strings.)
     r.assert_contains("          $.state: \"unknown\" is not one of \"on\" or \"off\"\n");
 }
+
+/// An interim (1xx) response is never an HTTP exchange's final answer: an operation that
+/// documents only one expects a success, and the mock answers it.
+#[test]
+fn an_interim_response_is_not_the_expected_status() {
+    let ws = Workspace::new();
+    ws.write(
+        "api.yaml",
+        "openapi: 3.0.3
+info: {title: Interim}
+servers: [{url: 'https://api.example.com'}]
+paths:
+  /continue:
+    get:
+      summary: Continue
+      responses:
+        '100': {description: Continue}
+  /early:
+    get:
+      summary: Early hints
+      responses:
+        '103': {description: Early Hints}
+        '404': {description: Not found}
+",
+    );
+    ws.run(&["import", "openapi", "api.yaml"]).assert_code(0);
+    let collection = read(&ws.path().join("collections/interim.yaml"));
+    assert!(!collection.contains("status: 10"), "{collection}");
+    let r = run(
+        &ws,
+        &[
+            "run",
+            "collections/interim.yaml",
+            "-e",
+            "interim-mock",
+            "--mock",
+        ],
+        &[],
+    );
+    r.assert_code(0);
+    r.assert_contains("  PASS  Continue  GET 200");
+    r.assert_contains("  PASS  Early hints  GET 404");
+}
