@@ -706,6 +706,11 @@ fn request_body(c: &mut Conv, ctx: &OpCtx) -> Result<Option<Value>, ImportError>
     Ok(Some(Value::Object(body)))
 }
 
+/// A 1xx status other than 101 Switching Protocols: an interim response.
+fn is_interim(status: u16) -> bool {
+    (100..200).contains(&status) && status != 101
+}
+
 /// What an operation's responses give its request.
 struct Responses {
     /// `expect:` with the success status.
@@ -728,9 +733,12 @@ fn responses(c: &mut Conv, ctx: &OpCtx) -> Result<Responses, ImportError> {
         .and_then(Value::as_object)
         .unwrap_or(&empty);
     // The lowest documented 2xx; a `2XX` range; `default` alone means any 2xx.
+    // Interim (1xx) responses are never an exchange's final answer (101 is, for an upgrade):
+    // they can neither be expected nor served.
     let mut codes: Vec<(u16, &String)> = all
         .keys()
         .filter_map(|k| Some((k.parse::<u16>().ok()?, k)))
+        .filter(|(n, _)| !is_interim(*n))
         .collect();
     codes.sort();
     let success = codes.iter().find(|(n, _)| (200..300).contains(n));
@@ -813,7 +821,7 @@ fn responses(c: &mut Conv, ctx: &OpCtx) -> Result<Responses, ImportError> {
     // The document's other named examples, selectable with x-mock-response-name/-code.
     for (k, resp) in all {
         let resp = c.doc.resolve(resp)?;
-        let Some(status) = k.parse::<u16>().ok() else {
+        let Some(status) = k.parse::<u16>().ok().filter(|n| !is_interim(*n)) else {
             continue;
         };
         let Some((media, m)) = resp
