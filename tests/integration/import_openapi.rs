@@ -452,3 +452,58 @@ paths:
     r.assert_contains("  PASS  Continue  GET 200");
     r.assert_contains("  PASS  Early hints  GET 404");
 }
+
+/// A request body whose example is `null` (GitHub's "Re-run a job") still loads: an optional
+/// one is left out, a required one is sent as the JSON text `null`.
+#[test]
+fn a_null_request_body_example_still_loads() {
+    let ws = Workspace::new();
+    ws.write(
+        "api.yaml",
+        "openapi: 3.0.3
+info: {title: Nulls}
+servers: [{url: 'https://api.example.com'}]
+paths:
+  /rerun:
+    post:
+      summary: Re-run
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema: {type: object, nullable: true, properties: {debug: {type: boolean}}}
+            examples: {default: {value: null}}
+      responses:
+        '201': {description: Created}
+  /reset:
+    post:
+      summary: Reset
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, nullable: true}
+            example: null
+      responses:
+        '204': {description: Reset}
+",
+    );
+    ws.run(&["import", "openapi", "api.yaml"]).assert_code(0);
+    let collection = read(&ws.path().join("collections/nulls.yaml"));
+    assert!(!collection.contains("json: null"), "{collection}");
+    let r = run(
+        &ws,
+        &[
+            "run",
+            "collections/nulls.yaml",
+            "-e",
+            "nulls-mock",
+            "--mock",
+            "-v",
+        ],
+        &[],
+    );
+    r.assert_code(0);
+    r.assert_contains("  PASS  Re-run  POST 201");
+    r.assert_contains("  PASS  Reset  POST 204");
+}
