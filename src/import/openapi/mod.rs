@@ -663,9 +663,18 @@ fn request_body(c: &mut Conv, ctx: &OpCtx) -> Result<Option<Value>, ImportError>
         Some(s) => sample(c.doc, s, Direction::Request),
         None => json!(""),
     });
-    let value = literal_value(&value);
     let lower = media.to_ascii_lowercase();
     let mut body = Map::new();
+    if value.is_null() && is_json(&lower) {
+        // `json:` needs a value: an optional body is left out, a required one is the text.
+        if rb.get("required").and_then(Value::as_bool) != Some(true) {
+            return Ok(None);
+        }
+        body.insert("raw".into(), json!("null"));
+        body.insert("content_type".into(), json!(media));
+        return Ok(Some(Value::Object(body)));
+    }
+    let value = literal_value(&value);
     if is_json(&lower) {
         body.insert("json".into(), value);
         if !lower.starts_with("application/json") {
