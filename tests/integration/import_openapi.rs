@@ -507,3 +507,32 @@ paths:
     r.assert_contains("  PASS  Re-run  POST 201");
     r.assert_contains("  PASS  Reset  POST 204");
 }
+
+/// Parameters whose names give the same variable name (`a-b`, `a.b`) keep their own values.
+#[test]
+fn parameters_that_collide_after_renaming_keep_their_values() {
+    let ws = Workspace::new();
+    ws.write(
+        "api.yaml",
+        "openapi: 3.0.3
+info: {title: Clash}
+servers: [{url: 'https://api.example.com'}]
+paths:
+  /q:
+    get:
+      summary: Q
+      parameters:
+        - {name: a-b, in: query, schema: {type: string}, example: dash}
+        - {name: a.b, in: query, schema: {type: string}, example: dot}
+      responses:
+        '200': {description: ok}
+",
+    );
+    ws.run(&["import", "openapi", "api.yaml"]).assert_code(0);
+    let collection = read(&ws.path().join("collections/clash.yaml"));
+    assert!(
+        collection.contains("  a_b: dash\n  a_b_2: dot\n")
+            && collection.contains("      a-b: \"{{ a_b }}\"\n      a.b: \"{{ a_b_2 }}\"\n"),
+        "{collection}"
+    );
+}
