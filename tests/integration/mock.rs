@@ -663,3 +663,22 @@ requests:
     out.assert_contains("  PASS  space  GET 200");
     out.assert_contains("  PASS  umlaut  GET 200");
 }
+
+/// An example whose JSON body is `null` answers the JSON text `null`, not an empty body.
+#[test]
+fn run_mock_serves_a_null_json_example() {
+    let ws = Workspace::new();
+    ws.write(
+        "c.yaml",
+        r#"name: c
+requests:
+  - name: nothing
+    url: "{{ mock_url }}/n"
+    expect: { json: { $: null } }
+    examples: [{ status: 200, json: null }]
+"#,
+    );
+    let out = ws.run(&["run", "c.yaml", "--mock"]);
+    out.assert_code(0);
+    out.assert_contains("  PASS  nothing  GET 200");
+}
