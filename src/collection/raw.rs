@@ -475,6 +475,8 @@ pub struct RawExample {
     )]
     pub headers: Option<IndexMap<String, Sp<Value>>>,
     #[schemars(with = "Option<Value>", description = "The response body as JSON.")]
+    // `json: null` is a body (the JSON text `null`), not an absent one.
+    #[serde(default, deserialize_with = "present")]
     pub json: Option<Sp<Value>>,
     #[schemars(with = "Option<String>", description = "The response body as text.")]
     pub body: Option<Sp<String>>,
@@ -508,4 +510,13 @@ pub struct RawEnvironment {
         description = "Names of variables whose values are masked in every output."
     )]
     pub secrets: Option<Vec<Sp<String>>>,
+}
+
+/// A field that is present, whatever its value (`null` included).
+fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
 }

@@ -94,6 +94,22 @@ fn route_auth(auth: &AuthDef, engine: &Engine, scope: &Vars) -> RouteAuth {
 
 /// The path part of a URL template as a regex. Expressions that render with the scope
 /// become literal text; the others (captured values) match one path segment.
+/// A literal character of a route's path: as written, or percent-encoded as a client sends
+/// it (a space, `"`, `<`, `>`, a backtick, braces and non-ASCII characters).
+fn literal_pattern(c: char) -> String {
+    let written = regex::escape(&c.to_string());
+    if c.is_ascii() && !matches!(c, ' ' | '"' | '<' | '>' | '`' | '{' | '}') {
+        return written;
+    }
+    let mut utf8 = [0u8; 4];
+    let encoded: String = c
+        .encode_utf8(&mut utf8)
+        .bytes()
+        .map(|b| format!("%{b:02X}"))
+        .collect();
+    format!("(?:{written}|(?i:{encoded}))")
+}
+
 fn path_pattern(url: &Template, engine: &Engine, scope: &Vars) -> Option<(Regex, String, usize)> {
     let pieces = pieces(&url.src, engine, scope);
     // Flatten to characters and parameters, then drop the origin and the query.
@@ -130,7 +146,7 @@ fn path_pattern(url: &Template, engine: &Engine, scope: &Vars) -> Option<(Regex,
         match t {
             Some('?') | Some('#') => break,
             Some(c) => {
-                regex.push_str(&regex::escape(&c.to_string()));
+                regex.push_str(&literal_pattern(*c));
                 display.push(*c);
                 literal_len += 1;
             }

@@ -53,6 +53,10 @@ impl Engine {
     pub fn new() -> Engine {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // Debug mode (on by default only in debug builds) makes an undefined value remember
+        // the expression it came from, so that `{{ x | replace(..) }}` names `x` and not the
+        // filter: release builds must word their errors as the tested debug builds do.
+        env.set_debug(true);
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
         env.set_fuel(Some(100_000));
         env.set_formatter(format_value);

@@ -409,3 +409,130 @@ paths:
     // (YAML 1.2: `on` and `off` are strings.)
     r.assert_contains("          $.state: \"unknown\" is not one of \"on\" or \"off\"\n");
 }
+
+/// An interim (1xx) response is never an HTTP exchange's final answer: an operation that
+/// documents only one expects a success, and the mock answers it.
+#[test]
+fn an_interim_response_is_not_the_expected_status() {
+    let ws = Workspace::new();
+    ws.write(
+        "api.yaml",
+        "openapi: 3.0.3
+info: {title: Interim}
+servers: [{url: 'https://api.example.com'}]
+paths:
+  /continue:
+    get:
+      summary: Continue
+      responses:
+        '100': {description: Continue}
+  /early:
+    get:
+      summary: Early hints
+      responses:
+        '103': {description: Early Hints}
+        '404': {description: Not found}
+",
+    );
+    ws.run(&["import", "openapi", "api.yaml"]).assert_code(0);
+    let collection = read(&ws.path().join("collections/interim.yaml"));
+    assert!(!collection.contains("status: 10"), "{collection}");
+    let r = run(
+        &ws,
+        &[
+            "run",
+            "collections/interim.yaml",
+            "-e",
+            "interim-mock",
+            "--mock",
+        ],
+        &[],
+    );
+    r.assert_code(0);
+    r.assert_contains("  PASS  Continue  GET 200");
+    r.assert_contains("  PASS  Early hints  GET 404");
+}
+
+/// A request body whose example is `null` (GitHub's "Re-run a job") still loads: an optional
+/// one is left out, a required one is sent as the JSON text `null`.
+#[test]
+fn a_null_request_body_example_still_loads() {
+    let ws = Workspace::new();
+    ws.write(
+        "api.yaml",
+        "openapi: 3.0.3
+info: {title: Nulls}
+servers: [{url: 'https://api.example.com'}]
+paths:
+  /rerun:
+    post:
+      summary: Re-run
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema: {type: object, nullable: true, properties: {debug: {type: boolean}}}
+            examples: {default: {value: null}}
+      responses:
+        '201': {description: Created}
+  /reset:
+    post:
+      summary: Reset
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, nullable: true}
+            example: null
+      responses:
+        '204': {description: Reset}
+",
+    );
+    ws.run(&["import", "openapi", "api.yaml"]).assert_code(0);
+    let collection = read(&ws.path().join("collections/nulls.yaml"));
+    assert!(!collection.contains("json: null"), "{collection}");
+    let r = run(
+        &ws,
+        &[
+            "run",
+            "collections/nulls.yaml",
+            "-e",
+            "nulls-mock",
+            "--mock",
+            "-v",
+        ],
+        &[],
+    );
+    r.assert_code(0);
+    r.assert_contains("  PASS  Re-run  POST 201");
+    r.assert_contains("  PASS  Reset  POST 204");
+}
+
+/// Parameters whose names give the same variable name (`a-b`, `a.b`) keep their own values.
+#[test]
+fn parameters_that_collide_after_renaming_keep_their_values() {
+    let ws = Workspace::new();
+    ws.write(
+        "api.yaml",
+        "openapi: 3.0.3
+info: {title: Clash}
+servers: [{url: 'https://api.example.com'}]
+paths:
+  /q:
+    get:
+      summary: Q
+      parameters:
+        - {name: a-b, in: query, schema: {type: string}, example: dash}
+        - {name: a.b, in: query, schema: {type: string}, example: dot}
+      responses:
+        '200': {description: ok}
+",
+    );
+    ws.run(&["import", "openapi", "api.yaml"]).assert_code(0);
+    let collection = read(&ws.path().join("collections/clash.yaml"));
+    assert!(
+        collection.contains("  a_b: dash\n  a_b_2: dot\n")
+            && collection.contains("      a-b: \"{{ a_b }}\"\n      a.b: \"{{ a_b_2 }}\"\n"),
+        "{collection}"
+    );
+}

@@ -638,3 +638,47 @@ fn a_collection_is_pointed_at_the_mock_as_the_readme_says() {
     .assert_code(1)
     .assert_contains("invalid URL `{{ mock_url }}/users`");
 }
+
+/// A path with characters that are sent percent-encoded (a space, `ü`) is matched by the
+/// mock, whose routes hold them as written.
+#[test]
+fn run_mock_matches_paths_with_encoded_characters() {
+    let ws = Workspace::new();
+    ws.write(
+        "c.yaml",
+        r#"name: c
+requests:
+  - name: space
+    url: "{{ mock_url }}/a b/x"
+    expect: { status: 200 }
+    examples: [{ status: 200 }]
+  - name: umlaut
+    url: "{{ mock_url }}/ü/{{ id }}"
+    expect: { status: 200 }
+    examples: [{ status: 200 }]
+"#,
+    );
+    let out = ws.run(&["run", "c.yaml", "--mock", "--var", "id=7"]);
+    out.assert_code(0);
+    out.assert_contains("  PASS  space  GET 200");
+    out.assert_contains("  PASS  umlaut  GET 200");
+}
+
+/// An example whose JSON body is `null` answers the JSON text `null`, not an empty body.
+#[test]
+fn run_mock_serves_a_null_json_example() {
+    let ws = Workspace::new();
+    ws.write(
+        "c.yaml",
+        r#"name: c
+requests:
+  - name: nothing
+    url: "{{ mock_url }}/n"
+    expect: { json: { $: null } }
+    examples: [{ status: 200, json: null }]
+"#,
+    );
+    let out = ws.run(&["run", "c.yaml", "--mock"]);
+    out.assert_code(0);
+    out.assert_contains("  PASS  nothing  GET 200");
+}

@@ -160,3 +160,26 @@ warning: variable `port` is not used by any request's templates, so it is left u
     );
     out.assert_not_contains("did you mean");
 }
+
+/// The release binary users run names the variable under a filter too, as the debug build
+/// the other tests drive does.
+#[test]
+fn the_release_binary_names_the_variable_under_a_filter() {
+    let out = crate::support::Output::from(
+        crate::support::release::release_command()
+            .current_dir(repo_root())
+            .args(["validate", "collections/connections.yaml", "-e", "local"])
+            .output()
+            .expect("run runner"),
+    );
+    out.assert_code(2);
+    out.assert_contains(
+        "warning: variable `design_url` is not used by any request's templates, so it is left \
+         unset: undefined variable `mock_url`\n",
+    );
+    assert!(
+        !out.stderr.contains("undefined variable `replace("),
+        "{}",
+        out.stderr
+    );
+}

@@ -8,6 +8,8 @@ mod pattern;
 mod sample;
 mod schema;
 
+use std::collections::{HashMap, HashSet};
+
 use indexmap::{IndexMap, IndexSet};
 use serde_json::{Map, Value, json};
 
@@ -83,6 +85,9 @@ pub(super) struct Conv<'a> {
     /// Values of the mock environment.
     mock_vars: Map<String, Value>,
     notes: IndexMap<String, usize>,
+    /// Each parameter name's variable, and the variables parameters took.
+    param_names: HashMap<String, String>,
+    param_vars: HashSet<String>,
 }
 
 impl Conv<'_> {
@@ -102,15 +107,30 @@ impl Conv<'_> {
     }
 
     /// Defines `var` with `value`, or records it as one to set; returns `{{ var }}`.
-    fn param_var(&mut self, var: &str, value: Option<Value>, mock: Value) -> String {
-        // A parameter never takes a credential's variable.
-        let own;
-        let var = if self.secrets.contains(var) {
-            own = format!("{var}_param");
-            own.as_str()
-        } else {
-            var
+    fn param_var(&mut self, name: &str, value: Option<Value>, mock: Value) -> String {
+        let var = match self.param_names.get(name) {
+            Some(var) => var.clone(),
+            None => {
+                // A parameter never takes a credential's variable, nor one of another
+                // parameter whose name renames alike (`a-b`, `a.b`).
+                let base = ident(name);
+                let base = if self.secrets.contains(&base) {
+                    format!("{base}_param")
+                } else {
+                    base
+                };
+                let mut var = base.clone();
+                let mut n = 1;
+                while self.param_vars.contains(&var) {
+                    n += 1;
+                    var = format!("{base}_{n}");
+                }
+                self.param_vars.insert(var.clone());
+                self.param_names.insert(name.to_string(), var.clone());
+                var
+            }
         };
+        let var = var.as_str();
         if !self.vars.contains_key(var) {
             match value {
                 Some(v) => {
@@ -168,6 +188,8 @@ pub fn import(file: &str, text: &str, server: Option<&str>) -> Result<Imported, 
         env_vars: IndexSet::new(),
         mock_vars: Map::new(),
         notes: IndexMap::new(),
+        param_names: HashMap::new(),
+        param_vars: HashSet::new(),
     };
     let info = doc.root.get("info").cloned().unwrap_or_default();
     let title = info
@@ -559,7 +581,7 @@ fn operation(
             .get("schema")
             .map(|s| sample(c.doc, s, Direction::Request))
             .unwrap_or(json!("value"));
-        let var = c.param_var(&ident(pname), example, mock);
+        let var = c.param_var(pname, example, mock);
         match place.as_str() {
             "path" => url = url.replace(&format!("{{{pname}}}"), &var),
             "query" => {
@@ -597,7 +619,7 @@ fn operation(
         if !url.contains(&format!("{{{name}}}")) {
             continue;
         }
-        let var = c.param_var(&ident(&name), None, json!("value"));
+        let var = c.param_var(&name, None, json!("value"));
         url = url.replace(&format!("{{{name}}}"), &var);
     }
     r.insert("url".into(), json!(url));
@@ -663,9 +685,18 @@ fn request_body(c: &mut Conv, ctx: &OpCtx) -> Result<Option<Value>, ImportError>
         Some(s) => sample(c.doc, s, Direction::Request),
         None => json!(""),
     });
-    let value = literal_value(&value);
     let lower = media.to_ascii_lowercase();
     let mut body = Map::new();
+    if value.is_null() && is_json(&lower) {
+        // `json:` needs a value: an optional body is left out, a required one is the text.
+        if rb.get("required").and_then(Value::as_bool) != Some(true) {
+            return Ok(None);
+        }
+        body.insert("raw".into(), json!("null"));
+        body.insert("content_type".into(), json!(media));
+        return Ok(Some(Value::Object(body)));
+    }
+    let value = literal_value(&value);
     if is_json(&lower) {
         body.insert("json".into(), value);
         if !lower.starts_with("application/json") {
@@ -706,6 +737,11 @@ fn request_body(c: &mut Conv, ctx: &OpCtx) -> Result<Option<Value>, ImportError>
     Ok(Some(Value::Object(body)))
 }
 
+/// A 1xx status other than 101 Switching Protocols: an interim response.
+fn is_interim(status: u16) -> bool {
+    (100..200).contains(&status) && status != 101
+}
+
 /// What an operation's responses give its request.
 struct Responses {
     /// `expect:` with the success status.
@@ -728,9 +764,12 @@ fn responses(c: &mut Conv, ctx: &OpCtx) -> Result<Responses, ImportError> {
         .and_then(Value::as_object)
         .unwrap_or(&empty);
     // The lowest documented 2xx; a `2XX` range; `default` alone means any 2xx.
+    // Interim (1xx) responses are never an exchange's final answer (101 is, for an upgrade):
+    // they can neither be expected nor served.
     let mut codes: Vec<(u16, &String)> = all
         .keys()
         .filter_map(|k| Some((k.parse::<u16>().ok()?, k)))
+        .filter(|(n, _)| !is_interim(*n))
         .collect();
     codes.sort();
     let success = codes.iter().find(|(n, _)| (200..300).contains(n));
@@ -813,7 +852,7 @@ fn responses(c: &mut Conv, ctx: &OpCtx) -> Result<Responses, ImportError> {
     // The document's other named examples, selectable with x-mock-response-name/-code.
     for (k, resp) in all {
         let resp = c.doc.resolve(resp)?;
-        let Some(status) = k.parse::<u16>().ok() else {
+        let Some(status) = k.parse::<u16>().ok().filter(|n| !is_interim(*n)) else {
             continue;
         };
         let Some((media, m)) = resp
