@@ -129,7 +129,8 @@ impl<'a> Builder<'a> {
             scripts: Scripts::default(),
         };
         let root = self.inherit(&root, settings);
-        let mut requests = Vec::new();
+        // One request per entry unless there are folders: no room wasted by doubling.
+        let mut requests = Vec::with_capacity(raw.requests.value.len());
         if raw.requests.value.is_empty() {
             let span = self.sp(&raw.requests);
             self.error("the collection has no requests", span);
