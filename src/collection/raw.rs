@@ -156,8 +156,8 @@ pub struct RawSettings {
     pub scripts: Option<Sp<RawScripts>>,
 }
 
-/// An entry of `requests:`: a request, or a folder when `folder:` is present. The sections
-/// most entries leave out are boxed: a file of 10,000 requests holds 10,000 of these.
+/// An entry of `requests:`: a request, or a folder when `folder:` is present.
+// The sections most entries leave out are boxed: a file of 10,000 requests holds 10,000 of these.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawItem {
