@@ -17,7 +17,8 @@
 #   M3  one 50 MB JSON body (the JSONPath picks a value near its end)
 # Hurl runs in test mode (--test), with --jobs 1 except on W4. Each round runs runner and Hurl
 # one after the other (the order alternates by round); the script prints the median of the
-# per-round ratios runner/Hurl, the median wall times and the largest peak RSS (GNU time). Then valgrind's callgrind counts the instructions
+# per-round ratios runner/Hurl of wall time and of CPU time (user + system), the median wall
+# times and the largest peak RSS (GNU time). Then valgrind's callgrind counts the instructions
 # runner executes on W1, W2 and W3 (stable under machine noise, unlike wall times).
 #
 # Needs: nginx (Debian: nginx-light), GNU time (Debian: time), valgrind for the counts. Hurl
@@ -215,9 +216,10 @@ describe() {
 }
 repeats() { [[ "$1" == W3 ]] && echo 20 || echo 1; }
 
-# One timed run: prints "SECONDS PEAK_KIB". A non-zero exit aborts the benchmark.
+# One timed run: prints "WALL_SECONDS PEAK_KIB CPU_SECONDS" (CPU: user + system). A non-zero
+# exit aborts the benchmark.
 timed() { # timed TOOL WORKLOAD
-    local tool="$1" w="$2" n i start end peak=0 rss
+    local tool="$1" w="$2" n i start end peak=0 rss cpu=0
     local -a cmd
     if [[ "$tool" == runner ]]; then
         # shellcheck disable=SC2207 # the arguments are paths without spaces (mktemp)
@@ -229,16 +231,17 @@ timed() { # timed TOOL WORKLOAD
     n="$(repeats "$w")"
     start=$EPOCHREALTIME
     for ((i = 0; i < n; i++)); do
-        if ! /usr/bin/time -f '%M' -o "$work/time.txt" "${cmd[@]}" >"$work/out.txt" 2>"$work/err.txt"; then
+        if ! /usr/bin/time -f '%M %U %S' -o "$work/time.txt" "${cmd[@]}" >"$work/out.txt" 2>"$work/err.txt"; then
             echo "error: $tool failed on $w (${cmd[*]}):" >&2
             tail -n 20 "$work/out.txt" "$work/err.txt" >&2
             exit 2
         fi
-        rss="$(tail -n 1 "$work/time.txt")"
+        read -r rss user system < <(tail -n 1 "$work/time.txt")
         ((rss > peak)) && peak=$rss
+        cpu="$(echo "$cpu + $user + $system" | bc -l)"
     done
     end=$EPOCHREALTIME
-    echo "$(echo "$end - $start" | bc -l) $peak"
+    echo "$(echo "$end - $start" | bc -l) $peak $cpu"
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -252,7 +255,7 @@ if ! $callgrind_only; then
     workloads=(W1 W2 W3 W4 M1 M2 M3)
     for w in "${workloads[@]}"; do
         for tool in runner hurl; do timed "$tool" "$w" >/dev/null; [[ -n "$hurl" ]] || break; done # warm-up
-        : >"$work/$w.runner" && : >"$work/$w.hurl" && : >"$work/$w.ratio"
+        : >"$work/$w.runner" && : >"$work/$w.hurl" && : >"$work/$w.ratio" && : >"$work/$w.cpu"
     done
     echo "$rounds rounds..."
     for ((round = 1; round <= rounds; round++)); do
@@ -265,11 +268,15 @@ if ! $callgrind_only; then
                 r="$(tail -n 1 "$work/$w.runner" | cut -d' ' -f1)"
                 h="$(tail -n 1 "$work/$w.hurl" | cut -d' ' -f1)"
                 echo "$r / $h" | bc -l >>"$work/$w.ratio"
+                rc="$(tail -n 1 "$work/$w.runner" | cut -d' ' -f3)"
+                hc="$(tail -n 1 "$work/$w.hurl" | cut -d' ' -f3)"
+                # CPU times have a 10 ms resolution: a round where a tool shows none is left out.
+                if [[ "$(echo "$hc > 0 && $rc > 0" | bc -l)" == 1 ]]; then echo "$rc / $hc" | bc -l >>"$work/$w.cpu"; fi
             fi
         done
     done
     echo
-    printf '%-4s %-32s %10s %10s %12s %12s %12s\n' "" workload "runner ms" "hurl ms" "runner/hurl" "runner RSS" "hurl RSS"
+    printf '%-4s %-32s %10s %10s %12s %9s %12s %12s\n' "" workload "runner ms" "hurl ms" "runner/hurl" "CPU r/h" "runner RSS" "hurl RSS"
     for w in "${workloads[@]}"; do
         rt="$(cut -d' ' -f1 "$work/$w.runner" | median)"
         rm_="$(cut -d' ' -f2 "$work/$w.runner" | max)"
@@ -277,15 +284,19 @@ if ! $callgrind_only; then
             ht="$(cut -d' ' -f1 "$work/$w.hurl" | median)"
             hm="$(cut -d' ' -f2 "$work/$w.hurl" | max)"
             ratio="$(median <"$work/$w.ratio")"
-            printf '%-4s %-32s %10.1f %10.1f %11.2fx %8.1f MiB %8.1f MiB\n' "$w" "$(describe "$w")" \
-                "$(echo "$rt * 1000" | bc -l)" "$(echo "$ht * 1000" | bc -l)" "$ratio" \
+            cpu="-"
+            if [[ -s "$work/$w.cpu" ]]; then cpu="$(printf '%.2fx' "$(median <"$work/$w.cpu")")"; fi
+            printf '%-4s %-32s %10.1f %10.1f %11.2fx %9s %8.1f MiB %8.1f MiB\n' "$w" "$(describe "$w")" \
+                "$(echo "$rt * 1000" | bc -l)" "$(echo "$ht * 1000" | bc -l)" "$ratio" "$cpu" \
                 "$(echo "$rm_ / 1024" | bc -l)" "$(echo "$hm / 1024" | bc -l)"
         else
-            printf '%-4s %-32s %10.1f %10s %12s %8.1f MiB %12s\n' "$w" "$(describe "$w")" \
-                "$(echo "$rt * 1000" | bc -l)" - - "$(echo "$rm_ / 1024" | bc -l)" -
+            printf '%-4s %-32s %10.1f %10s %12s %9s %8.1f MiB %12s\n' "$w" "$(describe "$w")" \
+                "$(echo "$rt * 1000" | bc -l)" - - - "$(echo "$rm_ / 1024" | bc -l)" -
         fi
     done
-    echo "(wall times and ratios: medians over $rounds rounds; RSS: the largest peak)"
+    echo "(wall times and ratios: medians over $rounds rounds; CPU r/h: the same for user + system"
+    echo " time, less sensitive to other load on the machine, - when below its 10 ms resolution;"
+    echo " RSS: the largest peak)"
 fi
 
 # ---------------------------------------------------------------------------- callgrind
