@@ -43,24 +43,58 @@ impl fmt::Display for Span {
 /// The text of every file loaded, so diagnostics can quote the offending line.
 #[derive(Debug, Default)]
 pub struct Sources {
-    files: RwLock<HashMap<Arc<str>, Arc<str>>>,
+    files: RwLock<HashMap<Arc<str>, Source>>,
+}
+
+/// How the lines of a file are shown when a diagnostic quotes them (credentials masked).
+pub trait LineMask: Send + Sync {
+    /// The line as it may be shown.
+    fn mask(&self, line: &str) -> String;
+}
+
+/// One file's text, and the mask its quoted lines go through.
+struct Source {
+    text: Arc<str>,
+    mask: Option<Box<dyn LineMask>>,
+}
+
+impl fmt::Debug for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Source")
+            .field("len", &self.text.len())
+            .field("masked", &self.mask.is_some())
+            .finish()
+    }
 }
 
 impl Sources {
-    /// Remember the text of `file`.
+    /// Remember the text of `file`, quoted as it is.
+    #[cfg(test)]
     pub fn add(&self, file: &Arc<str>, text: &str) {
+        self.insert(file, Arc::from(text), None);
+    }
+
+    /// Remember the text of `file`; the lines a diagnostic quotes go through `mask` then
+    /// (only those: most files are never quoted).
+    pub fn add_masked(&self, file: &Arc<str>, text: Arc<str>, mask: Box<dyn LineMask>) {
+        self.insert(file, text, Some(mask));
+    }
+
+    fn insert(&self, file: &Arc<str>, text: Arc<str>, mask: Option<Box<dyn LineMask>>) {
         if let Ok(mut files) = self.files.write() {
-            files.insert(Arc::clone(file), Arc::from(text));
+            files.insert(Arc::clone(file), Source { text, mask });
         }
     }
 
     /// The `line`-th line (1-based) of `file`, if that file was loaded.
     pub fn line(&self, file: &str, line: u32) -> Option<String> {
         let files = self.files.read().ok()?;
-        let text = files.get(file)?;
-        text.lines()
-            .nth(line.checked_sub(1)? as usize)
-            .map(str::to_string)
+        let source = files.get(file)?;
+        let text = source.text.lines().nth(line.checked_sub(1)? as usize)?;
+        Some(match &source.mask {
+            Some(mask) => mask.mask(text),
+            None => text.to_string(),
+        })
     }
 }
 

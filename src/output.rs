@@ -4,8 +4,53 @@
 //! print: no escape sequences, no forged lines, no CI workflow commands.
 
 use std::borrow::Cow;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::sync::{LazyLock, Mutex};
 
 use indicatif::ProgressDrawTarget;
+
+/// Standard output of the run's lines. On a terminal each write goes out at once; otherwise
+/// (a file, a pipe) writes are kept in a 64 KiB buffer, written out when it fills, before
+/// anything is written to stderr ([`flush_stdout`]) and when the command ends.
+static STDOUT: LazyLock<(bool, Mutex<BufWriter<std::io::Stdout>>)> = LazyLock::new(|| {
+    let stdout = std::io::stdout();
+    (
+        stdout.is_terminal(),
+        Mutex::new(BufWriter::with_capacity(64 * 1024, stdout)),
+    )
+});
+
+/// A handle on the run's standard output (see [`STDOUT`]).
+pub struct Stdout;
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.write_all(buf).map(|()| buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        let (terminal, out) = &*STDOUT;
+        let mut out = out
+            .lock()
+            .map_err(|_| std::io::Error::other("stdout lock"))?;
+        out.write_all(buf)?;
+        if *terminal { out.flush() } else { Ok(()) }
+    }
+
+    /// Does nothing off a terminal: the buffer is written when full, before stderr is
+    /// written to and at the end ([`flush_stdout`]).
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes out what [`Stdout`] holds: before writing to stderr (so that the two streams stay
+/// in order on a terminal or in one file), before a prompt, and when the command ends.
+pub fn flush_stdout() {
+    if let Ok(mut out) = STDOUT.1.lock() {
+        let _ = out.flush();
+    }
+}
 
 /// The output decisions of one command, made once from the command line and the
 /// environment (see `settings::printer`) and passed down.

@@ -41,6 +41,7 @@ impl TerminalUi {
 
     fn eprint(&self, text: &str) {
         self.suspended(|| {
+            crate::output::flush_stdout();
             let mut err = std::io::stderr().lock();
             let _ = err.write_all(text.as_bytes());
             let _ = err.flush();

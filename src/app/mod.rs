@@ -51,7 +51,7 @@ impl ExitStatus {
 
 /// Runs a parsed command line.
 pub async fn run(args: Args) -> ExitStatus {
-    match args.command {
+    let status = match args.command {
         Command::Run(a) => run::command(a).await,
         Command::Validate(a) => validate::command(a).await,
         Command::Mock(a) => mock::command(a).await,
@@ -61,7 +61,9 @@ pub async fn run(args: Args) -> ExitStatus {
         Command::Curl(a) => curl::command(a).await,
         Command::Schema(a) => schema::schema_command(a),
         Command::Completions(a) => schema::completions_command(a),
-    }
+    };
+    crate::output::flush_stdout();
+    status
 }
 
 /// Where a command's errors and diagnostics go: stderr, through the command's masker,
@@ -92,6 +94,7 @@ impl<'a> Errors<'a> {
         if errors > 1 {
             let _ = writeln!(text, "{errors} errors");
         }
+        crate::output::flush_stdout();
         eprint!("{}", self.masker.mask(&text));
         ExitStatus::Invalid
     }
@@ -114,6 +117,7 @@ impl<'a> Errors<'a> {
 
     /// Prints `error: MESSAGE` and returns `status`.
     pub(crate) fn error(&self, message: &str, status: ExitStatus) -> ExitStatus {
+        crate::output::flush_stdout();
         eprintln!("error: {}", self.masker.mask(message));
         status
     }
@@ -122,6 +126,7 @@ impl<'a> Errors<'a> {
     /// then kept to one line with its controls escaped; returns `status`.
     pub(crate) fn outside_error(&self, message: &str, status: ExitStatus) -> ExitStatus {
         let masked = self.masker.mask(message);
+        crate::output::flush_stdout();
         eprintln!("error: {}", crate::output::one_line(&masked));
         status
     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::VarDef;
 use super::build::Builder;
-use super::load::{LoadError, parse_yaml, read_file, redact_for_display};
+use super::load::{LoadError, Redactor, parse_yaml, read_file};
 use super::raw::RawEnvironment;
 use super::spans::Spans;
 use crate::diagnostic::{Diagnostic, Sources, did_you_mean};
@@ -139,18 +139,17 @@ fn clean(path: &Path) -> PathBuf {
 /// Reads and validates an environment file.
 pub fn load_environment(path: &Path, sources: &Sources) -> Result<Environment, LoadError> {
     let file: Arc<str> = Arc::from(path.display().to_string());
-    let text = read_file(path, "environment")?;
-    sources.add(&file, &redact_for_display(&text));
+    let text: Arc<str> = Arc::from(read_file(path, "environment")?);
+    sources.add_masked(&file, Arc::clone(&text), Box::new(Redactor::new(&text)));
     let spans = Spans::new(&file, &text);
     let raw: RawEnvironment = parse_yaml(&text, &spans, "environment")?;
-    let mut builder = Builder {
-        file: Arc::clone(&file),
-        dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+    let mut builder = Builder::new(
+        Arc::clone(&file),
+        path.parent().map(Path::to_path_buf).unwrap_or_default(),
         // An environment names no files.
-        file_root: crate::paths::FileRoot::default(),
-        spans: &spans,
-        diags: Vec::new(),
-    };
+        crate::paths::FileRoot::default(),
+        &spans,
+    );
     let mut variables = builder.variables(raw.variables);
     super::numbers::BigIntegers::new(spans.long_integers()).restore_vars(&mut variables);
     let secrets: Vec<String> = raw

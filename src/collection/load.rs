@@ -10,7 +10,7 @@ use super::build::Builder;
 use super::raw::RawCollection;
 use super::spans::Spans;
 use super::yaml_error::yaml_error;
-use crate::diagnostic::{Diagnostic, Sources, Span};
+use crate::diagnostic::{Diagnostic, LineMask, Sources, Span};
 use crate::paths::FileRoot;
 
 /// Every problem found in one file (or more), each with its position.
@@ -35,21 +35,15 @@ pub fn load_collection(
     file_root: &FileRoot,
 ) -> Result<Collection, LoadError> {
     let file: Arc<str> = Arc::from(path.display().to_string());
-    let text = read_file(path, "collection")?;
-    sources.add(&file, &redact_for_display(&text));
+    let text: Arc<str> = Arc::from(read_file(path, "collection")?);
+    sources.add_masked(&file, Arc::clone(&text), Box::new(Redactor::new(&text)));
     let spans = Spans::new(&file, &text);
     let raw: RawCollection = parse_yaml(&text, &spans, "collection")?;
     let dir = path
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| ".".into());
-    let mut builder = Builder {
-        file,
-        dir,
-        file_root: file_root.clone(),
-        spans: &spans,
-        diags: Vec::new(),
-    };
+    let mut builder = Builder::new(file, dir, file_root.clone(), &spans);
     let mut collection = builder.collection(raw);
     super::numbers::BigIntegers::new(spans.long_integers()).restore_collection(&mut collection);
     if builder.diags.is_empty() {
@@ -80,8 +74,33 @@ const SECRET_KEY_PARTS: &[&str] = &[
 /// Templates (`{{ ... }}`) are shown: they name a variable, not its value; the literal text
 /// around a template in a value listed under `secrets:` is part of that secret, and hidden.
 pub(crate) fn redact_for_display(text: &str) -> String {
-    let listed = listed_secrets(text);
-    let is_secret = |key: &str, value: &str| {
+    let redactor = Redactor::new(text);
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        out.push_str(&redactor.mask(line));
+    }
+    out
+}
+
+/// Masks credentials in the lines of one file (see [`redact_for_display`]), a line at a
+/// time: only the lines a diagnostic quotes are masked.
+pub(crate) struct Redactor {
+    /// The names listed under `secrets:` anywhere in the file.
+    listed: Vec<String>,
+}
+
+impl Redactor {
+    pub(crate) fn new(text: &str) -> Redactor {
+        Redactor {
+            listed: listed_secrets(text),
+        }
+    }
+
+    fn is_listed(&self, key: &str) -> bool {
+        self.listed.iter().any(|l| l == key)
+    }
+
+    fn is_secret(&self, key: &str, value: &str) -> bool {
         // `auth: <a word that is no kind of auth>` may be a token pasted in the wrong place.
         if key == "auth" {
             let kinds = ["none", "inherit", "bearer", "basic", "oauth2"];
@@ -105,16 +124,14 @@ pub(crate) fn redact_for_display(text: &str) -> String {
         let credential = SECRET_KEY_PARTS
             .iter()
             .any(|p| norm.contains(p) || strsim::jaro_winkler(&norm, p) > 0.9);
-        (!locator && credential) || listed.iter().any(|l| l == key)
-    };
-    let is_listed = |key: &str| listed.iter().any(|l| l == key);
-    let mut out = String::with_capacity(text.len());
-    for (n, line) in text.split_inclusive('\n').enumerate() {
-        if n > 0 || !line.is_empty() {
-            out.push_str(&redact_line(line, &is_secret, &is_listed));
-        }
+        (!locator && credential) || self.is_listed(key)
     }
-    out
+}
+
+impl LineMask for Redactor {
+    fn mask(&self, line: &str) -> String {
+        redact_line(line, &|k, v| self.is_secret(k, v), &|k| self.is_listed(k))
+    }
 }
 
 /// Names in a `secrets:` list, written `secrets: [a, b]` or as a block of `- a` lines.

@@ -157,6 +157,7 @@ pub struct RawSettings {
 }
 
 /// An entry of `requests:`: a request, or a folder when `folder:` is present.
+// The sections most entries leave out are boxed: a file of 10,000 requests holds 10,000 of these.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawItem {
@@ -186,39 +187,39 @@ pub struct RawItem {
         with = "Option<BTreeMap<String, Value>>",
         description = "Query parameters: name -> value, or a list of values for repeated pairs."
     )]
-    pub query: Option<IndexMap<String, Sp<Value>>>,
+    pub query: Option<Box<IndexMap<String, Sp<Value>>>>,
     #[schemars(
         with = "Option<RawBody>",
         description = "Request body: exactly one of json, form, multipart, raw, file."
     )]
-    pub body: Option<Sp<RawBody>>,
+    pub body: Option<Box<Sp<RawBody>>>,
     #[schemars(
         with = "Option<RawExpect>",
         description = "Assertions on the response."
     )]
-    pub expect: Option<Sp<RawExpect>>,
+    pub expect: Option<Box<Sp<RawExpect>>>,
     #[schemars(
         with = "Option<BTreeMap<String, Value>>",
         description = "Captures: variable -> JSONPath string, {header: NAME} or {regex: PATTERN} (first group, on the body)."
     )]
-    pub capture: Option<IndexMap<String, Sp<Value>>>,
+    pub capture: Option<Box<IndexMap<String, Sp<Value>>>>,
     #[schemars(
         with = "Option<RawRetry>",
         description = "Retry: {count, delay, on: [5xx, timeout, ...]}."
     )]
-    pub retry: Option<Sp<RawRetry>>,
+    pub retry: Option<Box<Sp<RawRetry>>>,
     #[schemars(
         with = "Option<DurationText>",
         description = "Wait before sending: a duration with its unit, such as \"200ms\" or \"1s\"."
     )]
-    pub delay: Option<Sp<Value>>,
+    pub delay: Option<Box<Sp<Value>>>,
     #[schemars(description = "Skip this request.")]
     pub skip: Option<bool>,
     #[schemars(
         with = "Option<String>",
         description = "Skip when this template renders truthy."
     )]
-    pub skip_if: Option<Sp<String>>,
+    pub skip_if: Option<Box<Sp<String>>>,
     #[schemars(
         with = "Option<Vec<RawExample>>",
         description = "Saved responses, for documentation and `runner mock`."
@@ -229,7 +230,7 @@ pub struct RawItem {
         with = "Option<RawAuth>",
         description = "Authentication: `none`, `inherit`, `{bearer: TOKEN}`, `{basic: {username, password}}` or `{oauth2: {...}}`; inherited by requests below."
     )]
-    pub auth: Option<Sp<RawAuth>>,
+    pub auth: Option<Box<Sp<RawAuth>>>,
     #[schemars(
         with = "Option<BTreeMap<String, Value>>",
         description = "Headers: name -> value (a template)."
@@ -241,24 +242,24 @@ pub struct RawItem {
         with = "Option<Value>",
         description = "Forward Authorization on cross-origin redirects: true/false, or a list of host patterns (`*` matches one label)."
     )]
-    pub follow_authorization_header: Option<Sp<Value>>,
+    pub follow_authorization_header: Option<Box<Sp<Value>>>,
     #[schemars(description = "Most redirects followed (default 10).")]
     pub max_redirects: Option<u32>,
     #[schemars(
         with = "Option<DurationText>",
         description = "Per-request timeout: a duration with its unit, such as \"500ms\", \"30s\", \"2m\"."
     )]
-    pub timeout: Option<Sp<Value>>,
+    pub timeout: Option<Box<Sp<Value>>>,
     #[schemars(
         with = "Option<Value>",
         description = "Largest decoded response body read: bytes, or a size such as \"512KiB\", \"10MB\", \"64MiB\" (default: --max-body, 64MiB)."
     )]
-    pub max_body: Option<Sp<Value>>,
+    pub max_body: Option<Box<Sp<Value>>>,
     #[schemars(
         with = "Option<RawScripts>",
         description = "JavaScript run before the request is rendered (`pre_request`) and after `expect:` (`test`), with Postman's `pm` API; a collection's run first, then each folder's, then the request's."
     )]
-    pub scripts: Option<Sp<RawScripts>>,
+    pub scripts: Option<Box<Sp<RawScripts>>>,
     #[schemars(description = "Tags for `--tag` selection.")]
     pub tags: Option<Vec<String>>,
 }
@@ -267,15 +268,15 @@ impl RawItem {
     /// The inheritable settings of this item.
     pub fn settings(&mut self) -> RawSettings {
         RawSettings {
-            auth: self.auth.take(),
+            auth: self.auth.take().map(|b| *b),
             headers: self.headers.take(),
             follow_redirects: self.follow_redirects,
-            follow_authorization_header: self.follow_authorization_header.take(),
+            follow_authorization_header: self.follow_authorization_header.take().map(|b| *b),
             max_redirects: self.max_redirects,
-            timeout: self.timeout.take(),
-            max_body: self.max_body.take(),
+            timeout: self.timeout.take().map(|b| *b),
+            max_body: self.max_body.take().map(|b| *b),
             tags: self.tags.take(),
-            scripts: self.scripts.take(),
+            scripts: self.scripts.take().map(|b| *b),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! span. Positions in messages come from here, looked up by the position serde-saphyr
 //! reports for a value. A file that does not parse is indexed up to the error.
 
+use std::cell::OnceCell;
 use std::collections::hash_map::Entry as Slot;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -46,10 +47,18 @@ pub(super) struct Entry {
     pub(super) value: Span,
 }
 
-/// The span index of one file.
+/// The span index of one file, built on first use: a file that loads without an error,
+/// scripts or long integers never needs it.
 #[derive(Debug)]
 pub(crate) struct Spans {
     file: Arc<str>,
+    text: Arc<str>,
+    index: OnceCell<Index>,
+}
+
+/// The index proper.
+#[derive(Debug)]
+struct Index {
     nodes: Vec<Node>,
     /// Node by the 1-based (line, column) it starts at; the outermost one when several do.
     by_start: HashMap<(u32, u32), usize>,
@@ -90,10 +99,126 @@ struct Open {
 }
 
 impl Spans {
-    /// Indexes `text`, a file named `file`.
+    /// The index of `text`, a file named `file`, to be built when first asked.
     pub(super) fn new(file: &Arc<str>, text: &str) -> Spans {
-        let mut out = Spans {
+        Spans {
             file: Arc::clone(file),
+            text: Arc::from(text),
+            index: OnceCell::new(),
+        }
+    }
+
+    fn index(&self) -> &Index {
+        self.index
+            .get_or_init(|| Index::new(&self.file, &self.text))
+    }
+
+    /// The file's name.
+    pub(super) fn file(&self) -> &Arc<str> {
+        &self.file
+    }
+
+    /// Where the text of the value at `line:col` starts: the value itself for a plain value,
+    /// after the quote of a quoted one, the first line of a `|` or `>` block at its
+    /// indentation.
+    pub(super) fn text_start(&self, line: u32, col: u32) -> (u32, u32) {
+        self.index().text_start(line, col)
+    }
+
+    /// What was open where the parser stopped, if it stopped on a syntax error.
+    pub(super) fn stopped(&self) -> Option<&Stopped> {
+        self.index().stopped.as_ref()
+    }
+
+    /// Plain values of 19 digits or more, in the order written.
+    pub(super) fn long_integers(&self) -> &[String] {
+        if !has_digit_run(&self.text, 19) {
+            return &[];
+        }
+        &self.index().long_integers
+    }
+
+    /// What the node at `line:col` is.
+    pub(super) fn kind_at(&self, line: u32, col: u32) -> Option<Kind> {
+        self.index().kind_at(line, col)
+    }
+
+    /// The key whose value starts at `line:col`, and its span.
+    pub(super) fn key_of(&self, line: u32, col: u32) -> Option<(&str, &Span)> {
+        self.index().key_of(line, col)
+    }
+
+    /// The key of the map or list holding the value (or the key) at `line:col`, and whether
+    /// the value is an entry of a list (`- value`) under that key.
+    pub(super) fn owner_of(&self, line: u32, col: u32) -> Option<(&str, &Span, bool)> {
+        self.index().owner_of(line, col)
+    }
+
+    /// The first `key:` inside the value at `line:col`, at any depth, in the order written.
+    pub(super) fn find_key(&self, line: u32, col: u32, key: &str) -> Option<Entry> {
+        self.index().find_key(line, col, key)
+    }
+
+    /// `key:` in the same map as the value at `line:col`.
+    pub(super) fn sibling(&self, line: u32, col: u32, key: &str) -> Option<Entry> {
+        self.index().sibling(line, col, key)
+    }
+
+    /// The first key of the map holding the value at `line:col`.
+    pub(super) fn first_sibling_key(&self, line: u32, col: u32) -> Option<&Span> {
+        self.index().first_sibling_key(line, col)
+    }
+
+    /// Whether the file parsed and holds no content: nothing, comments, `---` alone.
+    pub(super) fn is_empty(&self) -> bool {
+        // A line with anything but blanks, a comment, a directive or a document marker is
+        // content (or a syntax error): no need to index the file to know.
+        let may_be_empty = self.text.lines().all(|line| {
+            let t = line.trim();
+            t.is_empty()
+                || t.starts_with(['#', '%'])
+                || t.starts_with("---")
+                || t.starts_with("...")
+        });
+        may_be_empty && self.index().is_empty()
+    }
+
+    /// Where the key written at `line:col` was first set in its map, when that is earlier.
+    pub(super) fn first_definition(&self, line: u32, col: u32) -> Option<&Span> {
+        self.index().first_definition(line, col)
+    }
+
+    /// Whether a key is written at `line:col` with nothing before its `:`.
+    pub(super) fn is_empty_key(&self, line: u32, col: u32) -> bool {
+        self.index().is_empty_key(line, col)
+    }
+
+    /// Where the file's content starts: its root node.
+    pub(super) fn root(&self) -> Option<&Span> {
+        self.index().root()
+    }
+}
+
+/// Whether `text` holds `n` ASCII digits in a row.
+fn has_digit_run(text: &str, n: usize) -> bool {
+    let mut run = 0;
+    for b in text.bytes() {
+        if b.is_ascii_digit() {
+            run += 1;
+            if run >= n {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
+}
+
+impl Index {
+    /// Indexes `text`, a file named `file`.
+    fn new(file: &Arc<str>, text: &str) -> Index {
+        let mut out = Index {
             nodes: Vec::new(),
             by_start: HashMap::new(),
             shared: HashSet::new(),
@@ -235,23 +360,8 @@ impl Spans {
     /// Where the text of the value at `line:col` starts: the value itself for a plain value,
     /// after the quote of a quoted one, the first line of a `|` or `>` block at its
     /// indentation.
-    pub(super) fn text_start(&self, line: u32, col: u32) -> (u32, u32) {
+    fn text_start(&self, line: u32, col: u32) -> (u32, u32) {
         self.texts.get(&(line, col)).copied().unwrap_or((line, col))
-    }
-
-    /// What was open where the parser stopped, if it stopped on a syntax error.
-    pub(super) fn stopped(&self) -> Option<&Stopped> {
-        self.stopped.as_ref()
-    }
-
-    /// Plain values of 19 digits or more, in the order written.
-    pub(super) fn long_integers(&self) -> &[String] {
-        &self.long_integers
-    }
-
-    /// The file's name.
-    pub(super) fn file(&self) -> &Arc<str> {
-        &self.file
     }
 
     /// The node that starts at 1-based `line:col`.
@@ -281,19 +391,19 @@ impl Spans {
     }
 
     /// What the node at `line:col` is.
-    pub(super) fn kind_at(&self, line: u32, col: u32) -> Option<Kind> {
+    fn kind_at(&self, line: u32, col: u32) -> Option<Kind> {
         self.at(line, col).map(|id| self.nodes[id].kind)
     }
 
     /// The key whose value starts at `line:col`, and its span.
-    pub(super) fn key_of(&self, line: u32, col: u32) -> Option<(&str, &Span)> {
+    fn key_of(&self, line: u32, col: u32) -> Option<(&str, &Span)> {
         let (key, span) = self.nodes[self.at(line, col)?].key.as_ref()?;
         Some((key, span))
     }
 
     /// The key of the map or list holding the value (or the key) at `line:col`, and whether
     /// the value is an entry of a list (`- value`) under that key.
-    pub(super) fn owner_of(&self, line: u32, col: u32) -> Option<(&str, &Span, bool)> {
+    fn owner_of(&self, line: u32, col: u32) -> Option<(&str, &Span, bool)> {
         if self.shared.contains(&(line, col)) {
             return None;
         }
@@ -310,7 +420,7 @@ impl Spans {
     }
 
     /// The first `key:` inside the value at `line:col`, at any depth, in the order written.
-    pub(super) fn find_key(&self, line: u32, col: u32, key: &str) -> Option<Entry> {
+    fn find_key(&self, line: u32, col: u32, key: &str) -> Option<Entry> {
         let mut todo: Vec<usize> = self.nodes[self.at(line, col)?].children.clone();
         todo.reverse();
         while let Some(id) = todo.pop() {
@@ -324,7 +434,7 @@ impl Spans {
     }
 
     /// `key:` in the same map as the value at `line:col`.
-    pub(super) fn sibling(&self, line: u32, col: u32, key: &str) -> Option<Entry> {
+    fn sibling(&self, line: u32, col: u32, key: &str) -> Option<Entry> {
         let parent = self.nodes[self.at(line, col)?].parent?;
         let id = self.nodes[parent]
             .children
@@ -335,14 +445,14 @@ impl Spans {
     }
 
     /// The first key of the map holding the value at `line:col`.
-    pub(super) fn first_sibling_key(&self, line: u32, col: u32) -> Option<&Span> {
+    fn first_sibling_key(&self, line: u32, col: u32) -> Option<&Span> {
         let parent = self.nodes[self.at(line, col)?].parent?;
         let first = *self.nodes[parent].children.first()?;
         self.nodes[first].key.as_ref().map(|(_, span)| span)
     }
 
     /// Whether the file parsed and holds no content: nothing, comments, `---` alone.
-    pub(super) fn is_empty(&self) -> bool {
+    fn is_empty(&self) -> bool {
         self.complete
             && match self.nodes.as_slice() {
                 [] => true,
@@ -354,7 +464,7 @@ impl Spans {
     }
 
     /// Where the key written at `line:col` was first set in its map, when that is earlier.
-    pub(super) fn first_definition(&self, line: u32, col: u32) -> Option<&Span> {
+    fn first_definition(&self, line: u32, col: u32) -> Option<&Span> {
         let (map, _) = self.keys.get(&(line, col))?;
         let map = &self.nodes[*map];
         let (name, _) = map
@@ -371,14 +481,14 @@ impl Spans {
     }
 
     /// Whether a key is written at `line:col` with nothing before its `:`.
-    pub(super) fn is_empty_key(&self, line: u32, col: u32) -> bool {
+    fn is_empty_key(&self, line: u32, col: u32) -> bool {
         self.keys
             .get(&(line, col))
             .is_some_and(|(_, len)| *len == 0)
     }
 
     /// Where the file's content starts: its root node.
-    pub(super) fn root(&self) -> Option<&Span> {
+    fn root(&self) -> Option<&Span> {
         self.nodes.first().map(|n| &n.span)
     }
 }

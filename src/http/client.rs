@@ -27,9 +27,6 @@ pub fn build_client(opts: &ClientOptions) -> Result<Client, String> {
         .cookie_store(true)
         .tcp_nodelay(true)
         .user_agent(concat!("runner/", env!("CARGO_PKG_VERSION")));
-    if opts.insecure {
-        builder = builder.tls_danger_accept_invalid_certs(true);
-    }
     let identity = match (&opts.cert, &opts.key) {
         (Some(cert), key) => {
             let mut pem = std::fs::read(cert)
@@ -46,23 +43,27 @@ pub fn build_client(opts: &ClientOptions) -> Result<Client, String> {
         (None, Some(_)) => return Err("--key needs --cert".into()),
         (None, None) => None,
     };
-    match &opts.cacert {
-        // A self-signed server certificate in --cacert is pinned (see `pinned`).
-        Some(path) if !opts.insecure => {
-            let pem = std::fs::read(path)
-                .map_err(|e| format!("cannot read --cacert file {}: {e}", path.display()))?;
-            let config = super::pinned::tls_config(&pem, identity.as_deref())
-                .map_err(|e| format!("--cacert file {} {e}", path.display()))?;
-            builder = builder.tls_backend_preconfigured(config);
+    if opts.insecure {
+        builder = builder.tls_danger_accept_invalid_certs(true);
+        if let Some(pem) = identity {
+            let identity = Identity::from_pem(&pem)
+                .map_err(|e| format!("--cert/--key do not hold a PEM certificate and key: {e}"))?;
+            builder = builder.identity(identity);
         }
-        _ => {
-            if let Some(pem) = identity {
-                let identity = Identity::from_pem(&pem).map_err(|e| {
-                    format!("--cert/--key do not hold a PEM certificate and key: {e}")
-                })?;
-                builder = builder.identity(identity);
+    } else {
+        // A self-signed server certificate in --cacert is pinned (see `pinned`); the
+        // system's roots are read on the first https handshake.
+        let pinned = match &opts.cacert {
+            Some(path) => {
+                let pem = std::fs::read(path)
+                    .map_err(|e| format!("cannot read --cacert file {}: {e}", path.display()))?;
+                super::pinned::cacert_roots(&pem)
+                    .map_err(|e| format!("--cacert file {} {e}", path.display()))?
             }
-        }
+            None => Vec::new(),
+        };
+        let config = super::pinned::tls_config(pinned, identity.as_deref())?;
+        builder = builder.tls_backend_preconfigured(config);
     }
     if let Some(proxy) = &opts.proxy {
         let proxy = Proxy::all(proxy).map_err(|e| {

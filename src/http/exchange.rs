@@ -252,14 +252,18 @@ enum BodyError {
 }
 
 /// Reads the whole body, decoded, into a buffer of exactly its size, stopping as soon as
-/// it exceeds `max` bytes. Results keep every body, and a body that arrived in one read
-/// would otherwise be a slice that keeps the connection's whole read buffer alive.
+/// it exceeds `max` bytes. A body that arrived in one read would otherwise be a slice that
+/// keeps the connection's whole read buffer alive.
 async fn read_body(mut response: reqwest::Response, max: u64) -> Result<Bytes, BodyError> {
-    // Kept as chunks until the end, never in a growing buffer whose doubling would
-    // briefly hold twice the limit.
     if response.content_length().is_some_and(|n| n > max) {
         return Err(BodyError::TooLarge);
     }
+    // With a known length the body goes straight into a buffer of that size. Otherwise (or
+    // past that length) it is kept as chunks until the end, never in a growing buffer whose
+    // doubling would briefly hold twice the limit.
+    let mut direct = response
+        .content_length()
+        .map(|n| BytesMut::with_capacity(n as usize));
     let mut chunks = Vec::new();
     let mut len: u64 = 0;
     while let Some(chunk) = response.chunk().await.map_err(BodyError::Http)? {
@@ -267,7 +271,20 @@ async fn read_body(mut response: reqwest::Response, max: u64) -> Result<Bytes, B
         if len > max {
             return Err(BodyError::TooLarge);
         }
-        chunks.push(chunk);
+        match &mut direct {
+            Some(buf) if buf.len() + chunk.len() <= buf.capacity() => {
+                buf.extend_from_slice(&chunk);
+            }
+            _ => {
+                if let Some(buf) = direct.take() {
+                    chunks.push(buf.freeze());
+                }
+                chunks.push(chunk);
+            }
+        }
+    }
+    if let Some(buf) = direct {
+        return Ok(buf.freeze());
     }
     let mut body = BytesMut::with_capacity(len as usize);
     for chunk in chunks {

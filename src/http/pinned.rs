@@ -1,10 +1,13 @@
+//! The TLS set-up of the run's client. The platform's CA certificates are read on the first
+//! certificate to verify, not at start-up: a run that never speaks https never reads them.
+//!
 //! `--cacert` with a self-signed server certificate, as curl and Hurl accept it: a
 //! certificate given in `--cacert` that *is* the server's certificate is trusted (pinned)
 //! even when it says CA:TRUE, which the WebPKI rules refuse for an end entity. Everything
 //! else is verified as usual, and a pinned certificate must still name the host and be
 //! within its validity period.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use chrono::NaiveDate;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -13,25 +16,40 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, Error, SignatureScheme};
 
-/// The TLS set-up of a client given `--cacert`: the platform's roots plus the PEM
-/// certificates in `cacert`, each also pinned; `identity` is a PEM certificate chain and
-/// key for mutual TLS.
-pub fn tls_config(cacert: &[u8], identity: Option<&[u8]>) -> Result<ClientConfig, String> {
-    let pinned: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cacert)
+/// The certificates of a `--cacert` file, checked to be usable as trust anchors.
+pub fn cacert_roots(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, String> {
+    let roots: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(pem)
         .collect::<Result<_, _>>()
         .map_err(|e| format!("holds no PEM certificate: {e}"))?;
-    if pinned.is_empty() {
+    if roots.is_empty() {
         return Err("holds no PEM certificate".into());
     }
+    let mut store = rustls::RootCertStore::empty();
+    for cert in &roots {
+        store
+            .add(cert.clone())
+            .map_err(|e| format!("cannot be used: {e}"))?;
+    }
+    Ok(roots)
+}
+
+/// The TLS set-up of a client: the platform's roots (read when first needed) plus `pinned`,
+/// the `--cacert` certificates, each also pinned; `identity` is a PEM certificate chain and
+/// key for mutual TLS. ALPN offers HTTP/2 and HTTP/1.1, as reqwest's own set-up does.
+pub fn tls_config(
+    pinned: Vec<CertificateDer<'static>>,
+    identity: Option<&[u8]>,
+) -> Result<ClientConfig, String> {
     let provider = CryptoProvider::get_default()
         .cloned()
         .unwrap_or_else(|| Arc::new(rustls::crypto::aws_lc_rs::default_provider()));
-    let inner =
-        rustls_platform_verifier::Verifier::new_with_extra_roots(pinned.clone(), provider.clone())
-            .map_err(|e| format!("cannot be used: {e}"))?;
     let verifier = PinnedOrPlatform {
+        inner: LazyPlatform {
+            extra_roots: pinned.clone(),
+            provider: Arc::clone(&provider),
+            verifier: OnceLock::new(),
+        },
         pinned,
-        inner: Arc::new(inner),
     };
     let builder = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -44,6 +62,9 @@ pub fn tls_config(cacert: &[u8], identity: Option<&[u8]>) -> Result<ClientConfig
             let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(pem)
                 .collect::<Result<_, _>>()
                 .map_err(|e| format!("--cert/--key do not hold a PEM certificate: {e}"))?;
+            if certs.is_empty() {
+                return Err("--cert/--key do not hold a PEM certificate".into());
+            }
             let key = PrivateKeyDer::from_pem_slice(pem)
                 .map_err(|e| format!("--cert/--key do not hold a PEM private key: {e}"))?;
             builder
@@ -55,12 +76,48 @@ pub fn tls_config(cacert: &[u8], identity: Option<&[u8]>) -> Result<ClientConfig
     Ok(config)
 }
 
+/// The platform verifier (the system's CA certificates plus `extra_roots`), built on the
+/// first certificate it is asked about. Signatures are checked with the provider's
+/// algorithms, as the platform verifier itself does, without reading any certificate.
+#[derive(Debug)]
+struct LazyPlatform {
+    extra_roots: Vec<CertificateDer<'static>>,
+    provider: Arc<CryptoProvider>,
+    verifier: OnceLock<Result<rustls_platform_verifier::Verifier, Error>>,
+}
+
+impl LazyPlatform {
+    fn get(&self) -> Result<&rustls_platform_verifier::Verifier, Error> {
+        self.verifier
+            .get_or_init(|| {
+                rustls_platform_verifier::Verifier::new_with_extra_roots(
+                    self.extra_roots.iter().cloned(),
+                    Arc::clone(&self.provider),
+                )
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, Error> {
+        self.get()?
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+    }
+}
+
 /// The platform verifier, and failing that, a certificate equal byte for byte to a
 /// `--cacert` one.
 #[derive(Debug)]
 struct PinnedOrPlatform {
     pinned: Vec<CertificateDer<'static>>,
-    inner: Arc<rustls_platform_verifier::Verifier>,
+    inner: LazyPlatform,
 }
 
 impl ServerCertVerifier for PinnedOrPlatform {
@@ -101,7 +158,12 @@ impl ServerCertVerifier for PinnedOrPlatform {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        self.inner.verify_tls12_signature(message, cert, dss)
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.inner.provider.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -110,11 +172,19 @@ impl ServerCertVerifier for PinnedOrPlatform {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        self.inner.verify_tls13_signature(message, cert, dss)
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.inner.provider.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.inner.supported_verify_schemes()
+        self.inner
+            .provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
 

@@ -1,15 +1,16 @@
-//! The report writers as a [`Listener`]: each finished unit is condensed (and masked) into
-//! an [`IterationReport`] at once, so its full results can be dropped, and handed to the
-//! writers in plan order as soon as every earlier unit is done, so reports are
-//! deterministic however `--parallel` interleaves the units.
+//! The report writers as a [`Listener`]: each finished request is condensed (and masked)
+//! into a [`RequestReport`] at once, so its raw exchanges can be dropped; each finished unit
+//! becomes an [`IterationReport`], handed to the writers in plan order as soon as every
+//! earlier unit is done, so reports are deterministic however `--parallel` interleaves the
+//! units.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use super::Reports;
-use super::model::{IterationReport, RunMeta};
+use super::model::{IterationReport, RequestReport, RunMeta};
 use crate::data::Row;
-use crate::runner::{CollectionResult, Listener, Unit};
+use crate::runner::{CollectionResult, Listener, RequestResult, Unit};
 use crate::secrets::Masker;
 
 /// Feeds the report writers of a run.
@@ -22,6 +23,8 @@ pub struct ReportFeed {
 
 struct State {
     reports: Reports,
+    /// The records of the finished requests of each running unit, by its position.
+    running: HashMap<usize, Vec<RequestReport>>,
     /// Finished units waiting for an earlier one, by position in the plan.
     ready: BTreeMap<usize, IterationReport>,
     /// The position of the next unit to hand on.
@@ -46,6 +49,7 @@ impl ReportFeed {
         ReportFeed {
             state: Mutex::new(State {
                 reports,
+                running: HashMap::new(),
                 ready: BTreeMap::new(),
                 next: 0,
                 error: None,
@@ -74,6 +78,17 @@ impl ReportFeed {
 }
 
 impl Listener for ReportFeed {
+    fn request_finished(&self, unit: &Unit, result: &RequestResult) {
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        if state.reports.is_empty() {
+            return;
+        }
+        let record = RequestReport::build(result, &self.masker);
+        state.running.entry(unit.position).or_default().push(record);
+    }
+
     fn unit_finished(&self, unit: &Unit, result: &CollectionResult, row: Option<&Row>) {
         let Ok(mut state) = self.state.lock() else {
             return;
@@ -81,8 +96,10 @@ impl Listener for ReportFeed {
         if state.reports.is_empty() {
             return;
         }
+        let requests = state.running.remove(&unit.position).unwrap_or_default();
         let report = IterationReport::build(
             result,
+            requests,
             unit.index,
             unit.iteration,
             row,

@@ -93,7 +93,7 @@ impl ReportWriter for GithubWriter {
         let mut out: Box<dyn Write> = if self.stderr {
             Box::new(std::io::stderr().lock())
         } else {
-            Box::new(std::io::stdout().lock())
+            Box::new(crate::output::Stdout)
         };
         for r in &it.requests {
             if let Some(why) = &r.not_sent {

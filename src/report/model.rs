@@ -226,9 +226,15 @@ pub struct ErrorReport {
 }
 
 impl IterationReport {
-    /// Masks and condenses one iteration's results.
+    /// Masks and condenses one iteration's results; `requests` are its requests' records,
+    /// made as each request finished ([`RequestReport::build`]).
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one iteration's facts, each from a different place"
+    )]
     pub fn build(
         result: &CollectionResult,
+        requests: Vec<RequestReport>,
         unit: usize,
         iteration: usize,
         data: Option<&serde_json::Map<String, serde_json::Value>>,
@@ -249,7 +255,7 @@ impl IterationReport {
             shard,
             started_at,
             duration_ms: millis(result.duration),
-            requests: result.requests.iter().map(|r| request(r, masker)).collect(),
+            requests,
         }
     }
 
@@ -299,6 +305,14 @@ fn mask_json(v: &serde_json::Value, masker: &Masker) -> serde_json::Value {
             }
         }
         other => other.clone(),
+    }
+}
+
+impl RequestReport {
+    /// The masked, cut record of a finished request: what the reports keep of it once its
+    /// raw exchanges are dropped.
+    pub fn build(r: &RequestResult, masker: &Masker) -> RequestReport {
+        request(r, masker)
     }
 }
 

@@ -65,7 +65,7 @@ impl TerminalReporter {
             headings: Mutex::new(HashMap::new()),
             masker,
             bar,
-            out: Mutex::new(Box::new(std::io::stdout())),
+            out: Mutex::new(Box::new(crate::output::Stdout)),
             ci: printer.ci,
             iterations,
             buffers: (parallel > 1).then(|| Mutex::new(HashMap::new())),
@@ -116,6 +116,7 @@ impl TerminalReporter {
     fn eprint(&self, text: &str) {
         let masked = self.safe(text);
         let write = || {
+            crate::output::flush_stdout();
             let mut err = std::io::stderr().lock();
             let _ = err.write_all(masked.as_bytes());
         };

@@ -1,7 +1,7 @@
 //! Checks before anything is sent: every template compiles and every variable it reads
 //! is defined (captured names count as defined), and literal body files exist.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -115,6 +115,8 @@ pub fn check_requests(
     engine: &mut Engine,
 ) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
+    // The names each template text reads: requests repeat the same few texts.
+    let mut read: HashMap<String, HashSet<String>> = HashMap::new();
     for &i in selected {
         let req = &collection.requests[i];
         for t in request_templates(req) {
@@ -131,7 +133,9 @@ pub fn check_requests(
                 diags.push(Diagnostic::new(title, e.span));
                 continue;
             }
-            let names = engine.variables(&t);
+            let names = read
+                .entry(t.src.clone())
+                .or_insert_with(|| engine.variables(&t));
             let mut undefined: Vec<&String> = names
                 .iter()
                 .filter(|n| {

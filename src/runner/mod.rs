@@ -146,6 +146,7 @@ impl Runner<'_> {
                 }
             }
             self.listener.request_finished(&self.unit, &result);
+            result.drop_raw();
             let failed = matches!(result.status(), Status::Failed | Status::Errored);
             out.requests.push(result);
             if failed && self.options.bail {

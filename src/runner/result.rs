@@ -150,6 +150,18 @@ impl RequestResult {
     }
 
     /// The final response's status code, when there was one.
+    /// Releases what a finished request's result no longer needs once its lines are
+    /// printed and its report record is made: bodies and headers. The hops stay, with
+    /// their status and timings.
+    pub fn drop_raw(&mut self) {
+        for e in &mut self.exchanges {
+            e.request.body = None;
+            e.request.headers = Default::default();
+            e.response.body = Default::default();
+            e.response.headers = Default::default();
+        }
+    }
+
     pub fn final_status(&self) -> Option<u16> {
         self.exchanges.last().map(|e| e.response.status.as_u16())
     }

@@ -12,7 +12,7 @@ use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio_rustls::rustls::server::WebPkiClientVerifier;
 use tokio_rustls::rustls::{RootCertStore, ServerConfig};
 
-use crate::support::{TestServer, Workspace, repo_root};
+use crate::support::{Output, TestServer, Workspace, repo_root};
 
 fn collection(url: &str) -> String {
     format!(
@@ -317,4 +317,39 @@ fn token_endpoint_tls_failures_are_worded_like_requests() {
         expired.localhost_url()
     ));
     assert_no_raw_tls_error(&out.all());
+}
+
+/// The system's CA certificates are read on the first certificate to verify: a machine
+/// without any still runs http requests, and https with `--cacert`; https without it fails
+/// that request with a TLS error, not the whole run at start-up.
+#[test]
+fn the_system_ca_certificates_are_read_only_for_https() {
+    let plain = TestServer::start(Router::new().route("/hello", get(|| async { "hi" })));
+    let tls = TestServer::start_tls(Router::new().route("/hello", get(|| async { "hi" })));
+    let ws = Workspace::new();
+    let none = ws.write("none.pem", "");
+    let no_certs = ws.path().join("no-certs");
+    std::fs::create_dir_all(&no_certs).expect("create dir");
+    ws.write("http.yaml", &collection(&plain.url()));
+    ws.write("https.yaml", &collection(&tls.url()));
+    let ca = repo_root().join("tests/fixtures/tls/ca.pem");
+    let run = |args: &[&str]| {
+        let mut cmd = ws.runner();
+        cmd.env("SSL_CERT_FILE", &none)
+            .env("SSL_CERT_DIR", &no_certs)
+            .args(args);
+        Output::from(cmd.output().expect("run runner"))
+    };
+
+    run(&["run", "http.yaml"])
+        .assert_code(0)
+        .assert_contains("PASS  hello  GET 200");
+    run(&["run", "https.yaml", "--cacert", ca.to_str().expect("utf-8")])
+        .assert_code(0)
+        .assert_contains("PASS  hello  GET 200");
+    run(&["run", "http.yaml", "https.yaml"])
+        .assert_code(3)
+        .assert_contains("PASS  hello  GET 200")
+        .assert_contains("ERROR hello")
+        .assert_contains("TLS error");
 }

@@ -103,11 +103,21 @@ impl Builder<'_> {
 
     /// A JSONPath (RFC 9535), reported at its key when it does not parse.
     pub(super) fn jsonpath(&mut self, path: &str, loc: &Location) -> Option<JsonPathDef> {
-        match jsonpath_rust::parser::parse_json_path(path) {
-            Ok(query) => Some(JsonPathDef {
+        if let Some(query) = self.jsonpaths.get(path) {
+            return Some(JsonPathDef {
                 src: path.to_string(),
-                query: Arc::new(query),
-            }),
+                query: Arc::clone(query),
+            });
+        }
+        match jsonpath_rust::parser::parse_json_path(path) {
+            Ok(query) => {
+                let query = Arc::new(query);
+                self.jsonpaths.insert(path.to_string(), Arc::clone(&query));
+                Some(JsonPathDef {
+                    src: path.to_string(),
+                    query,
+                })
+            }
             Err(e) => {
                 let span = self.key_span(loc).or_else(|| self.span(loc));
                 let mut d = Diagnostic::new(format!("invalid JSONPath `{path}`"), span);

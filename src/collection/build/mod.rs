@@ -8,11 +8,13 @@ mod expect;
 mod request;
 mod values;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use indexmap::IndexMap;
+use jsonpath_rust::parser::model::JpQuery;
 use serde_json::Value;
 use serde_saphyr::{Location, Spanned};
 
@@ -31,6 +33,21 @@ pub(crate) struct Builder<'a> {
     pub file_root: FileRoot,
     pub spans: &'a Spans,
     pub diags: Vec<Diagnostic>,
+    /// JSONPaths parsed so far, by text: a collection repeats the same few paths.
+    jsonpaths: HashMap<String, Arc<JpQuery>>,
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(file: Arc<str>, dir: PathBuf, file_root: FileRoot, spans: &'a Spans) -> Self {
+        Builder {
+            file,
+            dir,
+            file_root,
+            spans,
+            diags: Vec::new(),
+            jsonpaths: HashMap::new(),
+        }
+    }
 }
 
 /// Settings as inherited down the folder tree.
@@ -112,7 +129,8 @@ impl<'a> Builder<'a> {
             scripts: Scripts::default(),
         };
         let root = self.inherit(&root, settings);
-        let mut requests = Vec::new();
+        // One request per entry unless there are folders: no room wasted by doubling.
+        let mut requests = Vec::with_capacity(raw.requests.value.len());
         if raw.requests.value.is_empty() {
             let span = self.sp(&raw.requests);
             self.error("the collection has no requests", span);

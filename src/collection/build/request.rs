@@ -51,7 +51,7 @@ impl Builder<'_> {
             }
         };
         let mut query = Vec::new();
-        for (key, value) in item.query.unwrap_or_default() {
+        for (key, value) in item.query.map(|q| *q).unwrap_or_default() {
             match &value.value {
                 Value::Array(items) => {
                     for v in items {
@@ -68,13 +68,13 @@ impl Builder<'_> {
                 }
             }
         }
-        let body = item.body.and_then(|b| self.body(b));
+        let body = item.body.and_then(|b| self.body(*b));
         let asserts = item
             .expect
-            .map(|e| self.expectations(e))
+            .map(|e| self.expectations(*e))
             .unwrap_or_default();
-        let captures = self.captures(item.capture.unwrap_or_default());
-        let retry = item.retry.and_then(|r| self.retry(r));
+        let captures = self.captures(item.capture.map(|c| *c).unwrap_or_default());
+        let retry = item.retry.and_then(|r| self.retry(*r));
         let delay = item.delay.and_then(|d| self.duration(&d, "delay"));
         let skip_if = item
             .skip_if
