@@ -8,7 +8,7 @@ use axum::response::IntoResponse;
 use axum::routing::post;
 use serde_json::{Value, json};
 
-use crate::support::{Output, TestServer, Workspace, shared_fixtures, xsd};
+use crate::support::{Output, TestServer, Workspace, xsd};
 
 const CLIENT_SECRET: &str = "cl13nt-s3cr3t-xyzzy";
 const DESCRIPTION: &str = "Client authentication failed: unknown client or wrong secret";
@@ -50,24 +50,6 @@ fn hits(server: &TestServer, path: &str) -> usize {
         .iter()
         .filter(|r| r.uri.starts_with(path))
         .count()
-}
-
-/// Valid against the Jenkins xunit and Maven Surefire schemas, when the fixtures are here.
-#[track_caller]
-fn assert_valid_junit(xml: &str) {
-    let Some(dir) = shared_fixtures("junit") else {
-        return;
-    };
-    let schema = |name: &str| {
-        xsd::Schema::parse(&std::fs::read_to_string(dir.join(name)).expect("schema"))
-            .expect("schema parses")
-    };
-    let doc = xsd::parse(xml).expect("well-formed JUnit");
-    assert_eq!(schema("junit-10.xsd").check(&doc), Vec::<String>::new());
-    let surefire = schema("surefire-3.0.xsd");
-    for suite in &doc.children {
-        assert_eq!(surefire.check(suite), Vec::<String>::new());
-    }
 }
 
 fn statuses(json: &Value) -> Vec<(String, String, Option<String>)> {
@@ -154,7 +136,7 @@ Assertions: 0 passed, 0 failed (0 total)
     assert_eq!(hits(&server, "/items"), 0);
 
     let junit = std::fs::read_to_string(ws.path().join("out/junit.xml")).expect("junit");
-    assert_valid_junit(&junit);
+    xsd::assert_valid_junit(&junit);
     assert!(
         junit.contains(
             "<testsuite name=\"api\" tests=\"5\" skipped=\"4\" errors=\"1\" failures=\"0\""
@@ -283,7 +265,7 @@ Requests:   1 passed, 1 failed, 0 errors, 0 skipped, 3 not sent (5 total)
     assert_eq!(server.requests().len(), 2, "login and health only");
 
     let junit = std::fs::read_to_string(ws.path().join("junit.xml")).expect("junit");
-    assert_valid_junit(&junit);
+    xsd::assert_valid_junit(&junit);
     assert!(
         junit.contains(
             "<testsuite name=\"api\" tests=\"5\" skipped=\"3\" errors=\"0\" failures=\"1\""
@@ -441,7 +423,7 @@ fn assert_no_secret(ws: &Workspace, out: &Output) -> (String, String) {
             assert!(!text.contains(secret), "a secret shows: {text}");
         }
     }
-    assert_valid_junit(&junit);
+    xsd::assert_valid_junit(&junit);
     (junit, json)
 }
 

@@ -13,8 +13,8 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use serde_json::{Value, json};
 
-use crate::support::xsd::{self, Schema};
-use crate::support::{TestServer, Workspace, shared_fixtures};
+use crate::support::xsd;
+use crate::support::{TestServer, Workspace};
 
 fn server() -> TestServer {
     TestServer::start(
@@ -244,7 +244,7 @@ fn every_reporter_describes_the_same_run() {
     assert!(xml.contains("redirect: GET "));
 
     // The same file against the schemas of strict consumers.
-    if let Some((jenkins, _)) = junit_schemas() {
+    if let Some((jenkins, _)) = xsd::junit_schemas() {
         assert_valid_junit(&xml, 1);
         // The check finds what it looks for.
         let broken = xsd::parse(&xml.replacen("<testcase name=", "<testcase nome=", 1))
@@ -302,28 +302,11 @@ fn every_reporter_describes_the_same_run() {
     );
 }
 
-/// The schemas of strict JUnit consumers: Jenkins' xunit plugin (a whole document) and
-/// Maven Surefire (one suite); `None` without the shared fixtures.
-fn junit_schemas() -> Option<(Schema, Schema)> {
-    let dir = shared_fixtures("junit")?;
-    let schema = |name: &str| {
-        let text = std::fs::read_to_string(dir.join(name)).expect("schema");
-        Schema::parse(&text).expect("schema parses")
-    };
-    Some((schema("junit-10.xsd"), schema("surefire-3.0.xsd")))
-}
-
-/// Asserts that `xml` is valid for both schemas and holds `suites` test suites.
+/// Asserts that `xml` is valid for both JUnit schemas and holds `suites` test suites.
 #[track_caller]
 fn assert_valid_junit(xml: &str, suites: usize) {
-    let Some((jenkins, surefire)) = junit_schemas() else {
-        return;
-    };
-    let doc = xsd::parse(xml).expect("well-formed JUnit");
-    assert_eq!(jenkins.check(&doc), Vec::<String>::new());
-    assert_eq!(doc.children.len(), suites);
-    for suite in &doc.children {
-        assert_eq!(surefire.check(suite), Vec::<String>::new());
+    if let Some(n) = xsd::assert_valid_junit(xml) {
+        assert_eq!(n, suites);
     }
 }
 

@@ -13,7 +13,7 @@ use axum::routing::{any, get};
 use serde_json::{Value, json};
 
 use crate::support::text::{assert_block, lines};
-use crate::support::{Output, TestServer, Workspace, shared_fixtures, xsd};
+use crate::support::{Output, TestServer, Workspace, xsd};
 
 /// `/user` (id 42, name ann), `/users/{id}`, `/echo/...` (its path and query back as
 /// `path`), `/secure` (200 only with `x-sig: sig-abc` and without `x-remove`), `/token`.
@@ -330,7 +330,7 @@ fn passing_failing_and_skipped_tests_in_every_report() {
         ),
         "{xml}"
     );
-    assert_valid_junit(&xml);
+    xsd::assert_valid_junit(&xml);
 
     let html = std::fs::read_to_string(ws.path().join("r.html")).expect("html");
     for part in [
@@ -352,24 +352,6 @@ fn passing_failing_and_skipped_tests_in_every_report() {
         "{}",
         github.stdout
     );
-}
-
-/// Valid against the Jenkins xunit and Maven Surefire schemas, when the fixtures are here.
-#[track_caller]
-fn assert_valid_junit(xml: &str) {
-    let Some(dir) = shared_fixtures("junit") else {
-        return;
-    };
-    let schema = |name: &str| {
-        xsd::Schema::parse(&std::fs::read_to_string(dir.join(name)).expect("schema"))
-            .expect("schema parses")
-    };
-    let doc = xsd::parse(xml).expect("well-formed JUnit");
-    assert_eq!(schema("junit-10.xsd").check(&doc), Vec::<String>::new());
-    let surefire = schema("surefire-3.0.xsd");
-    for suite in &doc.children {
-        assert_eq!(surefire.check(suite), Vec::<String>::new());
-    }
 }
 
 const SYNTAX: &str = r#"name: broken

@@ -264,3 +264,27 @@ impl Schema {
         format!("(?:{inner}){{{min},{max}}}")
     }
 }
+
+/// The schemas of strict JUnit consumers: Jenkins' xunit plugin (a whole document) and
+/// Maven Surefire 3.0 (one suite); `None` without the shared fixtures.
+pub fn junit_schemas() -> Option<(Schema, Schema)> {
+    let dir = super::shared_fixtures("junit")?;
+    let schema = |name: &str| {
+        let text = std::fs::read_to_string(dir.join(name)).expect("schema");
+        Schema::parse(&text).expect("schema parses")
+    };
+    Some((schema("junit-10.xsd"), schema("surefire-3.0.xsd")))
+}
+
+/// Asserts that `xml` is valid for both JUnit schemas; returns its number of test suites,
+/// or `None` without the shared fixtures.
+#[track_caller]
+pub fn assert_valid_junit(xml: &str) -> Option<usize> {
+    let (jenkins, surefire) = junit_schemas()?;
+    let doc = parse(xml).expect("well-formed JUnit");
+    assert_eq!(jenkins.check(&doc), Vec::<String>::new());
+    for suite in &doc.children {
+        assert_eq!(surefire.check(suite), Vec::<String>::new());
+    }
+    Some(doc.children.len())
+}
