@@ -389,6 +389,8 @@ pub struct RawBody {
         with = "Option<Value>",
         description = "A JSON document (YAML maps and lists); string leaves may be templates."
     )]
+    // `json: null` is a body (the JSON text `null`), not an absent one.
+    #[serde(default, deserialize_with = "present")]
     pub json: Option<Sp<Value>>,
     #[schemars(
         with = "Option<BTreeMap<String, Value>>",

@@ -173,6 +173,11 @@ requests:
     headers: { content-type: application/vnd.api+json }
     body:
       json: { a: 1 }
+  - name: the JSON document null
+    method: PUT
+    url: "{{ server }}/null"
+    body:
+      json: null
 "#,
     );
     ws.write("data/notes.txt", "notes\n");
@@ -182,7 +187,7 @@ requests:
     let out = run(&ws, &server, &[]);
     out.assert_code(0);
     let reqs = server.requests();
-    assert_eq!(reqs.len(), 8);
+    assert_eq!(reqs.len(), 9);
     let ct = |r: &Recorded| r.header("content-type").unwrap_or_default();
 
     assert_eq!(ct(&reqs[0]), "application/json");
@@ -243,6 +248,9 @@ requests:
         ["application/vnd.api+json"]
     );
     assert_eq!(reqs[7].text(), r#"{"a":1}"#);
+
+    assert_eq!(ct(&reqs[8]), "application/json");
+    assert_eq!(reqs[8].text(), "null");
 }
 
 #[test]
