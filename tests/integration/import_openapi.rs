@@ -354,6 +354,17 @@ fn bad_documents_are_named_with_their_position() {
             "error: dangling.yaml: `$ref: #/components/responses/Nope` points at nothing in the document\n",
         ),
     ];
+    // Valid JSON, nested past the 127 levels serde_json reads.
+    let deep = format!(
+        "{{\"openapi\": \"3.1.0\", \"x\": {}{}}}",
+        "[".repeat(130),
+        "]".repeat(130)
+    );
+    let cases = cases.into_iter().chain([(
+        "deep.json",
+        deep.as_str(),
+        "error: deep.json:1:153: the document nests too deeply: runner reads up to 127 levels\n",
+    )]);
     for (name, text, expected) in cases {
         ws.write(name, text);
         let out = ws.run(&["import", "openapi", name, "-o", "out"]);

@@ -25,10 +25,16 @@ impl Doc {
         let err = |file: String, message: String| ImportError { file, message };
         let root: Value = if text.trim_start().starts_with('{') {
             serde_json::from_str(text).map_err(|e| {
-                err(
-                    format!("{file}:{}:{}", e.line(), e.column()),
-                    format!("invalid JSON: {e}"),
-                )
+                let at = format!("{file}:{}:{}", e.line(), e.column());
+                // serde_json stops at its 128th level of nesting, which protects the stack; the
+                // text itself may be valid JSON.
+                if e.to_string().starts_with("recursion limit exceeded") {
+                    return err(
+                        at,
+                        "the document nests too deeply: runner reads up to 127 levels".to_string(),
+                    );
+                }
+                err(at, format!("invalid JSON: {e}"))
             })?
         } else {
             // YAML 1.2 scalars, as OpenAPI documents are written: `on` stays a string.
