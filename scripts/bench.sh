@@ -17,8 +17,9 @@
 #   M3  one 50 MB JSON body (the JSONPath picks a value near its end)
 # Hurl runs in test mode (--test), with --jobs 1 except on W4. Each round runs runner and Hurl
 # one after the other (the order alternates by round); the script prints the median of the
-# per-round ratios runner/Hurl of wall time and of CPU time (user + system), the median wall
-# times and the largest peak RSS (GNU time). Then valgrind's callgrind counts the instructions
+# per-round ratios runner/Hurl of wall time and of CPU time (user + system; both from bash's
+# `time` around the processes alone), the median wall times and the largest peak RSS (GNU
+# time, on a separate run of each round). Then valgrind's callgrind counts the instructions
 # runner executes on W1, W2 and W3 (stable under machine noise, unlike wall times).
 #
 # Needs: nginx (Debian: nginx-light), GNU time (Debian: time), valgrind for the counts. Hurl
@@ -216,32 +217,43 @@ describe() {
 }
 repeats() { [[ "$1" == W3 ]] && echo 20 || echo 1; }
 
-# One timed run: prints "WALL_SECONDS PEAK_KIB CPU_SECONDS" (CPU: user + system). A non-zero
-# exit aborts the benchmark.
-timed() { # timed TOOL WORKLOAD
-    local tool="$1" w="$2" n i start end peak=0 rss cpu=0
-    local -a cmd
-    if [[ "$tool" == runner ]]; then
+# One measured run: prints "WALL_SECONDS PEAK_KIB CPU_SECONDS" (CPU: user + system). Wall and
+# CPU come from bash's `time` around the processes alone: nothing else is forked inside the
+# timed span, so a fixed cost of the measuring (GNU time, bc, a pipe) does not dilute the
+# ratios. Peak RSS comes from a second, untimed run under GNU time. A non-zero exit aborts the
+# benchmark.
+command_of() { # command_of TOOL WORKLOAD: sets the array `cmd`
+    if [[ "$1" == runner ]]; then
         # shellcheck disable=SC2207 # the arguments are paths without spaces (mktemp)
-        cmd=("$runner" run --var "base=$base" $(runner_args "$w"))
+        cmd=("$runner" run --var "base=$base" $(runner_args "$2"))
     else
         # shellcheck disable=SC2207
-        cmd=("$hurl" --test --variable "base=$base" $(hurl_args "$w"))
+        cmd=("$hurl" --test --variable "base=$base" $(hurl_args "$2"))
     fi
-    n="$(repeats "$w")"
-    start=$EPOCHREALTIME
-    for ((i = 0; i < n; i++)); do
-        if ! /usr/bin/time -f '%M %U %S' -o "$work/time.txt" "${cmd[@]}" >"$work/out.txt" 2>"$work/err.txt"; then
-            echo "error: $tool failed on $w (${cmd[*]}):" >&2
-            tail -n 20 "$work/out.txt" "$work/err.txt" >&2
-            exit 2
-        fi
-        read -r rss user system < <(tail -n 1 "$work/time.txt")
-        ((rss > peak)) && peak=$rss
-        cpu="$(echo "$cpu + $user + $system" | bc -l)"
+}
+failed() { # failed TOOL WORKLOAD
+    echo "error: $1 failed on $2 (${cmd[*]}):" >&2
+    tail -n 20 "$work/out.txt" "$work/err.txt" >&2
+    exit 2
+}
+repeat_run() { # repeat_run N: runs `cmd` N times; stops at the first failure
+    local i
+    for ((i = 0; i < $1; i++)); do
+        "${cmd[@]}" >"$work/out.txt" 2>"$work/err.txt" || return 1
     done
-    end=$EPOCHREALTIME
-    echo "$(echo "$end - $start" | bc -l) $peak $cpu"
+}
+timed() { # timed TOOL WORKLOAD
+    local tool="$1" w="$2" n wall user system peak
+    local -a cmd
+    command_of "$tool" "$w"
+    n="$(repeats "$w")"
+    local TIMEFORMAT='%3R %3U %3S'
+    { time repeat_run "$n"; } 2>"$work/time.txt" || failed "$tool" "$w"
+    read -r wall user system <"$work/time.txt"
+    /usr/bin/time -f '%M' -o "$work/rss.txt" "${cmd[@]}" >"$work/out.txt" 2>"$work/err.txt" ||
+        failed "$tool" "$w"
+    peak="$(tail -n 1 "$work/rss.txt")"
+    echo "$wall $peak $(echo "$user + $system" | bc -l)"
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -270,7 +282,7 @@ if ! $callgrind_only; then
                 echo "$r / $h" | bc -l >>"$work/$w.ratio"
                 rc="$(tail -n 1 "$work/$w.runner" | cut -d' ' -f3)"
                 hc="$(tail -n 1 "$work/$w.hurl" | cut -d' ' -f3)"
-                # CPU times have a 10 ms resolution: a round where a tool shows none is left out.
+                # A round where a tool shows no CPU time at all is left out.
                 if [[ "$(echo "$hc > 0 && $rc > 0" | bc -l)" == 1 ]]; then echo "$rc / $hc" | bc -l >>"$work/$w.cpu"; fi
             fi
         done
@@ -295,8 +307,8 @@ if ! $callgrind_only; then
         fi
     done
     echo "(wall times and ratios: medians over $rounds rounds; CPU r/h: the same for user + system"
-    echo " time, less sensitive to other load on the machine, - when below its 10 ms resolution;"
-    echo " RSS: the largest peak)"
+    echo " time, less sensitive to other load on the machine; RSS: the largest peak, from a"
+    echo " separate run of each round under GNU time)"
 fi
 
 # ---------------------------------------------------------------------------- callgrind
