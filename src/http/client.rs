@@ -1,9 +1,40 @@
-//! The one `reqwest::Client` of a run: redirects off, TLS options, proxy, cookies.
+//! The one HTTP client of a run: reqwest with redirects off, TLS options, proxy and cookies,
+//! and beside it the direct path for plain-http requests, sharing its cookie jar.
 
+use std::ops::Deref;
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use reqwest::cookie::Jar;
 use reqwest::redirect::Policy;
 use reqwest::{Client, Identity, Proxy};
+
+use super::direct::Direct;
+
+/// The run's client. It dereferences to reqwest's, which OAuth2 and scripts use directly;
+/// [`super::execute`] sends plain-http requests on the direct path when there is one.
+#[derive(Debug)]
+pub struct HttpClient {
+    reqwest: Client,
+    direct: Option<Direct>,
+}
+
+impl HttpClient {
+    /// The direct path, unless a proxy may apply.
+    pub(super) fn direct(&self) -> Option<&Direct> {
+        self.direct.as_ref()
+    }
+}
+
+impl Deref for HttpClient {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        &self.reqwest
+    }
+}
+
+const USER_AGENT: &str = concat!("runner/", env!("CARGO_PKG_VERSION"));
 
 /// TLS and proxy settings of the client.
 #[derive(Debug, Clone, Default)]
@@ -21,12 +52,13 @@ pub struct ClientOptions {
 }
 
 /// Builds the client. Redirects are handled by [`super::execute`], never by reqwest.
-pub fn build_client(opts: &ClientOptions) -> Result<Client, String> {
+pub fn build_client(opts: &ClientOptions) -> Result<HttpClient, String> {
+    let jar = Arc::new(Jar::default());
     let mut builder = Client::builder()
         .redirect(Policy::none())
-        .cookie_store(true)
+        .cookie_provider(Arc::clone(&jar))
         .tcp_nodelay(true)
-        .user_agent(concat!("runner/", env!("CARGO_PKG_VERSION")));
+        .user_agent(USER_AGENT);
     let identity = match (&opts.cert, &opts.key) {
         (Some(cert), key) => {
             let mut pem = std::fs::read(cert)
@@ -74,9 +106,13 @@ pub fn build_client(opts: &ClientOptions) -> Result<Client, String> {
         })?;
         builder = builder.proxy(proxy);
     }
-    builder
+    let reqwest = builder
         .build()
-        .map_err(|e| format!("cannot set up the HTTP client: {}", causes(&e)))
+        .map_err(|e| format!("cannot set up the HTTP client: {}", causes(&e)))?;
+    Ok(HttpClient {
+        reqwest,
+        direct: Direct::new(jar, USER_AGENT, opts.proxy.is_some()),
+    })
 }
 
 /// What an error says, with its causes: reqwest's own text is often just "builder error".

@@ -4,6 +4,7 @@
 //! templates or assertions.
 
 mod client;
+mod direct;
 mod exchange;
 mod pinned;
 mod redirect;
@@ -15,7 +16,7 @@ use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode, Version};
 use url::Url;
 
-pub use client::{ClientOptions, build_client};
+pub use client::{ClientOptions, HttpClient, build_client};
 pub use exchange::execute;
 pub use redirect::{HostPattern, Trust};
 
@@ -205,15 +206,21 @@ pub enum HttpError {
     },
 }
 
-/// What an error's causes say, each once, outermost first; hyper-util's wrappers
-/// ("client error (Connect)") say nothing of their own and are left out. Empty when the
-/// error has no cause.
+/// reqwest's wrapper around an error reading a response body; it says nothing of its own.
+const BODY_ERROR: &str = "request or response body error";
+
+/// What an error's causes say, each once, outermost first; hyper-util's and reqwest's
+/// wrappers ("client error (Connect)", "request or response body error") say nothing of
+/// their own and are left out. Empty when the error has no cause.
 pub fn error_causes(e: &(dyn std::error::Error + 'static)) -> Vec<String> {
     let mut causes: Vec<String> = Vec::new();
     let mut source = e.source();
     while let Some(s) = source {
         let text = s.to_string();
-        if !text.starts_with("client error (") && !causes.iter().any(|c| c.contains(&text)) {
+        if !text.starts_with("client error (")
+            && text != BODY_ERROR
+            && !causes.iter().any(|c| c.contains(&text))
+        {
             causes.push(text);
         }
         source = s.source();

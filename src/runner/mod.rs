@@ -15,7 +15,7 @@ mod unsent;
 
 use std::time::{Duration, Instant};
 
-use reqwest::Client;
+use crate::http::HttpClient;
 use serde_json::Value;
 
 use crate::assert::{self, ResponseView};
@@ -66,7 +66,7 @@ pub struct RunOptions {
 /// Runs requests with one client, one engine and one masker.
 pub struct Runner<'a> {
     /// The shared HTTP client.
-    pub client: &'a Client,
+    pub client: &'a HttpClient,
     /// Compiled templates.
     pub engine: &'a Engine,
     /// Learns secrets as they appear.

@@ -1,12 +1,11 @@
 //! Sending, with the one layer around it that knows OAuth2: a request sent with a cached
 //! token that the server answers with 401 gets one refreshed token and one retry.
 
-use reqwest::Client;
 use reqwest::header::AUTHORIZATION;
 
 use super::rendered::OAuthUse;
 use crate::auth::{Refused, TokenSource};
-use crate::http::{self, Exchange, HttpError, PreparedRequest};
+use crate::http::{self, Exchange, HttpClient, HttpError, PreparedRequest};
 
 /// The exchanges of one attempt and the error that ended it, if any.
 pub(super) type Sent = (Vec<Exchange>, Option<HttpError>);
@@ -16,7 +15,7 @@ pub(super) type Sent = (Vec<Exchange>, Option<HttpError>);
 /// it too) and the request sent once more. A refresh that fails, now or for an earlier
 /// request, gives why with the exchanges of the refused request.
 pub(super) async fn send(
-    client: &Client,
+    client: &HttpClient,
     tokens: Option<&TokenSource>,
     oauth: Option<&OAuthUse>,
     prepared: &mut PreparedRequest,

@@ -34,7 +34,7 @@ pub struct Schedule<'a> {
     /// Templates.
     pub engine: &'a Engine,
     /// The shared client.
-    pub client: &'a reqwest::Client,
+    pub client: &'a crate::http::HttpClient,
     /// The masker.
     pub masker: &'a Masker,
     /// Runner options.

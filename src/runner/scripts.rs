@@ -10,8 +10,10 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use indexmap::IndexMap;
+use reqwest::Method;
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
-use reqwest::{Client, Method};
+
+use crate::http::HttpClient;
 use serde_json::Value;
 
 use super::check::contains_template;
@@ -424,7 +426,7 @@ pub(super) fn redirect_policy(req: &RequestDef, engine: &Engine, vars: &Vars) ->
 
 /// `pm.sendRequest` through the run's client, with the rules of the request being run.
 pub(super) struct ScriptSender<'a> {
-    pub(super) client: &'a Client,
+    pub(super) client: &'a HttpClient,
     pub(super) masker: &'a Masker,
     pub(super) timeout: Duration,
     pub(super) max_body: u64,
