@@ -15,7 +15,9 @@ pub fn value(name: &str) -> Option<String> {
         "randomBankAccount" => digits(8),
         "randomPhoneNumber" => format!("{}-{}-{}", digits(3), digits(3), digits(4)),
         "randomPhoneNumberExt" => {
-            format!("{}-{}-{}-{}", digits(2), digits(3), digits(3), digits(4))
+            // Postman: an extension of 1 to 99, unpadded, then the number.
+            let ext = 1 + below(99);
+            format!("{ext}-{}-{}-{}", digits(3), digits(3), digits(4))
         }
         "randomEmail" => format!("user{}@example.com", digits(6)),
         "randomHexColor" => format!("#{:06x}", below(0x100_0000)),
@@ -61,7 +63,7 @@ mod tests {
         shape("randomAlphaNumeric", "^[a-z0-9]$");
         shape("randomBankAccount", "^[0-9]{8}$");
         shape("randomPhoneNumber", r"^\d{3}-\d{3}-\d{4}$");
-        shape("randomPhoneNumberExt", r"^\d{2}-\d{3}-\d{3}-\d{4}$");
+        shape("randomPhoneNumberExt", r"^[1-9]\d?-\d{3}-\d{3}-\d{4}$");
         shape("randomEmail", r"^user\d{6}@example\.com$");
         shape("randomHexColor", "^#[0-9a-f]{6}$");
         assert_eq!(value("nope"), None);
