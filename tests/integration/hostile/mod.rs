@@ -5,6 +5,7 @@
 mod bodies;
 mod connections;
 mod literals;
+mod wire;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
