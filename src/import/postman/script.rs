@@ -540,6 +540,46 @@ mod tests {
 
     use super::{Translation, translate};
 
+    /// Every built-in pattern compiles: `re` panics on a bad one, so a typo in a pattern
+    /// fails here rather than on a user's import.
+    #[test]
+    fn every_built_in_pattern_compiles() {
+        let patterns: [&std::sync::LazyLock<regex::Regex>; 29] = [
+            &super::STATUS,
+            &super::OK,
+            &super::ONE_OF,
+            &super::HEADER,
+            &super::HEADER_VALUE,
+            &super::IS_JSON,
+            &super::BODY_HAS,
+            &super::DURATION,
+            &super::SET,
+            &super::EXPECT,
+            &super::ALIAS,
+            &super::LEGACY,
+            &super::L_STATUS,
+            &super::L_HEADER,
+            &super::L_BODY,
+            &super::L_DURATION,
+            &super::IN,
+            &super::L_HAS,
+            &super::L_OWN,
+            &super::EQ,
+            &super::SOURCE,
+            &super::CHAIN_EQ,
+            &super::CHAIN_PROP,
+            &super::CHAIN_TYPE,
+            &super::CHAIN_LITERAL,
+            &super::CHAIN_INCLUDE,
+            &super::CHAIN_LENGTH,
+            &super::CHAIN_CMP,
+            &super::MEMBER,
+        ];
+        for p in patterns {
+            std::sync::LazyLock::force(p);
+        }
+    }
+
     fn yaml(t: &Translation) -> Value {
         json!({
             "status": t.status.as_ref().map(|m| m.to_value()),
