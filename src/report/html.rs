@@ -42,17 +42,24 @@ impl HtmlWriter {
 
 /// Escapes text for HTML.
 pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut out = String::with_capacity(s.len() + s.len() / 16);
+    let mut plain = 0;
+    // The five characters are ASCII, so every index found is a character boundary; the text
+    // between them is copied in one piece.
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[plain..i]);
+        out.push_str(entity);
+        plain = i + 1;
     }
+    out.push_str(&s[plain..]);
     out
 }
 
@@ -373,5 +380,21 @@ impl ReportWriter for HtmlWriter {
         out.write_all(b"</body></html>\n")?;
         out.flush()
             .with_context(|| format!("cannot write report {}", shown(&self.path)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::esc;
+
+    #[test]
+    fn esc_replaces_the_five_characters_and_keeps_the_rest() {
+        assert_eq!(
+            esc("a<b & 'c' \"d\" >é\u{1F600}"),
+            "a&lt;b &amp; &#39;c&#39; &quot;d&quot; &gt;é\u{1F600}"
+        );
+        assert_eq!(esc("plain"), "plain");
+        assert_eq!(esc(""), "");
+        assert_eq!(esc("&&"), "&amp;&amp;");
     }
 }
