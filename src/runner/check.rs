@@ -90,7 +90,15 @@ pub fn referenced_names(
             }
         }
     }
-    templates.iter().flat_map(|t| engine.variables(t)).collect()
+    // Requests repeat the same few texts: each is analysed once.
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut names = HashSet::new();
+    for t in &templates {
+        if !t.is_literal() && seen.insert(t.src.as_str()) {
+            names.extend(engine.variables(t));
+        }
+    }
+    names
 }
 
 /// Whether a JSON value has a string (or key) with template syntax.
@@ -117,6 +125,8 @@ pub fn check_requests(
     let mut diags = Vec::new();
     // The names each template text reads: requests repeat the same few texts.
     let mut read: HashMap<String, HashSet<String>> = HashMap::new();
+    // Texts that rendered with this scope: rendering them again would tell nothing new.
+    let mut rendered: HashSet<String> = HashSet::new();
     for &i in selected {
         let req = &collection.requests[i];
         for t in request_templates(req) {
@@ -159,20 +169,26 @@ pub fn check_requests(
             let uses_capture = names
                 .iter()
                 .any(|n| captured.contains(n) && !scope.contains(n));
-            if undefined.is_empty()
-                && !uses_capture
-                && let Err(e) = engine.render(&t, scope)
-            {
-                let mut d = Diagnostic::new(
-                    format!("{} in request `{}`", e.message, req.path()),
-                    e.span.clone(),
-                );
-                if let Some(name) = e.undefined.as_deref().and_then(|n| n.strip_prefix("env.")) {
-                    d = d.with_help(format!(
-                        "set the environment variable {name}, or add it to the .env file"
-                    ));
+            if undefined.is_empty() && !uses_capture && !rendered.contains(&t.src) {
+                match engine.render(&t, scope) {
+                    Ok(_) => {
+                        rendered.insert(t.src.clone());
+                    }
+                    Err(e) => {
+                        let mut d = Diagnostic::new(
+                            format!("{} in request `{}`", e.message, req.path()),
+                            e.span.clone(),
+                        );
+                        if let Some(name) =
+                            e.undefined.as_deref().and_then(|n| n.strip_prefix("env."))
+                        {
+                            d = d.with_help(format!(
+                                "set the environment variable {name}, or add it to the .env file"
+                            ));
+                        }
+                        diags.push(d);
+                    }
                 }
-                diags.push(d);
             }
         }
         // A request marked `skip: true` is never sent, so what it would send cannot be wrong.
