@@ -145,7 +145,7 @@ pub fn load_environment(path: &Path, sources: &Sources) -> Result<Environment, L
         Arc::clone(&text),
         Box::new(Redactor::new(Arc::clone(&text))),
     );
-    let spans = Spans::new(&file, &text);
+    let spans = Spans::new(&file, Arc::clone(&text));
     let raw: RawEnvironment = parse_yaml(&text, &spans, "environment")?;
     let mut builder = Builder::new(
         Arc::clone(&file),

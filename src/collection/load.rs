@@ -41,7 +41,7 @@ pub fn load_collection(
         Arc::clone(&text),
         Box::new(Redactor::new(Arc::clone(&text))),
     );
-    let spans = Spans::new(&file, &text);
+    let spans = Spans::new(&file, Arc::clone(&text));
     let raw: RawCollection = parse_yaml(&text, &spans, "collection")?;
     let dir = path
         .parent()

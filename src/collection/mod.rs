@@ -146,11 +146,11 @@ pub struct RequestDef {
     /// `delay:` before sending.
     pub delay: Option<Duration>,
     /// `retry:`.
-    pub retry: Option<RetryDef>,
+    pub retry: Option<Box<RetryDef>>,
     /// `skip: true`.
     pub skip: bool,
     /// `skip_if:`, a template whose truthy result skips the request.
-    pub skip_if: Option<Template>,
+    pub skip_if: Option<Box<Template>>,
     /// Own and inherited tags.
     pub tags: Vec<String>,
     /// `expect:`, in file order.
