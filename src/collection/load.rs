@@ -337,6 +337,9 @@ pub(crate) fn parse_yaml<T: DeserializeOwned>(
             Some(Span::new(file, 1, 1)),
         ));
     }
+    if let Some(quick) = super::fast_yaml::from_str(text) {
+        return Ok(quick);
+    }
     serde_saphyr::from_str_with_options(text, yaml_options(text.len())).map_err(|e| {
         match budget_breach(&e) {
             Some(breach) => Diagnostic::new(

@@ -5,6 +5,7 @@
 
 mod build;
 mod environment;
+mod fast_yaml;
 mod grant;
 mod load;
 mod matcher;

@@ -173,7 +173,7 @@ pub struct RawItem {
         dead_code,
         reason = "documentation for readers of the file; a run does not use it"
     )]
-    pub description: Option<Box<String>>,
+    pub description: Option<String>,
     #[schemars(
         with = "Option<Vec<RawItem>>",
         description = "Requests and folders, run in order."
@@ -224,7 +224,7 @@ pub struct RawItem {
         with = "Option<Vec<RawExample>>",
         description = "Saved responses, for documentation and `runner mock`."
     )]
-    pub examples: Option<Box<Vec<Sp<RawExample>>>>,
+    pub examples: Option<Vec<Sp<RawExample>>>,
     // Settings (inherited); spelled out because `flatten` would lose positions here.
     #[schemars(
         with = "Option<RawAuth>",
@@ -261,7 +261,7 @@ pub struct RawItem {
     )]
     pub scripts: Option<Box<Sp<RawScripts>>>,
     #[schemars(description = "Tags for `--tag` selection.")]
-    pub tags: Option<Box<Vec<String>>>,
+    pub tags: Option<Vec<String>>,
 }
 
 impl RawItem {
@@ -275,7 +275,7 @@ impl RawItem {
             max_redirects: self.max_redirects,
             timeout: self.timeout.take().map(|b| *b),
             max_body: self.max_body.take().map(|b| *b),
-            tags: self.tags.take().map(|b| *b),
+            tags: self.tags.take(),
             scripts: self.scripts.take().map(|b| *b),
         }
     }
