@@ -168,11 +168,16 @@ fn tree(text: &str) -> Option<Node<'_>> {
     root
 }
 
+/// The text of a key (every key is text: see `tree`).
+fn key_text<'n>(n: &'n Node<'_>) -> Option<&'n str> {
+    match &n.kind {
+        Kind::Scalar(k, _) => Some(k),
+        _ => None,
+    }
+}
+
 fn has_duplicate_keys(entries: &[(Node<'_>, Node<'_>)]) -> bool {
-    let key = |n: &Node<'_>| match &n.kind {
-        Kind::Scalar(k, _) => k.to_string(),
-        _ => String::new(),
-    };
+    let key = key_text;
     if entries.len() <= 8 {
         return entries
             .iter()
