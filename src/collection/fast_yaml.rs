@@ -739,6 +739,8 @@ mod tests {
             "requests:\n  - name: a\n    url: http://h\n    body:\n      raw: |\n        line one\n        line two\n    headers: {X-A: \"1\", X-B: b}\n    retry: {count: 3, delay: 1s, on: [5xx, timeout]}\n    auth: none\n",
             "requests:\n  - folder: F\n    auth:\n      bearer: \"{{ t }}\"\n    requests:\n      - name: r\n        url: >\n          http://folded\n        skip: true\n        tags: [a, b]\n",
             "variables:\n  a: 1\n  b: text\n  c: [x, {d: e, on: x}]\nsecrets: [a]\nrequests: [{name: a, url: u}]\n",
+            "\u{feff}---\n# comment\nname: \"😀 x\" # after\nrequests:\n  - name: é😀\n    url: http://h/😀\n      /more\n    query: {q: [1, 2]}\n...\n",
+            "name: x\nrequests:\n- name: a\n  url: 'it''s'\n  expect: {status: [200, 2xx], body: {contains: \"a\\tb\"}}\n",
         ];
         for t in texts {
             assert_eq!(same::<RawCollection>(t), Some(true), "{t}");
