@@ -124,14 +124,16 @@ fn tree(text: &str) -> Option<Node<'_>> {
                 continue;
             }
             Event::MappingEnd | Event::SequenceEnd => {
-                let open = stack.pop()?;
+                let mut open = stack.pop()?;
                 if open.key.is_some() {
                     return None;
                 }
-                if let Kind::Map(entries) = &open.node.kind
-                    && has_duplicate_keys(entries)
-                {
-                    return None;
+                // The whole tree is alive at once: no spare room.
+                match &mut open.node.kind {
+                    Kind::Map(entries) if has_duplicate_keys(entries) => return None,
+                    Kind::Map(entries) => entries.shrink_to_fit(),
+                    Kind::Seq(items) => items.shrink_to_fit(),
+                    Kind::Scalar(..) => {}
                 }
                 open.node
             }
