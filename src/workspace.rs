@@ -2,13 +2,17 @@
 //! variable scope, checked once for `run`, `validate` and `mock`.
 
 use std::collections::HashSet;
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::collection::{
-    Collection, Environment, environment_names, load_collection, load_environment,
+    Collection, Environment, LoadError, environment_names, load_collection, load_environment,
     resolve_environment_path,
 };
 use crate::diagnostic::{Diagnostic, Sources};
+use crate::paths::FileRoot;
 use crate::runner::{Selection, check_requests, referenced_names};
 use crate::secrets::Masker;
 use crate::settings::LoadSettings;
@@ -26,8 +30,8 @@ pub(crate) fn load(settings: &LoadSettings) -> Result<Workspace, (Vec<Diagnostic
     let sources = Sources::default();
     let mut diags = Vec::new();
     let mut collections = Vec::new();
-    for path in &settings.collections {
-        match load_collection(path, &sources, &settings.file_root) {
+    for loaded in load_collections(&settings.collections, &sources, &settings.file_root) {
+        match loaded {
             Ok(c) => collections.push(c),
             Err(e) => diags.extend(e.diagnostics),
         }
@@ -57,6 +61,51 @@ pub(crate) fn load(settings: &LoadSettings) -> Result<Workspace, (Vec<Diagnostic
     } else {
         Err((diags, sources))
     }
+}
+
+/// Loads the collection files, several at a time when there are several (nothing is sent
+/// yet, so every core is free): the results come in the order of `paths`.
+fn load_collections(
+    paths: &[PathBuf],
+    sources: &Sources,
+    file_root: &FileRoot,
+) -> Vec<Result<Collection, LoadError>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, NonZeroUsize::get)
+        .min(paths.len());
+    if threads <= 1 {
+        return paths
+            .iter()
+            .map(|p| load_collection(p, sources, file_root))
+            .collect();
+    }
+    // Each thread takes the next file not taken yet, so that a large file does not hold
+    // back the ones queued behind it.
+    let next = AtomicUsize::new(0);
+    let mut loaded: Vec<(usize, Result<Collection, LoadError>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(path) = paths.get(i) else { break };
+                        done.push((i, load_collection(path, sources, file_root)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| match w.join() {
+                Ok(done) => done,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    loaded.sort_by_key(|(i, _)| *i);
+    loaded.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Every variable name captured, or set by a script, anywhere in the run.

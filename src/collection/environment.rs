@@ -140,8 +140,12 @@ fn clean(path: &Path) -> PathBuf {
 pub fn load_environment(path: &Path, sources: &Sources) -> Result<Environment, LoadError> {
     let file: Arc<str> = Arc::from(path.display().to_string());
     let text: Arc<str> = Arc::from(read_file(path, "environment")?);
-    sources.add_masked(&file, Arc::clone(&text), Box::new(Redactor::new(&text)));
-    let spans = Spans::new(&file, &text);
+    sources.add_masked(
+        &file,
+        Arc::clone(&text),
+        Box::new(Redactor::new(Arc::clone(&text))),
+    );
+    let spans = Spans::new(&file, Arc::clone(&text));
     let raw: RawEnvironment = parse_yaml(&text, &spans, "environment")?;
     let mut builder = Builder::new(
         Arc::clone(&file),

@@ -1,7 +1,7 @@
 //! Reading collection files: YAML → raw types → model, with positioned errors.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::de::DeserializeOwned;
 
@@ -36,8 +36,12 @@ pub fn load_collection(
 ) -> Result<Collection, LoadError> {
     let file: Arc<str> = Arc::from(path.display().to_string());
     let text: Arc<str> = Arc::from(read_file(path, "collection")?);
-    sources.add_masked(&file, Arc::clone(&text), Box::new(Redactor::new(&text)));
-    let spans = Spans::new(&file, &text);
+    sources.add_masked(
+        &file,
+        Arc::clone(&text),
+        Box::new(Redactor::new(Arc::clone(&text))),
+    );
+    let spans = Spans::new(&file, Arc::clone(&text));
     let raw: RawCollection = parse_yaml(&text, &spans, "collection")?;
     let dir = path
         .parent()
@@ -74,7 +78,7 @@ const SECRET_KEY_PARTS: &[&str] = &[
 /// Templates (`{{ ... }}`) are shown: they name a variable, not its value; the literal text
 /// around a template in a value listed under `secrets:` is part of that secret, and hidden.
 pub(crate) fn redact_for_display(text: &str) -> String {
-    let redactor = Redactor::new(text);
+    let redactor = Redactor::new(Arc::from(text));
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
         out.push_str(&redactor.mask(line));
@@ -83,21 +87,27 @@ pub(crate) fn redact_for_display(text: &str) -> String {
 }
 
 /// Masks credentials in the lines of one file (see [`redact_for_display`]), a line at a
-/// time: only the lines a diagnostic quotes are masked.
+/// time: only the lines a diagnostic quotes are masked, and the file is read for its
+/// `secrets:` lists only when a first line is.
 pub(crate) struct Redactor {
+    text: Arc<str>,
     /// The names listed under `secrets:` anywhere in the file.
-    listed: Vec<String>,
+    listed: OnceLock<Vec<String>>,
 }
 
 impl Redactor {
-    pub(crate) fn new(text: &str) -> Redactor {
+    pub(crate) fn new(text: Arc<str>) -> Redactor {
         Redactor {
-            listed: listed_secrets(text),
+            text,
+            listed: OnceLock::new(),
         }
     }
 
     fn is_listed(&self, key: &str) -> bool {
-        self.listed.iter().any(|l| l == key)
+        self.listed
+            .get_or_init(|| listed_secrets(&self.text))
+            .iter()
+            .any(|l| l == key)
     }
 
     fn is_secret(&self, key: &str, value: &str) -> bool {
@@ -326,6 +336,9 @@ pub(crate) fn parse_yaml<T: DeserializeOwned>(
             format!("the {what} file is empty"),
             Some(Span::new(file, 1, 1)),
         ));
+    }
+    if let Some(quick) = super::fast_yaml::from_str(text) {
+        return Ok(quick);
     }
     serde_saphyr::from_str_with_options(text, yaml_options(text.len())).map_err(|e| {
         match budget_breach(&e) {

@@ -5,6 +5,7 @@
 
 mod build;
 mod environment;
+mod fast_yaml;
 mod grant;
 mod load;
 mod matcher;
@@ -30,8 +31,8 @@ use crate::paths::FileRoot;
 pub use build::parse_duration_str;
 pub use environment::{Environment, environment_names, load_environment, resolve_environment_path};
 pub use grant::{ClientAuth, Grant};
-pub use load::load_collection;
 pub(crate) use load::yaml_options;
+pub use load::{LoadError, load_collection};
 pub use matcher::Predicate;
 pub use size::parse_size_str;
 pub use status::StatusOption;
@@ -146,11 +147,11 @@ pub struct RequestDef {
     /// `delay:` before sending.
     pub delay: Option<Duration>,
     /// `retry:`.
-    pub retry: Option<RetryDef>,
+    pub retry: Option<Box<RetryDef>>,
     /// `skip: true`.
     pub skip: bool,
     /// `skip_if:`, a template whose truthy result skips the request.
-    pub skip_if: Option<Template>,
+    pub skip_if: Option<Box<Template>>,
     /// Own and inherited tags.
     pub tags: Vec<String>,
     /// `expect:`, in file order.

@@ -167,7 +167,7 @@ pub struct RawItem {
         with = "Option<String>",
         description = "Folder name: this entry is a folder holding `requests`."
     )]
-    pub folder: Option<Sp<String>>,
+    pub folder: Option<Box<Sp<String>>>,
     #[schemars(description = "Free text shown in documentation.")]
     #[expect(
         dead_code,
@@ -178,7 +178,7 @@ pub struct RawItem {
         with = "Option<Vec<RawItem>>",
         description = "Requests and folders, run in order."
     )]
-    pub requests: Option<Sp<Vec<RawItem>>>,
+    pub requests: Option<Box<Sp<Vec<RawItem>>>>,
     #[schemars(with = "Option<String>", description = "HTTP method (default GET).")]
     pub method: Option<Sp<String>>,
     #[schemars(with = "Option<Value>", description = "URL template (string).")]
@@ -235,7 +235,7 @@ pub struct RawItem {
         with = "Option<BTreeMap<String, Value>>",
         description = "Headers: name -> value (a template)."
     )]
-    pub headers: Option<IndexMap<String, Sp<Value>>>,
+    pub headers: Option<Box<IndexMap<String, Sp<Value>>>>,
     #[schemars(description = "Follow redirects (default true).")]
     pub follow_redirects: Option<bool>,
     #[schemars(
@@ -269,7 +269,7 @@ impl RawItem {
     pub fn settings(&mut self) -> RawSettings {
         RawSettings {
             auth: self.auth.take().map(|b| *b),
-            headers: self.headers.take(),
+            headers: self.headers.take().map(|b| *b),
             follow_redirects: self.follow_redirects,
             follow_authorization_header: self.follow_authorization_header.take().map(|b| *b),
             max_redirects: self.max_redirects,
@@ -426,7 +426,7 @@ pub struct RawExpect {
         with = "Option<BTreeMap<String, Value>>",
         description = "Header name -> matcher; `name:` beside matcher keys names the assertion."
     )]
-    pub headers: Option<IndexMap<String, Sp<Value>>>,
+    pub headers: Option<Box<IndexMap<String, Sp<Value>>>>,
     #[schemars(
         with = "Option<BTreeMap<String, Value>>",
         description = "JSONPath (RFC 9535) -> matcher; a bare value means equals; `name:` beside matcher keys names the assertion ({exists: true, name: \"has id\"})."
@@ -436,12 +436,12 @@ pub struct RawExpect {
         with = "Option<Value>",
         description = "Matcher on the body text; `name:` beside matcher keys names the assertion."
     )]
-    pub body: Option<Sp<Value>>,
+    pub body: Option<Box<Sp<Value>>>,
     #[schemars(
         with = "Option<Value>",
         description = "Matcher on the response time in milliseconds, e.g. {lt: 2000}."
     )]
-    pub duration: Option<Sp<Value>>,
+    pub duration: Option<Box<Sp<Value>>>,
 }
 
 /// `retry:`.

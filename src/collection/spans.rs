@@ -100,10 +100,10 @@ struct Open {
 
 impl Spans {
     /// The index of `text`, a file named `file`, to be built when first asked.
-    pub(super) fn new(file: &Arc<str>, text: &str) -> Spans {
+    pub(super) fn new(file: &Arc<str>, text: Arc<str>) -> Spans {
         Spans {
             file: Arc::clone(file),
-            text: Arc::from(text),
+            text,
             index: OnceCell::new(),
         }
     }
@@ -510,7 +510,7 @@ mod tests {
     use super::*;
 
     fn index(text: &str) -> Spans {
-        Spans::new(&Arc::from("t.yaml"), text)
+        Spans::new(&Arc::from("t.yaml"), Arc::from(text))
     }
 
     fn at(s: &Span) -> (u32, u32, u32) {

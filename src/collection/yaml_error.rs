@@ -236,7 +236,7 @@ mod tests {
     #[test]
     fn describes_what_was_found() {
         let text = "a: slow # c\nb: [1]\nc: {x: 1}\nd:\ne:\n  x: y\nf: \"a long text that goes on and on and on and on\"\n";
-        let spans = Spans::new(&Arc::from("t.yaml"), text);
+        let spans = Spans::new(&Arc::from("t.yaml"), Arc::from(text));
         let found = |line, col, len| found(&spans, text, line, col, len);
         assert_eq!(found(1, 4, 4), "`slow`");
         assert_eq!(found(2, 4, 0), "a list");

@@ -1,6 +1,7 @@
 //! Checks before anything is sent: every template compiles and every variable it reads
 //! is defined (captured names count as defined), and literal body files exist.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
@@ -27,19 +28,21 @@ const GLOBALS: &[&str] = &[
     "loop",
 ];
 
-/// Every template a request renders, assertion expectations included.
-pub fn request_templates(req: &RequestDef) -> Vec<Template> {
-    let mut out: Vec<Template> = req.templates().into_iter().cloned().collect();
+/// Every template a request renders, assertion expectations included: the request's own,
+/// and those made for the string leaves of JSON values.
+pub fn request_templates(req: &RequestDef) -> Vec<Cow<'_, Template>> {
+    let mut out: Vec<Cow<'_, Template>> = req.templates().into_iter().map(Cow::Borrowed).collect();
     if let Some(BodyDef::Json(t)) = &req.body {
-        out.extend(json_leaves(t));
+        out.extend(json_leaves(t).into_iter().map(Cow::Owned));
     }
     for a in &req.asserts {
         for v in expected_values(&a.predicates) {
             if contains_template(v) {
-                out.extend(json_leaves(&JsonTemplate {
+                let leaves = json_leaves(&JsonTemplate {
                     value: v.clone(),
                     span: a.span.clone(),
-                }));
+                });
+                out.extend(leaves.into_iter().map(Cow::Owned));
             }
         }
     }
@@ -74,23 +77,33 @@ pub fn referenced_names(
 ) -> HashSet<String> {
     let all: Vec<usize> = (0..collection.requests.len()).collect();
     let requests = if mock { &all[..] } else { selected };
-    let mut templates: Vec<Template> = Vec::new();
+    let mut templates: Vec<Cow<'_, Template>> = Vec::new();
     for req in requests.iter().filter_map(|&i| collection.requests.get(i)) {
         templates.extend(request_templates(req));
         if mock {
             for e in &req.examples {
-                templates.extend(e.host.iter().cloned());
-                templates.push(e.status.clone());
-                templates.extend(e.headers.iter().map(|(_, t)| t.clone()));
+                templates.extend(e.host.iter().map(Cow::Borrowed));
+                templates.push(Cow::Borrowed(&e.status));
+                templates.extend(e.headers.iter().map(|(_, t)| Cow::Borrowed(t)));
                 match &e.body {
                     ExampleBody::Empty => {}
-                    ExampleBody::Json(t) => templates.extend(json_leaves(t)),
-                    ExampleBody::Text(t) => templates.push(t.clone()),
+                    ExampleBody::Json(t) => {
+                        templates.extend(json_leaves(t).into_iter().map(Cow::Owned));
+                    }
+                    ExampleBody::Text(t) => templates.push(Cow::Borrowed(t)),
                 }
             }
         }
     }
-    templates.iter().flat_map(|t| engine.variables(t)).collect()
+    // Requests repeat the same few texts: each is analysed once.
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut names = HashSet::new();
+    for t in &templates {
+        if !t.is_literal() && seen.insert(t.src.as_str()) {
+            names.extend(engine.variables(t));
+        }
+    }
+    names
 }
 
 /// Whether a JSON value has a string (or key) with template syntax.
@@ -117,6 +130,8 @@ pub fn check_requests(
     let mut diags = Vec::new();
     // The names each template text reads: requests repeat the same few texts.
     let mut read: HashMap<String, HashSet<String>> = HashMap::new();
+    // Texts that rendered with this scope: rendering them again would tell nothing new.
+    let mut rendered: HashSet<String> = HashSet::new();
     for &i in selected {
         let req = &collection.requests[i];
         for t in request_templates(req) {
@@ -133,9 +148,12 @@ pub fn check_requests(
                 diags.push(Diagnostic::new(title, e.span));
                 continue;
             }
-            let names = read
-                .entry(t.src.clone())
-                .or_insert_with(|| engine.variables(&t));
+            if !read.contains_key(&t.src) {
+                read.insert(t.src.clone(), engine.variables(&t));
+            }
+            let Some(names) = read.get(&t.src) else {
+                continue;
+            };
             let mut undefined: Vec<&String> = names
                 .iter()
                 .filter(|n| {
@@ -159,20 +177,26 @@ pub fn check_requests(
             let uses_capture = names
                 .iter()
                 .any(|n| captured.contains(n) && !scope.contains(n));
-            if undefined.is_empty()
-                && !uses_capture
-                && let Err(e) = engine.render(&t, scope)
-            {
-                let mut d = Diagnostic::new(
-                    format!("{} in request `{}`", e.message, req.path()),
-                    e.span.clone(),
-                );
-                if let Some(name) = e.undefined.as_deref().and_then(|n| n.strip_prefix("env.")) {
-                    d = d.with_help(format!(
-                        "set the environment variable {name}, or add it to the .env file"
-                    ));
+            if undefined.is_empty() && !uses_capture && !rendered.contains(&t.src) {
+                match engine.render(&t, scope) {
+                    Ok(_) => {
+                        rendered.insert(t.src.clone());
+                    }
+                    Err(e) => {
+                        let mut d = Diagnostic::new(
+                            format!("{} in request `{}`", e.message, req.path()),
+                            e.span.clone(),
+                        );
+                        if let Some(name) =
+                            e.undefined.as_deref().and_then(|n| n.strip_prefix("env."))
+                        {
+                            d = d.with_help(format!(
+                                "set the environment variable {name}, or add it to the .env file"
+                            ));
+                        }
+                        diags.push(d);
+                    }
                 }
-                diags.push(d);
             }
         }
         // A request marked `skip: true` is never sent, so what it would send cannot be wrong.

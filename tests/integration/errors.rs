@@ -818,6 +818,62 @@ error: status: `in` needs a list, found 200
     );
 }
 
+/// Collection files load several at a time: the errors still come file by file in the
+/// order of the command line, however long each file takes to load.
+#[test]
+fn errors_of_several_files_come_in_command_line_order() {
+    let ws = Workspace::new();
+    // The first file is the longest: it finishes loading last.
+    let mut long = String::from("name: long\nrequests:\n");
+    for i in 1..=2000 {
+        long.push_str(&format!(
+            "  - name: r{i}\n    url: http://127.0.0.1:9/{i}\n"
+        ));
+    }
+    long.push_str("  - name: last\n    url: http://127.0.0.1:9/last\n    methd: GET\n");
+    ws.write("a.yaml", &long);
+    ws.write(
+        "b.yaml",
+        "name: b\nrequests:\n  - name: one\n    url: http://127.0.0.1:9/\n    method: GE T\n",
+    );
+    ws.write(
+        "c.yaml",
+        "name: c\nrequests:\n  - name: fine\n    url: http://127.0.0.1:9/\n",
+    );
+    ws.write(
+        "d.yaml",
+        "name: d\nrequests:\n  - name: two\n    url: http://127.0.0.1:9/\n    expect:\n      status: { in: 200 }\n",
+    );
+    let expected = "\
+error: unknown key `methd`
+    --> a.yaml:4005:5
+     |
+4005 |     methd: GET
+     |     ^^^^^
+  = help: did you mean `method`?
+
+error: invalid method `GE T`
+ --> b.yaml:5:13
+  |
+5 |     method: GE T
+  |             ^^^^
+  = help: did you mean `GET`?
+
+error: status: `in` needs a list, found 200
+ --> d.yaml:6:21
+  |
+6 |       status: { in: 200 }
+  |                     ^^^
+
+3 errors
+";
+    for command in ["validate", "run"] {
+        let out = ws.run(&[command, "a.yaml", "b.yaml", "c.yaml", "d.yaml"]);
+        out.assert_code(2);
+        assert_eq!(out.stderr, expected, "{command}");
+    }
+}
+
 /// Ways the shipped collection can be cut short or corrupted are refused or accepted, never
 /// a crash. A deterministic sample: the shortest and longest prefixes and every third one
 /// between, and two of the four corruptions of each line, taking turns, so that every kind

@@ -21,7 +21,7 @@ impl Builder<'_> {
         if let Some(status) = e.status {
             self.assert_def(Subject::Status, &status, true, &mut out);
         }
-        for (name, v) in e.headers.unwrap_or_default() {
+        for (name, v) in e.headers.map(|h| *h).unwrap_or_default() {
             self.assert_def(
                 Subject::Header(name.to_ascii_lowercase()),
                 &v,
@@ -41,6 +41,8 @@ impl Builder<'_> {
         if let Some(d) = e.duration {
             self.assert_def(Subject::Duration, &d, false, &mut out);
         }
+        // Kept for the whole run, once per request: no spare room.
+        out.shrink_to_fit();
         out
     }
 

@@ -74,11 +74,11 @@ impl Builder<'_> {
             .map(|e| self.expectations(*e))
             .unwrap_or_default();
         let captures = self.captures(item.capture.map(|c| *c).unwrap_or_default());
-        let retry = item.retry.and_then(|r| self.retry(*r));
+        let retry = item.retry.and_then(|r| self.retry(*r)).map(Box::new);
         let delay = item.delay.and_then(|d| self.duration(&d, "delay"));
         let skip_if = item
             .skip_if
-            .map(|s| Template::new(s.value.clone(), self.sp(&s)));
+            .map(|s| Box::new(Template::new(s.value.clone(), self.sp(&s))));
         let examples = item
             .examples
             .unwrap_or_default()
