@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use super::Reports;
 use super::model::{IterationReport, RequestReport, RunMeta};
+use crate::collection::Collection;
 use crate::data::Row;
 use crate::runner::{CollectionResult, Listener, RequestResult, Unit};
 use crate::secrets::Masker;
@@ -78,6 +79,17 @@ impl ReportFeed {
 }
 
 impl Listener for ReportFeed {
+    fn collection_started(&self, unit: &Unit, _collection: &Collection, count: usize) {
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        if !state.reports.is_empty() {
+            state
+                .running
+                .insert(unit.position, Vec::with_capacity(count));
+        }
+    }
+
     fn request_finished(&self, unit: &Unit, result: &RequestResult) {
         let Ok(mut state) = self.state.lock() else {
             return;
@@ -85,7 +97,7 @@ impl Listener for ReportFeed {
         if state.reports.is_empty() {
             return;
         }
-        let record = RequestReport::build(result, &self.masker);
+        let record = RequestReport::build(result, &self.masker, state.reports.detail);
         state.running.entry(unit.position).or_default().push(record);
     }
 

@@ -308,23 +308,42 @@ fn mask_json(v: &serde_json::Value, masker: &Masker) -> serde_json::Value {
     }
 }
 
+/// How much of each hop a run's reports show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Headers and bodies of every hop (the JSON and HTML reports).
+    Full,
+    /// Only the final response's body of a request that did not pass (JUnit's
+    /// `system-out`); no headers.
+    Brief,
+}
+
 impl RequestReport {
     /// The masked, cut record of a finished request: what the reports keep of it once its
-    /// raw exchanges are dropped.
-    pub fn build(r: &RequestResult, masker: &Masker) -> RequestReport {
-        request(r, masker)
+    /// raw exchanges are dropped. With [`Detail::Brief`] its hops keep no headers and no
+    /// bodies except the one JUnit shows.
+    pub fn build(r: &RequestResult, masker: &Masker, detail: Detail) -> RequestReport {
+        request(r, masker, detail)
     }
 }
 
-fn request(r: &RequestResult, masker: &Masker) -> RequestReport {
+fn request(r: &RequestResult, masker: &Masker, detail: Detail) -> RequestReport {
     let m = |s: &str| masker.mask(s).into_owned();
+    let status = r.status();
+    // Brief: only the final body of a request that did not pass.
+    let last = r.exchanges.len().saturating_sub(1);
+    let shown = |i: usize| match detail {
+        Detail::Full => Shown::All,
+        Detail::Brief if i == last && status != Status::Passed => Shown::Body,
+        Detail::Brief => Shown::Nothing,
+    };
     RequestReport {
         name: m(&r.name),
         path: m(&r.path),
         position: position(r.span.as_ref()),
         method: r.method.clone(),
         url: r.url.as_deref().map(m),
-        status: match r.status() {
+        status: match status {
             Status::Passed => Outcome::Passed,
             Status::Failed => Outcome::Failed,
             Status::Errored => Outcome::Errored,
@@ -336,7 +355,12 @@ fn request(r: &RequestResult, masker: &Masker) -> RequestReport {
         response_status: r.final_status(),
         duration_ms: millis(r.duration),
         attempts: r.attempts,
-        hops: r.exchanges.iter().map(|e| hop(e, masker)).collect(),
+        hops: r
+            .exchanges
+            .iter()
+            .enumerate()
+            .map(|(i, e)| hop(e, masker, shown(i)))
+            .collect(),
         assertions: r
             .asserts
             .iter()
@@ -407,20 +431,45 @@ fn body(bytes: &[u8], masker: &Masker) -> Option<String> {
     Some(format!("{shown}\n({omitted} more bytes)"))
 }
 
-fn hop(e: &Exchange, masker: &Masker) -> Hop {
+/// What a hop's record keeps of its headers and bodies.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    All,
+    /// The response body only.
+    Body,
+    Nothing,
+}
+
+fn hop(e: &Exchange, masker: &Masker, shown: Shown) -> Hop {
+    let all = shown == Shown::All;
     Hop {
         method: e.request.method.to_string(),
         url: masker.mask(e.request.url.as_str()).into_owned(),
-        request_headers: headers(&e.request.headers, masker),
-        request_body: e
-            .request
-            .body_summary
-            .as_deref()
-            .map(|s| masker.mask(s).into_owned())
-            .or_else(|| e.request.body.as_deref().and_then(|b| body(b, masker))),
+        request_headers: if all {
+            headers(&e.request.headers, masker)
+        } else {
+            Vec::new()
+        },
+        request_body: if all {
+            e.request
+                .body_summary
+                .as_deref()
+                .map(|s| masker.mask(s).into_owned())
+                .or_else(|| e.request.body.as_deref().and_then(|b| body(b, masker)))
+        } else {
+            None
+        },
         status: e.response.status.as_u16(),
-        response_headers: headers(&e.response.headers, masker),
-        response_body: body(&e.response.body, masker),
+        response_headers: if all {
+            headers(&e.response.headers, masker)
+        } else {
+            Vec::new()
+        },
+        response_body: if shown == Shown::Nothing {
+            None
+        } else {
+            body(&e.response.body, masker)
+        },
         headers_ms: millis(e.timings.headers),
         total_ms: millis(e.timings.total),
         redirect_note: e

@@ -12,7 +12,7 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use super::github::GithubWriter;
 use super::html::HtmlWriter;
 use super::model::{
-    IterationReport, Outcome, RequestReport, RunMeta, SCHEMA_VERSION, count_iteration,
+    Detail, IterationReport, Outcome, RequestReport, RunMeta, SCHEMA_VERSION, count_iteration,
 };
 use crate::runner::Totals;
 
@@ -466,6 +466,8 @@ impl ReportWriter for JunitWriter {
 /// Every writer of a run, fed in order, with running totals.
 pub struct Reports {
     writers: Vec<Box<dyn ReportWriter>>,
+    /// What the writers show of each hop.
+    pub detail: Detail,
     /// Counts over everything fed so far.
     pub totals: Totals,
 }
@@ -480,8 +482,13 @@ impl Reports {
                 writers.push(w);
             }
         }
+        // The JSON and HTML reports show every hop's headers and bodies.
+        let full = specs
+            .iter()
+            .any(|s| matches!(s, ReporterSpec::Json(_) | ReporterSpec::Html(_)));
         Ok(Reports {
             writers,
+            detail: if full { Detail::Full } else { Detail::Brief },
             totals: Totals::default(),
         })
     }

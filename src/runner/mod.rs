@@ -106,7 +106,9 @@ impl Runner<'_> {
         let mut out = CollectionResult {
             name: collection.name.clone(),
             file: collection.file.to_string(),
-            requests: Vec::with_capacity(selected.len()),
+            totals: Totals::default(),
+            slowest: Vec::new(),
+            captures: Vec::new(),
             started_at,
             duration: Duration::ZERO,
             variables: Vec::new(),
@@ -146,9 +148,8 @@ impl Runner<'_> {
                 }
             }
             self.listener.request_finished(&self.unit, &result);
-            result.drop_raw();
             let failed = matches!(result.status(), Status::Failed | Status::Errored);
-            out.requests.push(result);
+            out.keep(result);
             if failed && self.options.bail {
                 bail = true;
                 break;

@@ -10,21 +10,62 @@ use crate::diagnostic::Span;
 use crate::http::{Exchange, HttpError};
 use crate::template::TemplateError;
 
-/// One collection's results.
+/// What a unit keeps of its collection's run. Each request's [`RequestResult`] goes to the
+/// listeners as it finishes and is dropped there: only its counts, its time and its
+/// captures stay.
 #[derive(Debug, Default)]
 pub struct CollectionResult {
     /// Collection name.
     pub name: String,
     /// Collection file.
     pub file: String,
-    /// One per selected request, in order.
-    pub requests: Vec<RequestResult>,
+    /// Its finished requests and their assertions (`iterations` stays 0).
+    pub totals: Totals,
+    /// Its slowest sent requests (`Folder/Request`, time), slowest first; ties keep the
+    /// earlier request first.
+    pub slowest: Vec<(String, Duration)>,
+    /// Every value its requests captured, in order.
+    pub captures: Vec<(String, Value)>,
     /// When it started (RFC 3339, UTC).
     pub started_at: String,
     /// Wall time.
     pub duration: Duration,
     /// Variables scripts set (their last value) or unset (`None`), in the order first set.
     pub variables: Vec<(String, Option<Value>)>,
+}
+
+/// How many slowest requests a run names.
+const SLOWEST: usize = 3;
+
+impl CollectionResult {
+    /// Keeps what the run needs of a finished request once its listeners have seen it.
+    pub fn keep(&mut self, result: RequestResult) {
+        self.totals.count(
+            result.status(),
+            result
+                .asserts
+                .iter()
+                .map(|a| (!a.skipped).then_some(a.check.passed)),
+        );
+        if !result.exchanges.is_empty() {
+            insert_slowest(&mut self.slowest, &result.path, result.duration);
+        }
+        self.captures.extend(result.captures);
+    }
+}
+
+/// Inserts `(path, duration)` into `slowest` (slowest first, at most [`SLOWEST`]) after the
+/// entries as slow as it.
+pub(super) fn insert_slowest(
+    slowest: &mut Vec<(String, Duration)>,
+    path: &str,
+    duration: Duration,
+) {
+    let at = slowest.partition_point(|(_, d)| *d >= duration);
+    if at < SLOWEST {
+        slowest.insert(at, (path.to_string(), duration));
+        slowest.truncate(SLOWEST);
+    }
 }
 
 /// Counts of requests by how they ended and of assertions: the terminal summary's and the
@@ -79,6 +120,20 @@ impl Totals {
                 None => self.assertions_skipped += 1,
             }
         }
+    }
+
+    /// Adds the counts of `other`, its iterations included.
+    pub fn add(&mut self, other: &Totals) {
+        self.iterations += other.iterations;
+        self.requests += other.requests;
+        self.passed += other.passed;
+        self.failed += other.failed;
+        self.errored += other.errored;
+        self.skipped += other.skipped;
+        self.not_sent += other.not_sent;
+        self.assertions_passed += other.assertions_passed;
+        self.assertions_failed += other.assertions_failed;
+        self.assertions_skipped += other.assertions_skipped;
     }
 }
 
@@ -150,18 +205,6 @@ impl RequestResult {
     }
 
     /// The final response's status code, when there was one.
-    /// Releases what a finished request's result no longer needs once its lines are
-    /// printed and its report record is made: bodies and headers. The hops stay, with
-    /// their status and timings.
-    pub fn drop_raw(&mut self) {
-        for e in &mut self.exchanges {
-            e.request.body = None;
-            e.request.headers = Default::default();
-            e.response.body = Default::default();
-            e.response.headers = Default::default();
-        }
-    }
-
     pub fn final_status(&self) -> Option<u16> {
         self.exchanges.last().map(|e| e.response.status.as_u16())
     }

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use indexmap::IndexMap;
 use serde_json::Value;
 
+use super::result::insert_slowest;
 use super::scripts;
 use super::{CollectionResult, Listener, RunOptions, Runner, Totals, Unit};
 use crate::auth::TokenSource;
@@ -19,9 +20,6 @@ use crate::script::Scopes;
 use crate::secrets::Masker;
 use crate::template::Engine;
 use crate::vars::Vars;
-
-/// How many slowest requests the outcome names.
-const SLOWEST: usize = 3;
 
 /// What a run needs besides its units.
 pub struct Schedule<'a> {
@@ -74,21 +72,11 @@ pub struct Outcome {
 impl Outcome {
     fn count(&mut self, result: &CollectionResult) {
         self.totals.iterations += 1;
-        for r in &result.requests {
-            self.totals.count(
-                r.status(),
-                r.asserts
-                    .iter()
-                    .map(|a| (!a.skipped).then_some(a.check.passed)),
-            );
-            if !r.exchanges.is_empty() {
-                // Ties keep the earlier request first.
-                let at = self.slowest.partition_point(|(_, d)| *d >= r.duration);
-                if at < SLOWEST {
-                    self.slowest.insert(at, (r.path.clone(), r.duration));
-                    self.slowest.truncate(SLOWEST);
-                }
-            }
+        self.totals.add(&result.totals);
+        // A unit's slowest are its requests' slowest in order: merged in that order, ties
+        // keep the earlier request first, as when each request is counted.
+        for (path, duration) in &result.slowest {
+            insert_slowest(&mut self.slowest, path, *duration);
         }
     }
 }
@@ -107,7 +95,7 @@ struct Carry {
 impl Carry {
     /// Takes on what a finished unit of collection `index` captured and set.
     fn update(&mut self, index: usize, result: &CollectionResult, scopes: Option<Scopes>) {
-        for (name, value) in result.requests.iter().flat_map(|r| r.captures.iter()) {
+        for (name, value) in &result.captures {
             self.values.shift_remove(name);
             self.values.insert(name.clone(), value.clone());
             // A unit without scripts leaves the scopes as they were, its captures added.
