@@ -46,9 +46,13 @@ const PROXY_VARIABLES: &[&str] = &[
 
 impl Direct {
     /// The direct path, configured as reqwest configures its own hyper client, or `None`
-    /// when a proxy may apply to plain-http requests (`--proxy` or the environment).
+    /// when a proxy may apply to plain-http requests (`--proxy`, the environment, or on
+    /// macOS and Windows the system's settings).
     pub fn new(jar: Arc<Jar>, user_agent: &'static str, proxy: bool) -> Option<Direct> {
+        // On macOS and Windows reqwest also reads the system's proxy settings: there every
+        // request stays on reqwest.
         let proxied = proxy
+            || cfg!(any(target_os = "macos", target_os = "windows"))
             || PROXY_VARIABLES
                 .iter()
                 .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()));
