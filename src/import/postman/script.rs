@@ -2,10 +2,10 @@
 //! every statement of it is understood; otherwise it is kept, whole, as a script.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 use indexmap::IndexMap;
-use regex::Regex;
+use regex::{Captures, Regex};
 use serde_json::{Map, Value, json};
 
 use super::js::{Kind, Token, compact, statements, string_value, tokens};
@@ -100,16 +100,61 @@ fn add_at(map: &mut IndexMap<String, Matcher>, key: String, m: Matcher) -> Optio
     }
 }
 
-fn re(s: &str) -> Regex {
-    let s = s
-        .replace("STR", r#""(?:[^"\\]|\\.)*""#)
-        .replace("CODE", r"(?:pm\.response\.code|responseCode\.code)");
-    Regex::new(&format!("^(?:{s})$")).unwrap_or_else(|e| panic!("bad built-in pattern {s}: {e}"))
+/// A built-in pattern, compiled on first use. One that does not compile (a mistake in this
+/// file, which the unit tests catch) matches nothing, so the script it would have translated
+/// is kept as a script: never a panic in a user's import.
+struct Pattern {
+    src: &'static str,
+    /// Whole statement (`^(?:…)$`, with `STR` and `CODE` expanded) or, unanchored, as written.
+    anchored: bool,
+    compiled: OnceLock<Option<Regex>>,
+}
+
+impl Pattern {
+    const fn new(src: &'static str, anchored: bool) -> Pattern {
+        Pattern {
+            src,
+            anchored,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    fn regex(&self) -> Option<&Regex> {
+        self.compiled
+            .get_or_init(|| {
+                if !self.anchored {
+                    return Regex::new(self.src).ok();
+                }
+                let s = self
+                    .src
+                    .replace("STR", r#""(?:[^"\\]|\\.)*""#)
+                    .replace("CODE", r"(?:pm\.response\.code|responseCode\.code)");
+                Regex::new(&format!("^(?:{s})$")).ok()
+            })
+            .as_ref()
+    }
+
+    fn captures<'h>(&self, text: &'h str) -> Option<Captures<'h>> {
+        self.regex()?.captures(text)
+    }
+
+    fn is_match(&self, text: &str) -> bool {
+        self.regex().is_some_and(|r| r.is_match(text))
+    }
+
+    fn captures_iter<'p, 'h>(&'p self, text: &'h str) -> impl Iterator<Item = Captures<'h>> + 'p
+    where
+        'h: 'p,
+    {
+        self.regex()
+            .into_iter()
+            .flat_map(move |r| r.captures_iter(text))
+    }
 }
 
 macro_rules! pattern {
     ($name:ident, $s:expr) => {
-        static $name: LazyLock<Regex> = LazyLock::new(|| re($s));
+        static $name: Pattern = Pattern::new($s, true);
     };
 }
 
@@ -160,10 +205,10 @@ pattern!(
     r#"(pm\.response\.json\(\)|JSON\.parse\(responseBody\)|JSON\.parse\(pm\.response\.text\(\)\)|(?:pm\.response\.headers\.get|postman\.getResponseHeader)\((STR)\)|[A-Za-z_$][\w$]*)((?:\.[A-Za-z_$][\w$]*|\[\d+\]|\[STR\])*)"#
 );
 /// One member of a path (not anchored: it walks the members one by one).
-static MEMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\.([A-Za-z_$][\w$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]"#)
-        .unwrap_or_else(|e| panic!("bad built-in pattern: {e}"))
-});
+static MEMBER: Pattern = Pattern::new(
+    r#"\.([A-Za-z_$][\w$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]"#,
+    false,
+);
 
 /// Where a value in a script comes from.
 #[derive(Debug, Clone, PartialEq)]
@@ -540,11 +585,20 @@ mod tests {
 
     use super::{Translation, translate};
 
-    /// Every built-in pattern compiles: `re` panics on a bad one, so a typo in a pattern
-    /// fails here rather than on a user's import.
+    /// A pattern that does not compile matches nothing instead of panicking.
+    #[test]
+    fn a_pattern_that_does_not_compile_matches_nothing() {
+        static BAD: super::Pattern = super::Pattern::new("(unclosed", true);
+        static BAD_MEMBERS: super::Pattern = super::Pattern::new("[", false);
+        assert!(BAD.captures("(unclosed").is_none());
+        assert!(!BAD.is_match("(unclosed"));
+        assert_eq!(BAD_MEMBERS.captures_iter("[[").count(), 0);
+    }
+
+    /// Every built-in pattern compiles: a bad one would silently translate nothing.
     #[test]
     fn every_built_in_pattern_compiles() {
-        let patterns: [&std::sync::LazyLock<regex::Regex>; 29] = [
+        let patterns: [&super::Pattern; 29] = [
             &super::STATUS,
             &super::OK,
             &super::ONE_OF,
@@ -576,7 +630,11 @@ mod tests {
             &super::MEMBER,
         ];
         for p in patterns {
-            std::sync::LazyLock::force(p);
+            assert!(
+                p.regex().is_some(),
+                "built-in pattern does not compile: {}",
+                p.src
+            );
         }
     }
 
