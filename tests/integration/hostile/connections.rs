@@ -1,11 +1,11 @@
 //! Kept-alive connections a server drops without notice, and timeouts.
 
-use std::io::{BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::{RawServer, read_head};
+use super::{RawServer, read_head, skip_body};
 use crate::support::Workspace;
 
 /// Answers requests with keep-alive; a connection idle for more than 20 ms is silently
@@ -17,14 +17,7 @@ fn forgetful_server(answered: Arc<Mutex<Vec<String>>>, dropped: Arc<AtomicUsize>
         let mut last = None::<Instant>;
         while let Some(head) = read_head(&mut reader) {
             let line = head.lines().next().unwrap_or_default().to_string();
-            if let Some(length) = head.lines().find_map(|l| {
-                l.to_ascii_lowercase()
-                    .strip_prefix("content-length: ")
-                    .map(str::to_string)
-            }) {
-                let mut body = vec![0; length.trim().parse().unwrap_or(0)];
-                let _ = reader.read_exact(&mut body);
-            }
+            skip_body(&head, &mut reader);
             if last.is_some_and(|t| t.elapsed() > Duration::from_millis(20)) {
                 dropped.fetch_add(1, Ordering::SeqCst);
                 return;

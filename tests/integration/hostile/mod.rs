@@ -61,6 +61,18 @@ fn read_head(reader: &mut BufReader<TcpStream>) -> Option<String> {
     }
 }
 
+/// Reads and drops the body that `head` announces with Content-Length, if any.
+fn skip_body(head: &str, reader: &mut BufReader<TcpStream>) {
+    if let Some(length) = head.lines().find_map(|l| {
+        l.to_ascii_lowercase()
+            .strip_prefix("content-length: ")
+            .map(str::to_string)
+    }) {
+        let mut body = vec![0; length.trim().parse().unwrap_or(0)];
+        let _ = reader.read_exact(&mut body);
+    }
+}
+
 /// Runs the binary in `ws` and returns its output and its peak resident memory in bytes,
 /// taken from the kernel's accounting of exactly this child (wait4).
 // The child is reaped by wait4, which also reports its peak memory.

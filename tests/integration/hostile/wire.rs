@@ -2,10 +2,10 @@
 //! requests through a proxy on reqwest: the same server, reached both ways, sees the same
 //! headers in the same order, gets its cookie back and has its gzip body decoded.
 
-use std::io::{BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::sync::{Arc, Mutex};
 
-use super::{RawServer, read_head};
+use super::{RawServer, read_head, skip_body};
 use crate::support::Workspace;
 
 /// CRC-32 (IEEE), for the gzip trailer.
@@ -42,14 +42,7 @@ fn recording_server(heads: Arc<Mutex<Vec<String>>>) -> RawServer {
         let mut reader = BufReader::new(stream.try_clone().expect("clone"));
         let mut stream = stream;
         while let Some(head) = read_head(&mut reader) {
-            if let Some(length) = head.lines().find_map(|l| {
-                l.to_ascii_lowercase()
-                    .strip_prefix("content-length: ")
-                    .map(str::to_string)
-            }) {
-                let mut body = vec![0; length.trim().parse().unwrap_or(0)];
-                let _ = reader.read_exact(&mut body);
-            }
+            skip_body(&head, &mut reader);
             let set = head.lines().next().unwrap_or_default().contains("/set ");
             heads.lock().expect("heads").push(head);
             let reply = if set {
