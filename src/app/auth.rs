@@ -105,7 +105,7 @@ pub(super) async fn command(command: AuthCommand) -> ExitStatus {
             export: None,
         };
         for req in &c.requests {
-            if let AuthDef::OAuth2(o) = &req.auth {
+            if let AuthDef::OAuth2(o) = &*req.auth {
                 match renderer.oauth2_params(o) {
                     Ok(p) => {
                         if !all.iter().any(|q| q.key() == p.key()) {

@@ -27,7 +27,7 @@ const SPANNED_MARKER: &str = "__serde_saphyr_private_spanned";
 /// `text` read as `T`, or `None` when serde-saphyr must read it.
 pub(super) fn from_str<T: DeserializeOwned>(text: &str) -> Option<T> {
     let root = tree(text)?;
-    T::deserialize(NodeDe(&root, false)).ok()
+    T::deserialize(NodeDe(root, false)).ok()
 }
 
 /// Where a node starts, as serde-saphyr's `Location` holds it.
@@ -284,30 +284,30 @@ impl de::Error for GiveUp {
     }
 }
 
-#[derive(Clone, Copy)]
-/// A node; `true` for a map's key.
-struct NodeDe<'n, 'a>(&'n Node<'a>, bool);
+/// A node; `true` for a map's key. The deserializer owns the tree and drops each part once
+/// it is read, so that the tree shrinks while the values read from it grow.
+struct NodeDe<'a>(Node<'a>, bool);
 
-impl<'de> de::Deserializer<'de> for NodeDe<'_, '_> {
+impl<'de> de::Deserializer<'de> for NodeDe<'_> {
     type Error = GiveUp;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
-        match &self.0.kind {
-            Kind::Scalar(s, ScalarStyle::Plain) => match plain(s) {
-                Plain::Text => visitor.visit_str(s),
+        match self.0.kind {
+            Kind::Scalar(s, ScalarStyle::Plain) => match plain(&s) {
+                Plain::Text => visitor.visit_str(&s),
                 Plain::Bool(b) => visitor.visit_bool(b),
                 Plain::Unsigned(n) => visitor.visit_u64(n),
                 Plain::Signed(n) => visitor.visit_i64(n),
                 // YAML 1.1's words are text to serde-saphyr, as keys at least (`on:`).
-                Plain::Unsure if self.1 && is_word(s) => visitor.visit_str(s),
+                Plain::Unsure if self.1 && is_word(&s) => visitor.visit_str(&s),
                 Plain::Unsure => Err(GiveUp),
             },
-            Kind::Scalar(s, _) => visitor.visit_str(s),
+            Kind::Scalar(s, _) => visitor.visit_str(&s),
             Kind::Map(entries) => visitor.visit_map(Entries {
-                entries: entries.iter(),
+                entries: entries.into_iter(),
                 value: None,
             }),
-            Kind::Seq(items) => visitor.visit_seq(Items(items.iter())),
+            Kind::Seq(items) => visitor.visit_seq(Items(items.into_iter())),
         }
     }
 
@@ -362,16 +362,19 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_, '_> {
         _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, GiveUp> {
-        match &self.0.kind {
-            Kind::Scalar(s, ScalarStyle::Plain) if matches!(plain(s), Plain::Text) => visitor
+        match self.0.kind {
+            Kind::Scalar(s, ScalarStyle::Plain) if matches!(plain(&s), Plain::Text) => visitor
                 .visit_enum(Variant {
                     name: s,
                     value: None,
                 }),
-            Kind::Map(entries) => match entries.as_slice() {
-                [(key, value)] => match &key.kind {
+            Kind::Map(entries) if entries.len() == 1 => {
+                let Some((key, value)) = entries.into_iter().next() else {
+                    return Err(GiveUp);
+                };
+                match key.kind {
                     Kind::Scalar(name, ScalarStyle::Plain)
-                        if matches!(plain(name), Plain::Text) =>
+                        if matches!(plain(&name), Plain::Text) =>
                     {
                         visitor.visit_enum(Variant {
                             name,
@@ -379,9 +382,8 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_, '_> {
                         })
                     }
                     _ => Err(GiveUp),
-                },
-                _ => Err(GiveUp),
-            },
+                }
+            }
             _ => Err(GiveUp),
         }
     }
@@ -392,12 +394,12 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_, '_> {
     }
 }
 
-struct Entries<'n, 'a> {
-    entries: std::slice::Iter<'n, (Node<'a>, Node<'a>)>,
-    value: Option<&'n Node<'a>>,
+struct Entries<'a> {
+    entries: std::vec::IntoIter<(Node<'a>, Node<'a>)>,
+    value: Option<Node<'a>>,
 }
 
-impl<'de> MapAccess<'de> for Entries<'_, '_> {
+impl<'de> MapAccess<'de> for Entries<'_> {
     type Error = GiveUp;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(
@@ -423,9 +425,9 @@ impl<'de> MapAccess<'de> for Entries<'_, '_> {
     }
 }
 
-struct Items<'n, 'a>(std::slice::Iter<'n, Node<'a>>);
+struct Items<'a>(std::vec::IntoIter<Node<'a>>);
 
-impl<'de> SeqAccess<'de> for Items<'_, '_> {
+impl<'de> SeqAccess<'de> for Items<'_> {
     type Error = GiveUp;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(
@@ -444,28 +446,28 @@ impl<'de> SeqAccess<'de> for Items<'_, '_> {
 }
 
 /// An enum written as a word (`none`) or a one-key map (`bearer: TOKEN`).
-struct Variant<'n, 'a> {
-    name: &'n str,
-    value: Option<&'n Node<'a>>,
+struct Variant<'a> {
+    name: Cow<'a, str>,
+    value: Option<Node<'a>>,
 }
 
-impl<'de, 'n, 'a> EnumAccess<'de> for Variant<'n, 'a> {
+impl<'de, 'a> EnumAccess<'de> for Variant<'a> {
     type Error = GiveUp;
-    type Variant = VariantValue<'n, 'a>;
+    type Variant = VariantValue<'a>;
 
     fn variant_seed<V: DeserializeSeed<'de>>(
         self,
         seed: V,
     ) -> Result<(V::Value, Self::Variant), GiveUp> {
-        let name: StrDeserializer<'_, GiveUp> = self.name.into_deserializer();
+        let name: StrDeserializer<'_, GiveUp> = self.name.as_ref().into_deserializer();
         Ok((seed.deserialize(name)?, VariantValue(self.value)))
     }
 }
 
 /// The value of a one-key map enum; none for a word.
-struct VariantValue<'n, 'a>(Option<&'n Node<'a>>);
+struct VariantValue<'a>(Option<Node<'a>>);
 
-impl<'de> VariantAccess<'de> for VariantValue<'_, '_> {
+impl<'de> VariantAccess<'de> for VariantValue<'_> {
     type Error = GiveUp;
 
     fn unit_variant(self) -> Result<(), GiveUp> {
@@ -493,14 +495,15 @@ impl<'de> VariantAccess<'de> for VariantValue<'_, '_> {
 }
 
 /// A `Spanned` value: the map serde-saphyr hands it, `{marker, value, referenced, defined}`.
-struct SpannedDe<'n, 'a>(&'n Node<'a>);
+struct SpannedDe<'a>(Node<'a>);
 
-impl<'de> de::Deserializer<'de> for SpannedDe<'_, '_> {
+impl<'de> de::Deserializer<'de> for SpannedDe<'_> {
     type Error = GiveUp;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
         visitor.visit_map(SpannedFields {
-            node: self.0,
+            pos: self.0.pos,
+            node: Some(self.0),
             state: 0,
         })
     }
@@ -512,12 +515,14 @@ impl<'de> de::Deserializer<'de> for SpannedDe<'_, '_> {
     }
 }
 
-struct SpannedFields<'n, 'a> {
-    node: &'n Node<'a>,
+struct SpannedFields<'a> {
+    pos: Pos,
+    /// The value, until it is read.
+    node: Option<Node<'a>>,
     state: u8,
 }
 
-impl<'de> MapAccess<'de> for SpannedFields<'_, '_> {
+impl<'de> MapAccess<'de> for SpannedFields<'_> {
     type Error = GiveUp;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(
@@ -539,9 +544,9 @@ impl<'de> MapAccess<'de> for SpannedFields<'_, '_> {
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, GiveUp> {
         match self.state {
             1 => seed.deserialize(true.into_deserializer()),
-            2 => seed.deserialize(NodeDe(self.node, false)),
+            2 => seed.deserialize(NodeDe(self.node.take().ok_or(GiveUp)?, false)),
             3 | 4 => seed.deserialize(PosDe {
-                pos: self.node.pos,
+                pos: self.pos,
                 span: false,
             }),
             _ => Err(GiveUp),

@@ -130,10 +130,10 @@ pub struct RequestDef {
     pub query: Vec<(String, Template)>,
     /// Headers, inherited ones first; a later name replaces an earlier one.
     pub headers: Vec<(String, Template)>,
-    /// `body:`.
-    pub body: Option<BodyDef>,
-    /// The effective `auth:`.
-    pub auth: AuthDef,
+    /// `body:` (boxed: many requests have none).
+    pub body: Option<Box<BodyDef>>,
+    /// The effective `auth:`, shared by the requests that inherit it.
+    pub auth: Arc<AuthDef>,
     /// `follow_redirects:` (default true).
     pub follow_redirects: bool,
     /// `follow_authorization_header:`.
@@ -160,8 +160,9 @@ pub struct RequestDef {
     pub captures: Vec<CaptureDef>,
     /// `examples:`.
     pub examples: Vec<ExampleDef>,
-    /// `scripts:` of the collection, its folders and the request, in the order they run.
-    pub scripts: Scripts,
+    /// `scripts:` of the collection, its folders and the request, in the order they run;
+    /// shared by the requests that inherit them and add none.
+    pub scripts: Arc<Scripts>,
 }
 
 impl RequestDef {
@@ -183,7 +184,7 @@ impl RequestDef {
         if let Some(t) = &self.skip_if {
             out.push(t);
         }
-        match &self.body {
+        match self.body.as_deref() {
             Some(BodyDef::Form(fields)) => out.extend(fields.iter().map(|(_, t)| t)),
             Some(BodyDef::Raw { text, content_type }) => {
                 out.push(text);
@@ -211,7 +212,7 @@ impl RequestDef {
             }
             Some(BodyDef::Json(_)) | None => {}
         }
-        match &self.auth {
+        match &*self.auth {
             AuthDef::Bearer(t) => out.push(t),
             AuthDef::Basic { username, password } => {
                 out.push(username);

@@ -62,7 +62,7 @@ impl BigIntegers {
     pub fn restore_collection(&mut self, c: &mut Collection) {
         self.restore_vars(&mut c.variables);
         for r in &mut c.requests {
-            if let Some(BodyDef::Json(t)) = &mut r.body {
+            if let Some(BodyDef::Json(t)) = r.body.as_deref_mut() {
                 self.restore(&mut t.value);
             }
             for a in &mut r.asserts {

@@ -133,7 +133,7 @@ impl<'a> CurlContext<'a> {
                 .await
                 .map_err(|e| (req.path(), e))?;
             let mut pre = String::new();
-            let cmd = self.command(&rendered, &req.headers, &req.body, &mut pre);
+            let cmd = self.command(&rendered, &req.headers, req.body.as_deref(), &mut pre);
             body.push_str(&pre);
             body.push_str(&format!("# {}\n{cmd}\n\n", req.path()));
         }
@@ -162,7 +162,7 @@ impl<'a> CurlContext<'a> {
         &mut self,
         rendered: &Rendered,
         header_defs: &[(String, Template)],
-        body_def: &Option<BodyDef>,
+        body_def: Option<&BodyDef>,
         pre: &mut String,
     ) -> String {
         let r: &PreparedRequest = &rendered.request;
@@ -234,7 +234,7 @@ impl<'a> CurlContext<'a> {
         out
     }
 
-    fn body(&self, r: &PreparedRequest, def: &Option<BodyDef>, args: &mut Vec<String>) {
+    fn body(&self, r: &PreparedRequest, def: Option<&BodyDef>, args: &mut Vec<String>) {
         match (&r.body, def) {
             (PreparedBody::Empty, _) => {}
             (PreparedBody::Bytes(_), Some(BodyDef::File { path, .. })) => {

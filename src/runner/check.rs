@@ -32,7 +32,7 @@ const GLOBALS: &[&str] = &[
 /// and those made for the string leaves of JSON values.
 pub fn request_templates(req: &RequestDef) -> Vec<Cow<'_, Template>> {
     let mut out: Vec<Cow<'_, Template>> = req.templates().into_iter().map(Cow::Borrowed).collect();
-    if let Some(BodyDef::Json(t)) = &req.body {
+    if let Some(BodyDef::Json(t)) = req.body.as_deref() {
         out.extend(json_leaves(t).into_iter().map(Cow::Owned));
     }
     for a in &req.asserts {
@@ -240,7 +240,7 @@ pub fn check_requests(
 
 fn file_paths(req: &RequestDef) -> Vec<&Template> {
     let mut out = Vec::new();
-    match &req.body {
+    match req.body.as_deref() {
         Some(BodyDef::File { path, .. }) => out.push(path),
         Some(BodyDef::Multipart(parts)) => {
             for p in parts {

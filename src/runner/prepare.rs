@@ -120,7 +120,7 @@ impl Renderer<'_> {
         let mut oauth = None;
         let mut credential = None;
         if !headers.contains_key(header::AUTHORIZATION) {
-            credential = match &req.auth {
+            credential = match &*req.auth {
                 AuthDef::OAuth2(o) => Some(Credential::OAuth2(Box::new(self.oauth2_params(o)?))),
                 auth => self.credential(auth)?.or(userinfo),
             };
@@ -343,7 +343,7 @@ impl Renderer<'_> {
                 headers.insert(header::CONTENT_TYPE, v);
             }
         };
-        Ok(match &req.body {
+        Ok(match req.body.as_deref() {
             None => PreparedBody::Empty,
             Some(BodyDef::Json(t)) => {
                 let value = match self.export {

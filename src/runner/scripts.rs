@@ -227,7 +227,7 @@ pub(super) fn written(req: &RequestDef) -> ScriptRequest {
         url.push('=');
         url.push_str(&v.src);
     }
-    let body = match &req.body {
+    let body = match req.body.as_deref() {
         Some(BodyDef::Raw { text, .. }) => Some(text.src.clone()),
         Some(BodyDef::Json(t)) => serde_json::to_string(&t.value).ok(),
         Some(BodyDef::Form(fields)) => Some(

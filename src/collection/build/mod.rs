@@ -16,7 +16,7 @@ use std::time::Duration;
 use indexmap::IndexMap;
 use jsonpath_rust::parser::model::JpQuery;
 use serde_json::Value;
-use serde_saphyr::{Location, Spanned};
+use serde_saphyr::Location;
 
 use super::raw::{RawCollection, RawItem, RawSettings, Sp};
 use super::spans::Spans;
@@ -53,7 +53,7 @@ impl<'a> Builder<'a> {
 /// Settings as inherited down the folder tree.
 #[derive(Clone)]
 struct Inherited {
-    auth: AuthDef,
+    auth: Arc<AuthDef>,
     headers: Vec<(String, Template)>,
     follow_redirects: bool,
     trust: TrustDef,
@@ -62,7 +62,7 @@ struct Inherited {
     max_body: Option<u64>,
     tags: Vec<String>,
     folders: Vec<String>,
-    scripts: Scripts,
+    scripts: Arc<Scripts>,
 }
 
 impl<'a> Builder<'a> {
@@ -76,7 +76,7 @@ impl<'a> Builder<'a> {
         Some(span)
     }
 
-    fn sp<T>(&self, s: &Spanned<T>) -> Option<Span> {
+    fn sp<T>(&self, s: &Sp<T>) -> Option<Span> {
         self.span(&s.referenced)
     }
 
@@ -117,7 +117,7 @@ impl<'a> Builder<'a> {
     pub fn collection(&mut self, mut raw: RawCollection) -> Collection {
         let settings = raw.settings();
         let root = Inherited {
-            auth: AuthDef::None,
+            auth: Arc::new(AuthDef::None),
             headers: Vec::new(),
             follow_redirects: true,
             trust: TrustDef::Never,
@@ -126,7 +126,7 @@ impl<'a> Builder<'a> {
             max_body: None,
             tags: Vec::new(),
             folders: Vec::new(),
-            scripts: Scripts::default(),
+            scripts: Arc::default(),
         };
         let root = self.inherit(&root, settings);
         // One request per entry unless there are folders: no room wasted by doubling.
@@ -136,7 +136,7 @@ impl<'a> Builder<'a> {
             self.error("the collection has no requests", span);
         }
         for item in raw.requests.value {
-            self.item(item, &root, &mut requests);
+            self.item(*item, &root, &mut requests);
         }
         let name = raw.name.unwrap_or_else(|| {
             std::path::Path::new(&*self.file)
@@ -186,7 +186,7 @@ impl<'a> Builder<'a> {
         if let Some(auth) = raw.auth
             && let Some(a) = self.auth(auth)
         {
-            out.auth = a;
+            out.auth = Arc::new(a);
         }
         if let Some(headers) = raw.headers {
             for (name, value) in headers {
@@ -219,10 +219,13 @@ impl<'a> Builder<'a> {
         }
         if let Some(scripts) = raw.scripts {
             let scripts = scripts.value;
-            out.scripts
-                .pre_request
-                .extend(self.script(scripts.pre_request));
-            out.scripts.test.extend(self.script(scripts.test));
+            let pre_request = self.script(scripts.pre_request);
+            let test = self.script(scripts.test);
+            if pre_request.is_some() || test.is_some() {
+                let out = Arc::make_mut(&mut out.scripts);
+                out.pre_request.extend(pre_request);
+                out.test.extend(test);
+            }
         }
         out
     }
@@ -281,7 +284,7 @@ impl<'a> Builder<'a> {
             match item.requests {
                 Some(requests) if !requests.value.is_empty() => {
                     for child in requests.value {
-                        self.item(child, &inherited, out);
+                        self.item(*child, &inherited, out);
                     }
                 }
                 _ => self.error(format!("folder `{}` has no requests", folder.value), span),

@@ -3,7 +3,6 @@
 use std::time::Duration;
 
 use serde_json::Value;
-use serde_saphyr::Spanned;
 
 use super::{Builder, Inherited};
 use crate::collection::matcher::short;
@@ -55,7 +54,7 @@ impl Builder<'_> {
             match &value.value {
                 Value::Array(items) => {
                     for v in items {
-                        let sp = Spanned::new(v.clone(), value.referenced, value.defined);
+                        let sp = Sp::new(v.clone(), value.referenced);
                         if let Some(t) = self.scalar_template(&sp, &format!("query `{key}`")) {
                             query.push((key.clone(), t));
                         }
@@ -68,7 +67,7 @@ impl Builder<'_> {
                 }
             }
         }
-        let body = item.body.and_then(|b| self.body(*b));
+        let body = item.body.and_then(|b| self.body(*b)).map(Box::new);
         let asserts = item
             .expect
             .map(|e| self.expectations(*e))
@@ -76,9 +75,7 @@ impl Builder<'_> {
         let captures = self.captures(item.capture.map(|c| *c).unwrap_or_default());
         let retry = item.retry.and_then(|r| self.retry(*r)).map(Box::new);
         let delay = item.delay.and_then(|d| self.duration(&d, "delay"));
-        let skip_if = item
-            .skip_if
-            .map(|s| Box::new(Template::new(s.value.clone(), self.sp(&s))));
+        let skip_if = item.skip_if.map(|s| Box::new(self.template(*s)));
         let examples = item
             .examples
             .unwrap_or_default()
@@ -135,12 +132,13 @@ impl Builder<'_> {
 
     /// An optional text as a template.
     pub(super) fn opt_template(&self, s: Option<Sp<String>>) -> Option<Template> {
-        s.map(|s| Template::new(s.value.clone(), self.sp(&s)))
+        s.map(|s| self.template(s))
     }
 
     /// A text as a template, with its span.
     pub(super) fn template(&self, s: Sp<String>) -> Template {
-        Template::new(s.value.clone(), self.sp(&s))
+        let span = self.sp(&s);
+        Template::new(s.value, span)
     }
 
     /// `retry:`: count, delay and the conditions (`on:`) that retry.
