@@ -401,12 +401,16 @@ impl TokenSource {
                 return Ok((e, true));
             }
             if let Some(rt) = e.refresh_token {
+                // With `grant: refresh_token`, the grant would send the same token again.
+                let same_as_grant = params.grant == Grant::RefreshToken
+                    && params.refresh_token.as_ref().map(|s| s.expose()) == Some(rt.as_str());
                 let (result, l, es) = self
                     .request_and_store(params, key, Some(rt), locked, entries)
                     .await;
                 (locked, entries) = (l, es);
                 match result {
                     Ok(entry) => return Ok((entry, false)),
+                    Err(err @ AuthError::Server { .. }) if same_as_grant => return Err(err),
                     Err(err @ AuthError::Server { .. }) => {
                         self.ui.notice(Notice::Warning(format!(
                             "the cached refresh token no longer works ({err}); obtaining a new token"

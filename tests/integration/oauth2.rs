@@ -760,6 +760,92 @@ fn an_access_token_about_to_expire_is_refreshed() {
     assert_eq!(cache["tokens"][0]["refresh_token"], "RT0-cached-abcdef");
 }
 
+/// `grant: refresh_token` (`supplied`) with an expired cached token whose refresh token is
+/// `cached`; the server knows only `valid`. The cache's refresh token is tried first, and
+/// the grant's only when it is a different token.
+fn refresh_grant_after_expiry(
+    cached: &str,
+    supplied: &str,
+    valid: Option<&str>,
+    requests: usize,
+) -> (TestServer, Workspace, Output) {
+    let (server, app) = start(Config::default());
+    if let Some(valid) = valid {
+        app.state
+            .lock()
+            .expect("state")
+            .refresh
+            .insert(valid.into());
+    }
+    let extra = "    refresh_token: \"{{ env.REFRESH_TOKEN }}\"\n";
+    let ws = workspace(
+        &server,
+        &collection("refresh_token", "basic", extra, requests),
+    );
+    write_cache(
+        &ws,
+        &server,
+        "refresh_token",
+        "AT0-expired",
+        now() - 60,
+        cached,
+    );
+    let mut cmd = ws.runner();
+    cmd.env("CLIENT_SECRET", CLIENT_SECRET)
+        .env("REFRESH_TOKEN", supplied)
+        .env("RUNNER_TOKEN_CACHE", cache_path(&ws))
+        .args(["run", "c.yaml", "-e", "test"]);
+    let out = Output::from(cmd.output().expect("run"));
+    (server, ws, out)
+}
+
+#[test]
+fn a_revoked_refresh_token_that_the_cache_also_holds_is_sent_once() {
+    let (server, _ws, out) =
+        refresh_grant_after_expiry("RT0-revoked-secret", "RT0-revoked-secret", None, 2);
+    out.assert_code(3)
+        .assert_not_contains("no longer works")
+        .assert_not_contains("RT0-revoked-secret");
+    let tokens = token_requests(&server);
+    assert_eq!(tokens.len(), 1, "one ask for one revoked token");
+    assert_eq!(
+        tokens[0].get("refresh_token").map(String::as_str),
+        Some("RT0-revoked-secret")
+    );
+    assert_eq!(
+        out.all()
+            .matches("refresh token unknown or already used")
+            .count(),
+        1,
+        "the server's words once:\n{}",
+        out.all()
+    );
+    assert!(api_requests(&server).is_empty());
+}
+
+#[test]
+fn a_revoked_cached_refresh_token_falls_back_to_the_one_supplied() {
+    let (server, ws, out) = refresh_grant_after_expiry(
+        "RT0-revoked-old",
+        "RT9-new-ci-secret",
+        Some("RT9-new-ci-secret"),
+        1,
+    );
+    out.assert_code(0)
+        .assert_contains("the cached refresh token no longer works")
+        .assert_not_contains("RT9-new-ci-secret")
+        .assert_not_contains("RT0-revoked-old");
+    let sent: Vec<_> = token_requests(&server)
+        .iter()
+        .map(|t| t.get("refresh_token").cloned().unwrap_or_default())
+        .collect();
+    assert_eq!(sent, ["RT0-revoked-old", "RT9-new-ci-secret"]);
+    assert_eq!(
+        read_cache(&ws)["tokens"][0]["refresh_token"],
+        "RT9-new-ci-secret"
+    );
+}
+
 #[test]
 fn a_401_with_a_cached_token_refreshes_once_and_retries() {
     let (server, app) = start(Config {
