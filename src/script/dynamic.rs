@@ -1,6 +1,23 @@
-//! Postman's dynamic variables (`{{$guid}}`, `{{$timestamp}}`, ...) as `replaceIn` and the
-//! texts a script sets into the request resolve them: the common ones, built on the same
-//! crates as the templates' `uuid()`, `timestamp()`, `now()` and `random_int(a, b)`.
+//! Postman's dynamic variables (`{{$guid}}`, `{{$timestamp}}`, ...) as `replaceIn`, the
+//! texts a script sets into the request and the templates' `dynamic("$name")` resolve them:
+//! the common ones, built on the same crates as the templates' `uuid()`, `timestamp()`,
+//! `now()` and `random_int(a, b)`.
+
+/// The dynamic variables runner offers, by their Postman names (without the `$`).
+pub const NAMES: &[&str] = &[
+    "guid",
+    "randomUUID",
+    "timestamp",
+    "isoTimestamp",
+    "randomInt",
+    "randomBoolean",
+    "randomAlphaNumeric",
+    "randomBankAccount",
+    "randomPhoneNumber",
+    "randomPhoneNumberExt",
+    "randomEmail",
+    "randomHexColor",
+];
 
 /// A fresh value of the dynamic variable `name` (without its `$`), if Postman defines it
 /// and runner offers it.
@@ -67,6 +84,9 @@ mod tests {
         shape("randomEmail", r"^user\d{6}@example\.com$");
         shape("randomHexColor", "^#[0-9a-f]{6}$");
         assert_eq!(value("nope"), None);
+        for name in super::NAMES {
+            assert!(value(name).is_some(), "{name} is listed but has no value");
+        }
         assert_ne!(value("guid"), value("guid"));
     }
 }

@@ -367,7 +367,7 @@ impl State {
             update_stack_top(&ctx);
             super::host::install(&ctx, &bridge).map_err(|e| e.to_string())?;
             super::crypto::register(&ctx).map_err(|e| e.to_string())?;
-            super::lodash::register(&ctx).map_err(|e| e.to_string())?;
+            super::vendored::register(&ctx).map_err(|e| e.to_string())?;
             super::schema::register(&ctx).map_err(|e| e.to_string())?;
             super::xml::register(&ctx).map_err(|e| e.to_string())?;
             let code = PRELUDE_CODE.get_or_init(|| compile_prelude(&ctx));

@@ -9,9 +9,9 @@ mod crypto;
 pub mod dynamic;
 mod engine;
 mod host;
-mod lodash;
 mod memory;
 mod schema;
+mod vendored;
 mod xml;
 
 use std::future::Future;

@@ -175,6 +175,14 @@
     }
     return lodash;
   }
+  // moment 2.30.1 without locales, as in Postman's sandbox: no global, only `require`.
+  var loadMoment = G.__runner_moment;
+  delete G.__runner_moment;
+  var moment;
+  function getMoment() {
+    if (moment === undefined) moment = loadMoment();
+    return moment;
+  }
   Object.defineProperty(G, "_", {
     get: getLodash,
     set: function (value) { hidden(G, "_", value); },
@@ -314,6 +322,7 @@
       case "xml2js": return xml2js;
       case "uuid": return uuid;
       case "lodash": return getLodash();
+      case "moment": return getMoment();
       case "crypto-js": return G.__runner_cryptojs;
       case "chai": return { expect: function (v, m) { return assertions().expect(v, m); }, AssertionError: assertions().AssertionError };
       case "atob": return atob;
