@@ -21,6 +21,7 @@ const GLOBALS: &[&str] = &[
     "timestamp",
     "timestamp_ms",
     "random_int",
+    "dynamic",
     "range",
     "dict",
     "namespace",

@@ -67,6 +67,7 @@ impl Engine {
         env.add_function("timestamp", || chrono::Utc::now().timestamp());
         env.add_function("timestamp_ms", || chrono::Utc::now().timestamp_millis());
         env.add_function("random_int", random_int);
+        env.add_function("dynamic", dynamic);
         env.add_filter(JSON_LEAF_FILTER, json_leaf);
         env.add_filter("tojson", env::tojson);
         env.add_filter("base64", |s: String| {
@@ -233,6 +234,24 @@ fn random_int(low: i64, high: i64) -> Result<i64, minijinja::Error> {
     let span = (high as i128 - low as i128 + 1) as u128;
     let r = uuid::Uuid::new_v4().as_u128() % span;
     Ok((low as i128 + r as i128) as i64)
+}
+
+/// `dynamic("$randomEmail")`: a fresh value of a Postman dynamic variable (the `$` may be
+/// left out), for collections imported from Postman.
+fn dynamic(name: &str) -> Result<String, minijinja::Error> {
+    crate::script::dynamic::value(name.strip_prefix('$').unwrap_or(name)).ok_or_else(|| {
+        let offered: Vec<String> = crate::script::dynamic::NAMES
+            .iter()
+            .map(|n| format!("${n}"))
+            .collect();
+        minijinja::Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "dynamic({name:?}): runner has no such Postman dynamic variable; it has {}",
+                offered.join(", ")
+            ),
+        )
+    })
 }
 
 /// The template that renders one string leaf of a JSON template: a leaf that is exactly
@@ -469,5 +488,24 @@ mod tests {
             assert!((3..=5).contains(&v));
         }
         assert!(random_int(5, 3).is_err());
+    }
+
+    #[test]
+    fn dynamic_gives_postmans_dynamic_variables() {
+        let email = dynamic("$randomEmail").unwrap();
+        assert!(
+            regex::Regex::new(r"^user\d{6}@example\.com$")
+                .unwrap()
+                .is_match(&email),
+            "{email}"
+        );
+        assert_eq!(dynamic("randomBankAccount").unwrap().len(), 8);
+        let e = dynamic("$randomColor").unwrap_err().to_string();
+        assert!(
+            e.contains(
+                "dynamic(\"$randomColor\"): runner has no such Postman dynamic variable; it has $guid, $randomUUID,"
+            ),
+            "{e}"
+        );
     }
 }

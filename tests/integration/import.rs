@@ -306,6 +306,77 @@ fn round_trip_gives_the_results_the_postman_scripts_describe() {
     out.assert_not_contains("tok-round-trip");
 }
 
+#[test]
+fn postman_dynamic_variables_get_fresh_values_in_every_request() {
+    let ws = Workspace::new();
+    ws.write(
+        "dynamic.postman_collection.json",
+        &json!({
+            "info": {"name": "Dynamic", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "item": [{
+                "name": "Create user",
+                "request": {
+                    "method": "POST",
+                    "url": "{{base_url}}/users",
+                    "header": [
+                        {"key": "X-Account", "value": "{{$randomBankAccount}}"},
+                        {"key": "X-Color", "value": "{{$randomColor}}"}
+                    ],
+                    "body": {"mode": "raw", "raw": "{\"email\": \"{{$randomEmail}}\", \"phone\": \"{{$randomPhoneNumberExt}}\", \"id\": \"{{$guid}}\"}",
+                             "options": {"raw": {"language": "json"}}}
+                }
+            }]
+        })
+        .to_string(),
+    );
+    let out = ws.run(&[
+        "import",
+        "postman",
+        "dynamic.postman_collection.json",
+        "-o",
+        ".",
+    ]);
+    out.assert_code(0).assert_contains(
+        "Postman dynamic variables without a runner function (declared as empty variables): $randomColor\n",
+    );
+    let yaml = read(&ws.path().join("collections/dynamic.yaml"));
+    assert!(
+        yaml.contains(r#"X-Account: "{{ dynamic('$randomBankAccount') }}""#),
+        "{yaml}"
+    );
+    let server = users_server();
+    let var = format!("base_url={}", server.url());
+    let run = |ws: &Workspace| {
+        ws.run(&["run", "collections/dynamic.yaml", "--var", &var])
+            .assert_code(0);
+    };
+    run(&ws);
+    run(&ws);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    let shape = |re: &str, v: &str| {
+        assert!(
+            regex::Regex::new(re).expect("regex").is_match(v),
+            "{re}: {v:?}"
+        );
+    };
+    let mut emails = Vec::new();
+    for r in &requests {
+        shape(r"^\d{8}$", &r.header("x-account").unwrap_or_default());
+        assert_eq!(r.header("x-color").as_deref(), Some(""));
+        let body: serde_json::Value = serde_json::from_str(&r.text()).expect("a JSON body");
+        let email = body["email"].as_str().unwrap_or_default().to_string();
+        shape(r"^user\d{6}@example\.com$", &email);
+        shape(
+            r"^[1-9]\d?-\d{3}-\d{3}-\d{4}$",
+            body["phone"].as_str().unwrap_or_default(),
+        );
+        shape("^[0-9a-f-]{36}$", body["id"].as_str().unwrap_or_default());
+        emails.push(email);
+    }
+    assert_ne!(emails[0], emails[1], "a fresh value in every request");
+}
+
 /// The environment that goes with a corpus collection, where there is one.
 fn corpus_environment(stem: &str) -> Option<&'static str> {
     match stem {

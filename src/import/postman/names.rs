@@ -69,6 +69,9 @@ impl Names {
             if let Some(f) = f {
                 return format!("{{{{ {f} }}}}");
             }
+            if crate::script::dynamic::value(dynamic).is_some() {
+                return format!("{{{{ dynamic('{pm}') }}}}");
+            }
             self.unknown_dynamic.insert(pm.to_string());
         }
         let name = self.name(pm);
@@ -99,6 +102,11 @@ mod tests {
             n.template("{{base-url}}/a/{{id}}?t={{$timestamp}}&x={{$randomColor}}"),
             "{{ base_url }}/a/{{ id }}?t={{ timestamp() }}&x={{ _randomColor }}"
         );
+        assert_eq!(
+            n.template("{{$randomEmail}} {{ $randomPhoneNumberExt }}"),
+            "{{ dynamic('$randomEmail') }} {{ dynamic('$randomPhoneNumberExt') }}"
+        );
+        assert!(!n.unknown_dynamic.contains("$randomEmail"));
         assert_eq!(
             n.renamed.get("base-url").map(String::as_str),
             Some("base_url")
