@@ -183,6 +183,19 @@
     if (moment === undefined) moment = loadMoment();
     return moment;
   }
+  // Node's Buffer (the npm `buffer` 6 module, as in Postman's sandbox), loaded on first use.
+  var loadBuffer = G.__runner_buffer;
+  delete G.__runner_buffer;
+  var bufferModule;
+  function getBuffer() {
+    if (bufferModule === undefined) bufferModule = loadBuffer();
+    return bufferModule;
+  }
+  Object.defineProperty(G, "Buffer", {
+    get: function () { return getBuffer().Buffer; },
+    set: function (value) { hidden(G, "Buffer", value); },
+    configurable: true, enumerable: false,
+  });
   Object.defineProperty(G, "_", {
     get: getLodash,
     set: function (value) { hidden(G, "_", value); },
@@ -323,6 +336,7 @@
       case "uuid": return uuid;
       case "lodash": return getLodash();
       case "moment": return getMoment();
+      case "buffer": return getBuffer();
       case "crypto-js": return G.__runner_cryptojs;
       case "chai": return { expect: function (v, m) { return assertions().expect(v, m); }, AssertionError: assertions().AssertionError };
       case "atob": return atob;

@@ -1,8 +1,8 @@
-//! Libraries vendored as their minified npm builds, licences kept beside them (vendor/):
-//! lodash 4 (`_` and `require('lodash')`) and moment 2.30.1 without locales
-//! (`require('moment')`, the build Postman's sandbox ships). Each is compiled once per process
-//! and loaded into a runtime on its first use there, so that scripts that never use it pay
-//! nothing.
+//! Libraries vendored from npm, their licences kept beside them (vendor/): lodash 4 (`_`
+//! and `require('lodash')`), moment 2.30.1 without locales (`require('moment')`) and
+//! buffer 6.0.3 with base64-js and ieee754 (`Buffer` and `require('buffer')`), the builds
+//! Postman's sandbox ships. Each is compiled once per process and loaded into a runtime on
+//! its first use there, so that scripts that never use it pay nothing.
 
 use std::sync::OnceLock;
 
@@ -10,31 +10,42 @@ use rquickjs::{Ctx, Exception, Function, Value};
 
 use super::engine::{load, prelude_error, to_bytecode};
 
-/// One library: its source, and its bytecode once a runtime first needed it.
+/// One library: its CommonJS modules in the order they load (the last is the library; a
+/// module's `require` gets those before it), and its bytecode once a runtime needed it.
 struct Library {
     file: &'static str,
-    source: &'static str,
+    modules: &'static [(&'static str, &'static str)],
     code: OnceLock<Result<Vec<u8>, String>>,
 }
 
 static LODASH: Library = Library {
     file: "lodash.js",
-    source: include_str!("vendor/lodash.min.js"),
+    modules: &[("lodash", include_str!("vendor/lodash.min.js"))],
     code: OnceLock::new(),
 };
 
 static MOMENT: Library = Library {
     file: "moment.js",
-    source: include_str!("vendor/moment.min.js"),
+    modules: &[("moment", include_str!("vendor/moment.min.js"))],
     code: OnceLock::new(),
 };
 
-/// Where a module's value is left for the native to take; the library sees a CommonJS
+static BUFFER: Library = Library {
+    file: "buffer.js",
+    modules: &[
+        ("base64-js", include_str!("vendor/base64-js.js")),
+        ("ieee754", include_str!("vendor/ieee754.js")),
+        ("buffer", include_str!("vendor/buffer.js")),
+    ],
+    code: OnceLock::new(),
+};
+
+/// Where a library's value is left for the native to take; the library sees a CommonJS
 /// `module` and so defines no global of its own.
 const RESULT: &str = "__runner_vendored_module";
 
-/// Defines `__runner_lodash()` and `__runner_moment()` (taken away by the prelude), which
-/// return the library.
+/// Defines `__runner_lodash()`, `__runner_moment()` and `__runner_buffer()` (taken away by
+/// the prelude), which return the library.
 pub(super) fn register(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
     let globals = ctx.globals();
     globals.set(
@@ -44,16 +55,33 @@ pub(super) fn register(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
     globals.set(
         "__runner_moment",
         Function::new(ctx.clone(), |ctx| library(ctx, &MOMENT))?,
+    )?;
+    globals.set(
+        "__runner_buffer",
+        Function::new(ctx.clone(), |ctx| library(ctx, &BUFFER))?,
     )
+}
+
+/// The script that defines the library's modules in order and leaves the last one's
+/// exports in `RESULT`. Each module's source is a function body of its own, so that its
+/// `'use strict'` stays a directive.
+fn wrapped(library: &Library) -> String {
+    let mut out = format!(
+        "globalThis.{RESULT} = (function () {{ var defined = {{}}, last;\n\
+         function require(name) {{ if (name in defined) return defined[name]; throw new Error(\"Cannot find module '\" + name + \"'\"); }}\n"
+    );
+    for (name, source) in library.modules {
+        out.push_str(&format!(
+            "last = {{ exports: {{}} }};\n(function (module, exports, require) {{\n{source}\n}})(last, last.exports, require);\ndefined[{name:?}] = last.exports;\n"
+        ));
+    }
+    out.push_str("return last.exports; })();");
+    out
 }
 
 fn library<'js>(ctx: Ctx<'js>, library: &'static Library) -> rquickjs::Result<Value<'js>> {
     let code = library.code.get_or_init(|| {
-        let wrapped = format!(
-            "globalThis.{RESULT} = (function () {{ var module = {{ exports: {{}} }}, exports = module.exports;\n{}\nreturn module.exports; }})();",
-            library.source
-        );
-        to_bytecode(&ctx, library.file, &wrapped)
+        to_bytecode(&ctx, library.file, &wrapped(library))
             .map_err(|e| prelude_error(&ctx, library.file, e))
     });
     let code = code

@@ -377,6 +377,87 @@ fn postman_dynamic_variables_get_fresh_values_in_every_request() {
     assert_ne!(emails[0], emails[1], "a fresh value in every request");
 }
 
+/// PayPal's published collection logs in from its collection pre-request script: a bundled
+/// library, `eval`ed from a collection variable, sends the token request with
+/// `pm.sendRequest` and a Basic header made with Node's `Buffer`.
+#[test]
+fn paypals_collection_logs_in_through_its_own_script() {
+    use base64::Engine as _;
+    let Some(corpus) = shared_fixtures("postman") else {
+        return;
+    };
+    let source = corpus.join("paypal-checkout-flows-v2.0.json");
+    let postman: serde_json::Value =
+        serde_json::from_str(&read(&source)).expect("the PayPal collection is JSON");
+    let client_id = postman["variable"]
+        .as_array()
+        .and_then(|vars| vars.iter().find(|v| v["key"] == "client_id"))
+        .and_then(|v| v["value"].as_str())
+        .expect("client_id")
+        .to_string();
+    let ws = Workspace::new();
+    ws.run(&["import", "postman", &source.to_string_lossy(), "-o", "."])
+        .assert_code(0);
+    let server = TestServer::start(
+        Router::new()
+            .route(
+                "/v1/oauth2/token",
+                post(|| async {
+                    axum::Json(json!({
+                        "access_token": "A21AA-loopback-access-token",
+                        "token_type": "Bearer",
+                        "expires_in": 32400
+                    }))
+                }),
+            )
+            .fallback(|| async { (StatusCode::CREATED, axum::Json(json!({"id": "st-1"}))) }),
+    );
+    let var = format!("base_url={}", server.url());
+    let out = Output::from(
+        ws.runner()
+            .env("CLIENT_SECRET", "paypal-loopback-secret")
+            .args([
+                "run",
+                "collections/paypal-checkout-flows.yaml",
+                "--only",
+                "Create Setup Token - Card",
+                "--var",
+                &var,
+            ])
+            .output()
+            .expect("run"),
+    );
+    out.assert_code(0)
+        .assert_contains("Saving the access_token")
+        .assert_not_contains("paypal-loopback-secret")
+        .assert_not_contains("A21AA-loopback-access-token");
+    let requests = server.requests();
+    let basic = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD
+            .encode(format!("{client_id}:paypal-loopback-secret"))
+    );
+    assert_eq!(
+        (requests[0].method.as_str(), requests[0].uri.as_str()),
+        ("POST", "/v1/oauth2/token")
+    );
+    assert_eq!(requests[0].header("authorization"), Some(basic));
+    assert_eq!(requests[0].text(), "grant_type=client_credentials");
+    let api: Vec<_> = requests[1..].iter().collect();
+    assert!(!api.is_empty(), "no API request after the login");
+    for r in api {
+        assert_eq!(
+            (r.method.as_str(), r.uri.as_str()),
+            ("POST", "/v3/vault/setup-tokens")
+        );
+        assert_eq!(
+            r.header("authorization").as_deref(),
+            Some("Bearer A21AA-loopback-access-token"),
+            "the token the script saved, and one login for the run"
+        );
+    }
+}
+
 /// The environment that goes with a corpus collection, where there is one.
 fn corpus_environment(stem: &str) -> Option<&'static str> {
     match stem {

@@ -549,7 +549,7 @@ fn dynamic_variables_and_sandbox_libraries() {
         environment: None,
         data: None,
         script_errors: &[],
-        tests: 38,
+        tests: 43,
         known: &[],
     });
 }

@@ -307,7 +307,6 @@ const UNSUPPORTED: &[(&str, &str, Lookahead)] = &[
     ("pm", "pm.vault", Lookahead::Member("vault")),
     ("cheerio", "cheerio", Lookahead::Any),
     ("tv4", "tv4", Lookahead::Any),
-    ("Buffer", "Buffer", Lookahead::Any),
     ("URL", "URL", Lookahead::Any),
     ("URLSearchParams", "URLSearchParams", Lookahead::Any),
     ("crypto", "crypto (Web Crypto)", Lookahead::Member("")),
@@ -322,6 +321,7 @@ const MODULES: &[&str] = &[
     "uuid",
     "lodash",
     "moment",
+    "buffer",
     "xml2js",
 ];
 
