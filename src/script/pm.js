@@ -175,22 +175,19 @@
     }
     return lodash;
   }
+  // A vendored library's loader (taken from the globals), called on first use.
+  function vendored(name) {
+    var load = G[name], value;
+    delete G[name];
+    return function () {
+      if (value === undefined) value = load();
+      return value;
+    };
+  }
   // moment 2.30.1 without locales, as in Postman's sandbox: no global, only `require`.
-  var loadMoment = G.__runner_moment;
-  delete G.__runner_moment;
-  var moment;
-  function getMoment() {
-    if (moment === undefined) moment = loadMoment();
-    return moment;
-  }
+  var getMoment = vendored("__runner_moment");
   // Node's Buffer (the npm `buffer` 6 module, as in Postman's sandbox), loaded on first use.
-  var loadBuffer = G.__runner_buffer;
-  delete G.__runner_buffer;
-  var bufferModule;
-  function getBuffer() {
-    if (bufferModule === undefined) bufferModule = loadBuffer();
-    return bufferModule;
-  }
+  var getBuffer = vendored("__runner_buffer");
   Object.defineProperty(G, "Buffer", {
     get: function () { return getBuffer().Buffer; },
     set: function (value) { hidden(G, "Buffer", value); },
