@@ -327,6 +327,79 @@
     return r.error ? undefined : r.result;
   });
 
+  // ---- Ajv 6 (`require('ajv')`), on the validator behind jsonSchema: its API, error objects
+  // and their order; schemas by key are those given to addSchema ----
+  var ajvErrors = G.__runner_ajv_errors;
+  delete G.__runner_ajv_errors;
+  function Ajv(options) {
+    if (!(this instanceof Ajv)) return new Ajv(options);
+    hidden(this, "_opts", options && typeof options === "object" ? options : {});
+    hidden(this, "_schemas", {});
+    this.errors = undefined;
+  }
+  Ajv.prototype.compile = function (schema) {
+    if (schema === null || (typeof schema !== "object" && typeof schema !== "boolean")) {
+      throw new Error("schema should be object or boolean");
+    }
+    var all = !!this._opts.allErrors;
+    ajvErrors(schema, null, false); // throws when the schema is invalid, as Ajv's compile does
+    var validate = function (data) {
+      var errors = ajvErrors(schema, data, all);
+      validate.errors = errors.length ? errors : null;
+      return errors.length === 0;
+    };
+    validate.schema = schema;
+    validate.errors = null;
+    return validate;
+  };
+  Ajv.prototype._schema = function (schemaOrKey) {
+    if (typeof schemaOrKey !== "string") return schemaOrKey;
+    if (!Object.prototype.hasOwnProperty.call(this._schemas, schemaOrKey)) {
+      throw new Error('no schema with key or ref "' + schemaOrKey + '"');
+    }
+    return this._schemas[schemaOrKey];
+  };
+  Ajv.prototype.validate = function (schemaOrKey, data) {
+    var validate = this.compile(this._schema(schemaOrKey));
+    var valid = validate(data);
+    this.errors = validate.errors;
+    return valid;
+  };
+  Ajv.prototype.addSchema = function (schema, key) {
+    var self = this;
+    if (Array.isArray(schema)) {
+      schema.forEach(function (s) { self.addSchema(s); });
+      return this;
+    }
+    var id = key || (schema && (schema.$id || schema.id));
+    if (typeof id !== "string" || id === "") throw new Error("schema id must be string");
+    this.compile(schema);
+    this._schemas[id] = schema;
+    return this;
+  };
+  Ajv.prototype.getSchema = function (key) {
+    return Object.prototype.hasOwnProperty.call(this._schemas, key) ? this.compile(this._schemas[key]) : undefined;
+  };
+  Ajv.prototype.removeSchema = function (key) {
+    if (typeof key === "string") delete this._schemas[key];
+    else this._schemas = {};
+    return this;
+  };
+  Ajv.prototype.validateSchema = function (schema) {
+    try { this.compile(schema); this.errors = null; return true; } catch (e) {
+      this.errors = [{ keyword: "schema", dataPath: "", schemaPath: "", params: {}, message: String(e.message) }];
+      return false;
+    }
+  };
+  Ajv.prototype.errorsText = function (errors, options) {
+    errors = errors || this.errors;
+    if (!errors) return "No errors";
+    options = options || {};
+    var separator = options.separator === undefined ? ", " : options.separator;
+    var dataVar = options.dataVar === undefined ? "data" : options.dataVar;
+    return errors.map(function (e) { return dataVar + e.dataPath + " " + e.message; }).join(separator);
+  };
+
   function require(name) {
     switch (name) {
       case "xml2js": return xml2js;
@@ -334,6 +407,7 @@
       case "lodash": return getLodash();
       case "moment": return getMoment();
       case "buffer": return getBuffer();
+      case "ajv": return Ajv;
       case "crypto-js": return G.__runner_cryptojs;
       case "chai": return { expect: function (v, m) { return assertions().expect(v, m); }, AssertionError: assertions().AssertionError };
       case "atob": return atob;

@@ -160,7 +160,7 @@ fn collection_folder_and_request_scripts_land_at_their_level() {
         out.stdout,
         "wrote out/collections/scripts.yaml
 requests imported: 4, folders: 1, scripts translated to expect/capture: 2, kept as scripts: 7
-scripts using APIs runner lacks: require('ajv') \u{d7}2, pm.vault \u{d7}1 (2 scripts, kept as written: each fails where it calls one)
+scripts using APIs runner lacks: require('cheerio') \u{d7}2, pm.vault \u{d7}1 (2 scripts, kept as written: each fails where it calls one)
 renamed variables (not valid template names): api-token -> api_token
 variables used but defined nowhere, declared empty in `variables:`: base_url, other
 "
@@ -219,7 +219,7 @@ fn imported_scripts_run_and_chain_values() {
     let out = ws.run(&["run", "collections/scripts.yaml", "--var", &var]);
     // Translated captures and checks, kept scripts at three levels, a header added by a
     // pre-request script, a value set by a test script used in the next URL; the last
-    // request's pre-request script needs `ajv` and fails there, unsent.
+    // request's pre-request script needs `cheerio` and fails there, unsent.
     assert_block(
         &out.stdout,
         &[
@@ -232,7 +232,7 @@ fn imported_scripts_run_and_chain_values() {
             "        console log: in admin",
             "        ✓ fast",
             "  FAIL  Admin/Use token",
-            "        ✗ pre-request script: Error: require('ajv') is not available in runner's sandbox",
+            "        ✗ pre-request script: Error: require('cheerio') is not available in runner's sandbox",
         ],
     );
     assert_line(&out.stdout, "  PASS  Login  POST 200 (N ms)");

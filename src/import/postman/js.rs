@@ -322,6 +322,7 @@ const MODULES: &[&str] = &[
     "lodash",
     "moment",
     "buffer",
+    "ajv",
     "xml2js",
 ];
 
@@ -536,11 +537,11 @@ mod tests {
     #[test]
     fn unsupported_apis_and_variables() {
         let toks = tokens(
-            "const m = require('moment'); const a = require('ajv'); var c = require(\"crypto-js\"); require('uuid'); require('lodash');\n// require('x')\nconst o = { URL: 1 }; _.get(o, 'a'); pm.vault.get('k'); catch (_) {}\nnew URL(u); pm.environment.set('a', 1); postman.setGlobalVariable(\"b\", 2); pm.variables.get('c')",
+            "const m = require('moment'); const a = require('cheerio'); var c = require(\"crypto-js\"); require('uuid'); require('lodash');\n// require('x')\nconst o = { URL: 1 }; _.get(o, 'a'); pm.vault.get('k'); catch (_) {}\nnew URL(u); pm.environment.set('a', 1); postman.setGlobalVariable(\"b\", 2); pm.variables.get('c')",
         );
         assert_eq!(
             unsupported_apis(&toks),
-            vec!["require('ajv')", "pm.vault", "URL"]
+            vec!["require('cheerio')", "pm.vault", "URL"]
         );
         assert_eq!(variables_set(&toks), vec!["a", "b"]);
     }
