@@ -188,6 +188,13 @@
   var getMoment = vendored("__runner_moment");
   // Node's Buffer (the npm `buffer` 6 module, as in Postman's sandbox), loaded on first use.
   var getBuffer = vendored("__runner_buffer");
+  // tv4 1.3.0, Postman's deprecated JSON Schema validator (draft 4), loaded on first use.
+  var getTv4 = vendored("__runner_tv4");
+  Object.defineProperty(G, "tv4", {
+    get: getTv4,
+    set: function (value) { hidden(G, "tv4", value); },
+    configurable: true, enumerable: false,
+  });
   Object.defineProperty(G, "Buffer", {
     get: function () { return getBuffer().Buffer; },
     set: function (value) { hidden(G, "Buffer", value); },
@@ -408,6 +415,7 @@
       case "moment": return getMoment();
       case "buffer": return getBuffer();
       case "ajv": return Ajv;
+      case "tv4": return getTv4();
       case "crypto-js": return G.__runner_cryptojs;
       case "chai": return { expect: function (v, m) { return assertions().expect(v, m); }, AssertionError: assertions().AssertionError };
       case "atob": return atob;

@@ -1,7 +1,7 @@
 //! Libraries vendored from npm, their licences kept beside them (vendor/): lodash 4 (`_`
-//! and `require('lodash')`), moment 2.30.1 without locales (`require('moment')`) and
-//! buffer 6.0.3 with base64-js and ieee754 (`Buffer` and `require('buffer')`), the builds
-//! Postman's sandbox ships. Each is compiled once per process and loaded into a runtime on
+//! and `require('lodash')`), moment 2.30.1 without locales (`require('moment')`), buffer
+//! 6.0.3 with base64-js and ieee754 (`Buffer` and `require('buffer')`) and tv4 1.3.0
+//! (`tv4` and `require('tv4')`), the builds Postman's sandbox ships. Each is compiled once per process and loaded into a runtime on
 //! its first use there, so that scripts that never use it pay nothing.
 
 use std::sync::OnceLock;
@@ -40,12 +40,18 @@ static BUFFER: Library = Library {
     code: OnceLock::new(),
 };
 
+static TV4: Library = Library {
+    file: "tv4.js",
+    modules: &[("tv4", include_str!("vendor/tv4.js"))],
+    code: OnceLock::new(),
+};
+
 /// Where a library's value is left for the native to take; the library sees a CommonJS
 /// `module` and so defines no global of its own.
 const RESULT: &str = "__runner_vendored_module";
 
-/// Defines `__runner_lodash()`, `__runner_moment()` and `__runner_buffer()` (taken away by
-/// the prelude), which return the library.
+/// Defines `__runner_lodash()`, `__runner_moment()`, `__runner_buffer()` and
+/// `__runner_tv4()` (taken away by the prelude), which return the library.
 pub(super) fn register(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
     let globals = ctx.globals();
     globals.set(
@@ -59,6 +65,10 @@ pub(super) fn register(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
     globals.set(
         "__runner_buffer",
         Function::new(ctx.clone(), |ctx| library(ctx, &BUFFER))?,
+    )?;
+    globals.set(
+        "__runner_tv4",
+        Function::new(ctx.clone(), |ctx| library(ctx, &TV4))?,
     )
 }
 

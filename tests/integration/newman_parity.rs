@@ -549,7 +549,7 @@ fn dynamic_variables_and_sandbox_libraries() {
         environment: None,
         data: None,
         script_errors: &[],
-        tests: 48,
+        tests: 53,
         known: &[],
     });
 }

@@ -306,7 +306,6 @@ const UNSUPPORTED: &[(&str, &str, Lookahead)] = &[
     ("pm", "pm.require", Lookahead::Member("require")),
     ("pm", "pm.vault", Lookahead::Member("vault")),
     ("cheerio", "cheerio", Lookahead::Any),
-    ("tv4", "tv4", Lookahead::Any),
     ("URL", "URL", Lookahead::Any),
     ("URLSearchParams", "URLSearchParams", Lookahead::Any),
     ("crypto", "crypto (Web Crypto)", Lookahead::Member("")),
@@ -323,6 +322,7 @@ const MODULES: &[&str] = &[
     "moment",
     "buffer",
     "ajv",
+    "tv4",
     "xml2js",
 ];
 
