@@ -1,6 +1,21 @@
 //! runner: run YAML collections of HTTP requests — templates, OAuth2, redirects that keep
 //! the bearer token where trusted, assertions, captures and reports.
 
+// Nothing a user, a file or a server controls may panic the tool: outside its unit tests, the
+// code reports a failure as an error with a message, never with `unwrap`, `expect` or `panic!`
+// (clippy fails the build on one).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::unreachable
+    )
+)]
+
 mod app;
 mod assert;
 mod auth;

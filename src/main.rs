@@ -1,3 +1,18 @@
+// Nothing a user, a file or a server controls may panic the tool: outside its unit tests, the
+// code reports a failure as an error with a message, never with `unwrap`, `expect` or `panic!`
+// (clippy fails the build on one).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::unreachable
+    )
+)]
+
 use std::process::ExitCode;
 
 use clap::Parser;

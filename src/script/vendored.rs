@@ -54,22 +54,18 @@ const RESULT: &str = "__runner_vendored_module";
 /// `__runner_tv4()` (taken away by the prelude), which return the library.
 pub(super) fn register(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
     let globals = ctx.globals();
-    globals.set(
-        "__runner_lodash",
-        Function::new(ctx.clone(), |ctx| library(ctx, &LODASH))?,
-    )?;
-    globals.set(
-        "__runner_moment",
-        Function::new(ctx.clone(), |ctx| library(ctx, &MOMENT))?,
-    )?;
-    globals.set(
-        "__runner_buffer",
-        Function::new(ctx.clone(), |ctx| library(ctx, &BUFFER))?,
-    )?;
-    globals.set(
-        "__runner_tv4",
-        Function::new(ctx.clone(), |ctx| library(ctx, &TV4))?,
-    )
+    for (name, vendored) in [
+        ("__runner_lodash", &LODASH),
+        ("__runner_moment", &MOMENT),
+        ("__runner_buffer", &BUFFER),
+        ("__runner_tv4", &TV4),
+    ] {
+        globals.set(
+            name,
+            Function::new(ctx.clone(), move |ctx| library(ctx, vendored))?,
+        )?;
+    }
+    Ok(())
 }
 
 /// The script that defines the library's modules in order and leaves the last one's
